@@ -1,0 +1,57 @@
+# Bridgeway: `make demo` runs the demo program; `make test` runs every check.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+DEMO_SEED ?= 1
+export DJANGO_SETTINGS_MODULE ?= bridgeway.settings.dev
+
+.PHONY: demo serve test lint typecheck test-sqlite test-postgres test-browser check-services bench clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+demo: $(BIN)/.installed
+	@mkdir -p var
+	$(BIN)/bridgeway migrate --noinput -v 0
+	$(BIN)/bridgeway demo-data --seed $(DEMO_SEED) --if-empty
+	$(BIN)/bridgeway demo-logins
+	$(BIN)/bridgeway runserver 127.0.0.1:8000
+
+serve: $(BIN)/.installed
+	$(BIN)/bridgeway runserver 127.0.0.1:8000
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+check-services: $(BIN)/.installed
+	$(BIN)/python scripts/check_services.py "$(TEST_DATABASE_URL)"
+
+# Unit and page tests on SQLite (in memory), in two processes.
+test-sqlite: $(BIN)/.installed
+	DJANGO_SETTINGS_MODULE=bridgeway.settings.test $(BIN)/pytest -q -n 2 -m "not browser and not postgres"
+
+# The same suite plus the PostgreSQL-only tests (row locks, concurrency) on PostgreSQL.
+test-postgres: $(BIN)/.installed
+	DJANGO_SETTINGS_MODULE=bridgeway.settings.test DATABASE_URL="$(TEST_DATABASE_URL)" \
+		$(BIN)/pytest -q -n 2 -m "not browser" --create-db
+
+# Playwright driving Debian's Chromium against a live server.
+test-browser: $(BIN)/.installed
+	DJANGO_SETTINGS_MODULE=bridgeway.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=1 \
+		$(BIN)/pytest -q -m browser -p no:xdist
+
+test: check-services lint typecheck test-sqlite test-postgres test-browser
+
+bench: $(BIN)/.installed
+	@echo "See bench/README.md: each benchmark is run on its own, e.g. $(BIN)/python bench/matching.py"
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Bridgeway: runs and evaluates Transitional Discharge Model peer-support programs."""

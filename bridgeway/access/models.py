@@ -1,0 +1,1 @@
+"""The access layer has no tables of its own."""

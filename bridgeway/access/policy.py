@@ -1,0 +1,325 @@
+"""The one door to client data: role, site, match and consent decide what a user may do.
+
+Views, API endpoints, commands and the services of higher layers ask this module; none of
+them query client models directly (a test enforces it). Every decision about a client is
+audited here, allowed or denied, in the same transaction as the read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from bridgeway.audit.models import AuditEvent
+from bridgeway.audit.writer import Who, record
+from bridgeway.clients.models import Client, ConsentRecord, Enrolment, HospitalStay, Match
+from bridgeway.core.actors import Actor
+from bridgeway.core.models import ProgramSite, Role, RoleAssignment, User
+from bridgeway.supporters.models import SupporterProfile
+
+from . import categories as cat
+from .categories import Info
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    REFER = "refer"
+    EDIT_CLIENT = "edit_client"
+    RECORD_CONSENT = "record_consent"
+    CHANGE_ENROLMENT = "change_enrolment"
+    RECORD_STAY = "record_stay"
+    MATCH = "match"
+    VIEW_AUDIT = "view_audit"
+    LOG_CONTACT = "log_contact"
+    WRITE_BINDER = "write_binder"
+
+
+# Which roles may perform each write action on a client in their scope.
+WRITE_RULES: dict[Action, frozenset[str]] = {
+    Action.REFER: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.WARD_STAFF}),
+    Action.EDIT_CLIENT: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.WARD_STAFF}),
+    Action.RECORD_CONSENT: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD}),
+    Action.CHANGE_ENROLMENT: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD}),
+    Action.RECORD_STAY: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.WARD_STAFF}),
+    Action.MATCH: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}),
+    Action.VIEW_AUDIT: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD}),
+    Action.LOG_CONTACT: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.PEER_SUPPORTER}),
+    Action.WRITE_BINDER: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD,
+                                    Role.WARD_STAFF, Role.PEER_SUPPORTER}),
+}
+
+# When several roles allow the same thing, the audit names the first in this order.
+ROLE_ORDER = [Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD, Role.WARD_STAFF,
+              Role.PEER_SUPPORTER, Role.EVALUATOR]
+
+
+def grants_for(user: User) -> list[RoleAssignment]:
+    """The user's active role assignments, cached on the user object for the request."""
+    cached: list[RoleAssignment] | None = getattr(user, "_bridgeway_grants", None)
+    if cached is None:
+        if not user.is_authenticated or not user.is_active:
+            cached = []
+        else:
+            cached = sorted(
+                RoleAssignment.objects.filter(user=user, active=True).select_related(
+                    "site", "organisation", "site__hospital"),
+                key=lambda g: ROLE_ORDER.index(Role(g.role)),
+            )
+        user._bridgeway_grants = cached  # type: ignore[attr-defined]  # per-request cache
+    return cached
+
+
+def roles_of(user: User) -> set[str]:
+    return {g.role for g in grants_for(user)}
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def supporter_profile_of(user: User) -> SupporterProfile | None:
+    if not has_role(user, Role.PEER_SUPPORTER):
+        return None
+    return SupporterProfile.objects.filter(user=user).first()
+
+
+def sites_for(user: User, *roles: str) -> QuerySet[ProgramSite]:
+    """Program sites where the user holds one of `roles` (all sites for an administrator)."""
+    grants = grants_for(user)
+    if any(g.role == Role.ADMINISTRATOR for g in grants):
+        return ProgramSite.objects.all()
+    ids = {g.site_id for g in grants if g.role in roles and g.site_id}
+    if Role.EVALUATOR in roles and any(g.role == Role.EVALUATOR and g.site_id is None for g in grants):
+        return ProgramSite.objects.all()
+    if Role.WARD_STAFF in roles:
+        hospitals = {g.organisation_id for g in grants if g.role == Role.WARD_STAFF}
+        return ProgramSite.objects.filter(Q(id__in=ids) | Q(hospital_id__in=hospitals))
+    return ProgramSite.objects.filter(id__in=ids)
+
+
+def _scope_q(grant: RoleAssignment, user: User) -> Q | None:
+    """Clients one grant reaches, as a filter on Client (subqueries, so no duplicate rows)."""
+    if grant.role == Role.ADMINISTRATOR:
+        return Q()
+    if grant.role in (Role.COORDINATOR, Role.SITE_LEAD):
+        return Q(id__in=Enrolment.objects.filter(site_id=grant.site_id).values("client_id"))
+    if grant.role == Role.WARD_STAFF:
+        return Q(id__in=HospitalStay.objects.filter(hospital_id=grant.organisation_id)
+                 .values("client_id")) | Q(
+            id__in=Enrolment.objects.filter(site__hospital_id=grant.organisation_id)
+            .values("client_id"))
+    if grant.role == Role.PEER_SUPPORTER:
+        return Q(id__in=Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
+                 .values("client_id"))
+    return None  # evaluators reach no identifiable client
+
+
+def clients_for_user(user: User, *roles: str) -> QuerySet[Client]:
+    """Every client the user may see (optionally only through some of their roles)."""
+    combined: Q | None = None
+    for grant in grants_for(user):
+        if roles and grant.role not in roles:
+            continue
+        q = _scope_q(grant, user)
+        if q is None:
+            continue
+        if not q:  # administrator: everything
+            return Client.objects.all()
+        combined = q if combined is None else combined | q
+    if combined is None:
+        return Client.objects.none()
+    return Client.objects.filter(combined)
+
+
+def current_consent(enrolment: Enrolment | None) -> ConsentRecord | None:
+    if enrolment is None:
+        return None
+    return enrolment.consents.order_by("-version").first()
+
+
+@dataclass
+class Decision:
+    allowed: bool
+    role: str = ""
+    site_code: str = ""
+    categories: frozenset[str] = frozenset()
+    withheld: frozenset[str] = frozenset()
+    match: Match | None = None
+    grant: RoleAssignment | None = None
+
+
+def decide(user: User, client: Client) -> Decision:
+    """What `user` may see of `client`: the union over their roles."""
+    best: Decision | None = None
+    for grant in grants_for(user):
+        decision = _decide_one(user, grant, client)
+        if not decision.allowed:
+            continue
+        if best is None:
+            best = decision
+        else:
+            best.categories = best.categories | decision.categories
+            best.withheld = best.withheld & decision.withheld
+            best.match = best.match or decision.match
+    return best or Decision(allowed=False, role=_first_role(user))
+
+
+def _first_role(user: User) -> str:
+    grants = grants_for(user)
+    return grants[0].role if grants else ""
+
+
+def _decide_one(user: User, grant: RoleAssignment, client: Client) -> Decision:
+    role = grant.role
+    site_code = grant.site.code if grant.site_id and grant.site else ""
+    if role == Role.ADMINISTRATOR:
+        return Decision(True, role, site_code, cat.FULL, grant=grant)
+    if role in (Role.COORDINATOR, Role.SITE_LEAD):
+        if client.enrolments.filter(site_id=grant.site_id).exists():
+            return Decision(True, role, site_code, cat.FULL, grant=grant)
+    elif role == Role.WARD_STAFF:
+        hospital = grant.organisation_id
+        if (client.stays.filter(hospital_id=hospital).exists()
+                or client.enrolments.filter(site__hospital_id=hospital).exists()):
+            return Decision(True, role, site_code, cat.WARD_STAFF, grant=grant)
+    elif role == Role.PEER_SUPPORTER:
+        match = (Match.objects.filter(client=client, supporter__user=user, status=Match.Status.ACTIVE)
+                 .select_related("enrolment", "site", "supporter").first())
+        if match is not None:
+            consent = current_consent(match.enrolment)
+            shared = consent.shared_categories() if consent else frozenset()
+            return Decision(True, role, match.site.code, cat.SUPPORTER_BASE | shared,
+                            withheld=cat.CONSENT_GATED - shared, match=match, grant=grant)
+    return Decision(False, role, site_code)
+
+
+@dataclass
+class ClientAccess:
+    """The outcome of one allowed access: the client and what this user may see of them."""
+
+    client: Client
+    user: User
+    role: str
+    site_code: str
+    categories: frozenset[str]
+    withheld: frozenset[str] = field(default_factory=frozenset)
+    match: Match | None = None
+
+    def sees(self, category: str) -> bool:
+        return category in self.categories
+
+    @property
+    def something_withheld(self) -> bool:
+        return bool(self.withheld)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user=self.user, role=self.role, site_code=self.site_code)
+
+
+def who_for(user: User, role: str = "", site_code: str = "") -> Who:
+    return Actor(user=user, role=role, site_code=site_code).who
+
+
+def client_for_user(
+    user: User,
+    public_id: uuid.UUID | str,
+    *,
+    category: str = Info.IDENTITY,
+    action: str = Action.VIEW,
+    detail: str = "",
+    require: str | None = None,
+) -> ClientAccess:
+    """Fetch a client the user may access, writing exactly one audit event.
+
+    `category` names what is being read (for the audit); `require` names a category the
+    caller needs (e.g. contact notes) and is denied without. Raises Http404 for an unknown
+    id and PermissionDenied (after committing a "denied" audit event) otherwise.
+    """
+    try:
+        client = Client.objects.get(public_id=public_id)
+    except (Client.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    decision = decide(user, client)
+    needed = require or category
+    allowed = decision.allowed and (needed not in cat.ALL or needed in decision.categories)
+    with transaction.atomic():
+        record(
+            who=who_for(user, decision.role, decision.site_code),
+            category=str(category),
+            action=str(action),
+            client_public_id=client.public_id,
+            outcome=AuditEvent.Outcome.ALLOWED if allowed else AuditEvent.Outcome.DENIED,
+            detail=detail,
+        )
+    if not allowed:
+        raise PermissionDenied("You do not have access to this client's record.")
+    return ClientAccess(client=client, user=user, role=decision.role,
+                        site_code=decision.site_code, categories=decision.categories,
+                        withheld=decision.withheld, match=decision.match)
+
+
+def authorize(
+    user: User,
+    action: Action,
+    *,
+    client_access: ClientAccess | None = None,
+    site: ProgramSite | None = None,
+    audit_category: str = "",
+) -> Actor:
+    """May `user` perform a write `action` on a client (or at a site)? Returns the Actor.
+
+    Denials are audited and raise PermissionDenied. The write itself is audited by the
+    service that performs it.
+    """
+    allowed_roles = WRITE_RULES[action]
+    for grant in grants_for(user):
+        if grant.role not in allowed_roles:
+            continue
+        if client_access is not None:
+            # The grant itself must reach this client: a coordinator at site A who is also
+            # a peer supporter may not edit a client reached only through their match.
+            one = _decide_one(user, grant, client_access.client)
+            if one.allowed:
+                return Actor(user=user, role=grant.role, site_code=one.site_code)
+            continue
+        if site is not None and not _grant_covers_site(grant, site):
+            continue
+        return Actor(user=user, role=grant.role,
+                     site_code=site.code if site else (grant.site.code if grant.site else ""))
+    with transaction.atomic():
+        record(
+            who=who_for(user, _first_role(user), site.code if site else ""),
+            category=audit_category or action.value,
+            action=action.value,
+            client_public_id=client_access.client.public_id if client_access else None,
+            outcome=AuditEvent.Outcome.DENIED,
+        )
+    raise PermissionDenied("You may not do this.")
+
+
+def _grant_covers_site(grant: RoleAssignment, site: ProgramSite) -> bool:
+    if grant.role == Role.ADMINISTRATOR:
+        return True
+    if grant.role in (Role.COORDINATOR, Role.SITE_LEAD):
+        return grant.site_id == site.id
+    if grant.role == Role.WARD_STAFF:
+        return grant.organisation_id == site.hospital_id
+    if grant.role == Role.PEER_SUPPORTER:
+        return site.peer_organisations.filter(pk=grant.organisation_id or 0).exists()
+    return False
+
+
+def audit_list(user: User, *, category: str, clients: list[Client] | list[uuid.UUID],
+               detail: str = "", role: str = "", site_code: str = "") -> None:
+    """One audit event for a page that lists clients (with every listed client as subject)."""
+    ids = [c if isinstance(c, uuid.UUID) else c.public_id for c in clients]
+    with transaction.atomic():
+        record(who=who_for(user, role or _first_role(user), site_code), category=category,
+               action=Action.VIEW, subjects=ids, detail=detail)

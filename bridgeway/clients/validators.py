@@ -1,0 +1,39 @@
+"""Validators for client identifiers."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_HCN = re.compile(r"^(\d{10})([A-Z]{0,2})$")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def normalise_health_card(value: str) -> str:
+    return re.sub(r"[\s-]", "", value).upper()
+
+
+def validate_health_card_number(value: str) -> None:
+    """Ontario health card: 10 digits with a Luhn (mod 10) check digit, optional version code."""
+    number = normalise_health_card(value)
+    match = _HCN.match(number)
+    if not match:
+        raise ValidationError(
+            _("A health card number is 10 digits, optionally followed by a 1–2 letter version code."),
+            code="format",
+        )
+    if not luhn_ok(match.group(1)):
+        raise ValidationError(_("This health card number's check digit is wrong."), code="checksum")

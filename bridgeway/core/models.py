@@ -1,0 +1,212 @@
+"""Organisations, program sites, wards, accounts and roles; reference data shared by apps."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+fsa_validator = RegexValidator(
+    r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]$",
+    _("Enter the first three characters of a Canadian postal code, such as N6A."),
+)
+
+
+class BaseModel(models.Model):
+    """Public UUID for URLs and the API (integer keys never leave the database) and timestamps."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class User(AbstractUser):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, default="en", choices=[("en", "English"), ("fr", "Français")]
+    )
+
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Organisation(BaseModel):
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", _("Hospital")
+        PEER_ORGANISATION = "peer_org", _("Community peer organisation")
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ward(BaseModel):
+    class WardType(models.TextChoices):
+        ACUTE = "acute", _("Acute")
+        TERTIARY = "tertiary", _("Tertiary")
+
+    hospital = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="wards",
+        limit_choices_to={"kind": Organisation.Kind.HOSPITAL},
+    )
+    name = models.CharField(_("name"), max_length=120)
+    ward_type = models.CharField(_("ward type"), max_length=20, choices=WardType.choices)
+
+    class Meta:
+        ordering = ["hospital__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["hospital", "name"], name="ward_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.hospital.name} — {self.name}"
+
+
+class TrainingModule(BaseModel):
+    """A training a peer supporter can complete (e.g. OPDI Core Essentials level 1, 1R, 2)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.PositiveSmallIntegerField(
+        _("level"), default=0, help_text=_("Higher numbers are more advanced; used for ordering.")
+    )
+    valid_for_days = models.PositiveIntegerField(
+        _("valid for (days)"), null=True, blank=True, help_text=_("Empty: never expires.")
+    )
+
+    class Meta:
+        ordering = ["level", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramSite(BaseModel):
+    """A TDM program at one hospital, served by one or more community peer organisations."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    hospital = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sites",
+        limit_choices_to={"kind": Organisation.Kind.HOSPITAL},
+    )
+    peer_organisations = models.ManyToManyField(
+        Organisation, related_name="served_sites", blank=True,
+        limit_choices_to={"kind": Organisation.Kind.PEER_ORGANISATION},
+    )
+    time_zone = models.CharField(_("time zone"), max_length=60, default="America/Toronto")
+    program_start_date = models.DateField(_("program start date"), null=True, blank=True)
+    weekly_commitment_minutes = models.PositiveIntegerField(
+        _("weekly commitment per client (minutes)"), default=60, validators=[MinValueValidator(1)]
+    )
+    required_training = models.ManyToManyField(
+        TrainingModule, related_name="required_by_sites", blank=True,
+        verbose_name=_("training required before matching"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.Model):
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interest(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostalArea(models.Model):
+    """Centroid of a forward sortation area (first three postal code characters)."""
+
+    fsa = models.CharField(max_length=3, unique=True, validators=[fsa_validator])
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    def __str__(self) -> str:
+        return self.fsa
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    SITE_LEAD = "site_lead", _("Site lead")
+    COORDINATOR = "coordinator", _("Peer support coordinator")
+    PEER_SUPPORTER = "peer_supporter", _("Peer supporter")
+    WARD_STAFF = "ward_staff", _("Ward staff")
+    EVALUATOR = "evaluator", _("Evaluator")
+
+
+class StaffKind(models.TextChoices):
+    NURSE = "nurse", _("Nurse")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    BRIDGING = "bridging", _("Bridging staff")
+    OTHER = "other", _("Other ward staff")
+
+
+class RoleAssignment(BaseModel):
+    """One role a person holds, scoped to a site or organisation. A person may hold several.
+
+    coordinator and site lead: a program site. Peer supporter: a peer organisation. Ward staff:
+    a hospital. Evaluator: a site, or none for the whole program. Administrator: no scope.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    site = models.ForeignKey(ProgramSite, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="role_assignments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="role_assignments")
+    staff_kind = models.CharField(_("staff kind"), max_length=20, choices=StaffKind.choices, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "site", "organisation"],
+                                    name="role_assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.site or self.organisation or _("everywhere")
+        return f"{self.user} — {self.get_role_display()} ({scope})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        needs_site = {Role.COORDINATOR, Role.SITE_LEAD}
+        if self.role in needs_site and not self.site_id:
+            raise ValidationError({"site": _("This role is held for a program site.")})
+        org = self.organisation if self.organisation_id else None
+        if self.role == Role.WARD_STAFF and (org is None or org.kind != Organisation.Kind.HOSPITAL):
+            raise ValidationError({"organisation": _("Ward staff belong to a hospital.")})
+        if self.role == Role.PEER_SUPPORTER and (
+            org is None or org.kind != Organisation.Kind.PEER_ORGANISATION
+        ):
+            raise ValidationError({"organisation": _("Peer supporters belong to a peer organisation.")})

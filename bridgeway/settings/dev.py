@@ -1,0 +1,11 @@
+"""Development and demo settings: SQLite by default, console email, DEBUG on."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .env import env_list, env_str
+
+DEBUG = True
+# Not a secret: only used by the local demo; production requires DJANGO_SECRET_KEY.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-bridgeway-demo")  # noqa: S105
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

@@ -1,0 +1,51 @@
+"""Small typed readers for settings from the environment.
+
+Each reader takes an optional default; production settings pass none, so a missing value
+stops the process at start-up instead of running with an insecure fallback. A value may also
+come from a file named by ``<NAME>_FILE`` (how container secrets are usually mounted).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_MISSING = object()
+
+
+def env_str(name: str, default: str | object = _MISSING) -> str:
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    value = os.environ.get(name)
+    if value is not None:
+        return value
+    if default is _MISSING:
+        raise ImproperlyConfigured(f"The environment variable {name} is required.")
+    return str(default)
+
+
+def env_bool(name: str, default: bool | object = _MISSING) -> bool:
+    raw = env_str(name, "" if default is _MISSING else ("1" if default else "0"))
+    if raw == "" and default is _MISSING:
+        raise ImproperlyConfigured(f"The environment variable {name} is required.")
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {raw!r}.")
+
+
+def env_int(name: str, default: int | object = _MISSING) -> int:
+    raw = env_str(name, default if default is _MISSING else str(default))
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}.") from exc
+
+
+def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
+    raw = env_str(name, default if default is _MISSING else ",".join(default))  # type: ignore[arg-type]
+    return [item.strip() for item in raw.split(",") if item.strip()]

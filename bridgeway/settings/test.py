@@ -1,0 +1,24 @@
+"""Test settings: SQLite in memory unless DATABASE_URL names another database."""
+
+from __future__ import annotations
+
+import os
+
+from .base import *  # noqa: F403
+from .base import database_from_url
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://:memory:"))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Several test runs may share one server; a suffix keeps their databases apart.
+    DATABASES["default"]["TEST"] = {
+        "NAME": "test_bridgeway" + os.environ.get("BRIDGEWAY_TEST_DB_SUFFIX", "")
+    }
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,117 @@
+"""Personas shared by every test (STYLE.md rule 9).
+
+Site A (hospital A, peer organisation A) and site B (hospital B). `client_a` is referred at
+site A, staying on ward A, and matched with `supporter` (the matched supporter). Personas:
+coord_a, coord_b, lead_a, supporter (matched), other_supporter (site A, unmatched),
+staff_a (nurse, hospital A), staff_b (hospital B), evaluator, admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client as HttpClient
+
+from bridgeway.clients.models import Client, Enrolment, Match
+from bridgeway.core.models import Organisation, ProgramSite, Role, User, Ward
+from bridgeway.supporters.models import SupporterProfile
+
+from . import factories as f
+
+
+@dataclass
+class World:
+    site_a: ProgramSite
+    site_b: ProgramSite
+    hospital_a: Organisation
+    hospital_b: Organisation
+    peer_org_a: Organisation
+    ward_a: Ward
+    ward_b: Ward
+    coord_a: User
+    coord_b: User
+    lead_a: User
+    staff_a: User
+    staff_b: User
+    evaluator: User
+    admin: User
+    supporter: SupporterProfile
+    other_supporter: SupporterProfile
+    client_a: Client
+    enrolment_a: Enrolment
+    match_a: Match
+    client_b: Client
+    enrolment_b: Enrolment
+
+    def persona(self, name: str) -> User:
+        if name in {"supporter", "other_supporter"}:
+            profile: SupporterProfile = getattr(self, name)
+            return profile.user
+        user: User = getattr(self, name)
+        return user
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    hospital_a = f.HospitalFactory(name="Riverside Hospital", code="riverside")
+    hospital_b = f.HospitalFactory(name="Lakeview Hospital", code="lakeview")
+    peer_org_a = f.PeerOrgFactory(name="Riverside Peer Network", code="riverside-peers")
+    peer_org_b = f.PeerOrgFactory(name="Lakeview Peers", code="lakeview-peers")
+    site_a = f.SiteFactory(code="riverside", name="Riverside TDM", hospital=hospital_a)
+    site_a.peer_organisations.add(peer_org_a)
+    site_b = f.SiteFactory(code="lakeview", name="Lakeview TDM", hospital=hospital_b)
+    site_b.peer_organisations.add(peer_org_b)
+    ward_a = f.WardFactory(hospital=hospital_a, name="4 East (acute)")
+    ward_b = f.WardFactory(hospital=hospital_b, name="Lake 2", ward_type=Ward.WardType.TERTIARY)
+
+    coord_a = f.UserFactory(username="coord_a", first_name="Sam", last_name="Coordinator")
+    f.grant(coord_a, Role.COORDINATOR, site=site_a)
+    coord_b = f.UserFactory(username="coord_b")
+    f.grant(coord_b, Role.COORDINATOR, site=site_b)
+    lead_a = f.UserFactory(username="lead_a")
+    f.grant(lead_a, Role.SITE_LEAD, site=site_a)
+    staff_a = f.UserFactory(username="staff_a", first_name="Priya", last_name="Nurse")
+    f.grant(staff_a, Role.WARD_STAFF, organisation=hospital_a, staff_kind="nurse")
+    staff_b = f.UserFactory(username="staff_b")
+    f.grant(staff_b, Role.WARD_STAFF, organisation=hospital_b, staff_kind="nurse")
+    evaluator = f.UserFactory(username="evaluator")
+    f.grant(evaluator, Role.EVALUATOR)
+    admin = f.UserFactory(username="admin_user")
+    f.grant(admin, Role.ADMINISTRATOR)
+
+    supporter = f.SupporterFactory(user=f.UserFactory(username="jordan", first_name="Jordan",
+                                                      last_name="Peer"),
+                                   organisation=peer_org_a, sites=[site_a])
+    other_supporter = f.SupporterFactory(user=f.UserFactory(username="other_supporter"),
+                                         organisation=peer_org_a, sites=[site_a])
+
+    client_a = f.ClientFactory(given_name="Daniel", family_name="Tremblay")
+    stay_a = f.StayFactory(client=client_a, ward=ward_a)
+    enrolment_a = f.EnrolmentFactory(client=client_a, site=site_a, stay=stay_a,
+                                     status="matched", referred_by=staff_a)
+    f.ConsentFactory(enrolment=enrolment_a, version=1, recorded_by=coord_a)
+    match_a = f.MatchFactory(enrolment=enrolment_a, supporter=supporter, created_by=coord_a)
+
+    client_b = f.ClientFactory(given_name="Maya", family_name="Lakeside")
+    stay_b = f.StayFactory(client=client_b, ward=ward_b)
+    enrolment_b = f.EnrolmentFactory(client=client_b, site=site_b, stay=stay_b)
+    f.ConsentFactory(enrolment=enrolment_b, version=1, recorded_by=coord_b)
+    return World(site_a, site_b, hospital_a, hospital_b, peer_org_a, ward_a, ward_b, coord_a,
+                 coord_b, lead_a, staff_a, staff_b, evaluator, admin, supporter, other_supporter,
+                 client_a, enrolment_a, match_a, client_b, enrolment_b)
+
+
+PERSONAS = ["coord_a", "coord_b", "lead_a", "supporter", "other_supporter", "staff_a", "staff_b",
+            "evaluator", "admin"]
+
+
+@pytest.fixture
+def login(client: HttpClient, world: World):  # type: ignore[no-untyped-def]
+    """login("coord_a") -> a Django test client signed in as that persona."""
+
+    def _login(name: str) -> HttpClient:
+        client.force_login(world.persona(name))
+        return client
+
+    return _login
