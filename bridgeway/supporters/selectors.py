@@ -1,0 +1,39 @@
+"""Reads about peer supporters: capacity and training, computed in the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from bridgeway.core.models import ProgramSite
+
+from .models import SupporterProfile, TrainingRecord
+
+
+def with_capacity(qs: QuerySet[SupporterProfile]) -> QuerySet[SupporterProfile]:
+    """Annotate `active_clients` and `free_places` (max minus active matches)."""
+    return qs.annotate(
+        active_clients=Coalesce(Count("matches", filter=Q(matches__status="active")),
+                                Value(0), output_field=IntegerField()),
+    ).annotate(free_places=F("max_active_clients") - F("active_clients"))
+
+
+def supporters_for_site(site: ProgramSite) -> QuerySet[SupporterProfile]:
+    return with_capacity(SupporterProfile.objects.filter(sites=site)).select_related(
+        "user", "organisation")
+
+
+def trained_supporter_ids(site: ProgramSite, on: date) -> set[int]:
+    """Supporters holding every training the site requires, current on `on`."""
+    required = list(site.required_training.values_list("id", flat=True))
+    qs = SupporterProfile.objects.filter(sites=site)
+    if not required:
+        return set(qs.values_list("id", flat=True))
+    valid = TrainingRecord.objects.filter(
+        module_id__in=required, completed_on__lte=on).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+    counts = (valid.values("supporter_id").annotate(n=Count("module_id", distinct=True))
+              .filter(n=len(required)))
+    return {row["supporter_id"] for row in counts}
