@@ -38,6 +38,12 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     LOG_CONTACT = "log_contact"
     WRITE_BINDER = "write_binder"
+    # Safety net (bridgeway.safety): act on an alert, report an incident, coordinate the
+    # safety net at a site (incidents, supervision, outreach outcomes, thresholds), bridging.
+    HANDLE_ALERT = "handle_alert"
+    REPORT_INCIDENT = "report_incident"
+    MANAGE_SAFETY = "manage_safety"
+    RECORD_BRIDGING = "record_bridging"
 
 
 # Which roles may perform each write action on a client in their scope.
@@ -52,6 +58,11 @@ WRITE_RULES: dict[Action, frozenset[str]] = {
     Action.LOG_CONTACT: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.PEER_SUPPORTER}),
     Action.WRITE_BINDER: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD,
                                     Role.WARD_STAFF, Role.PEER_SUPPORTER}),
+    Action.HANDLE_ALERT: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD,
+                                    Role.PEER_SUPPORTER}),
+    Action.REPORT_INCIDENT: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.PEER_SUPPORTER}),
+    Action.MANAGE_SAFETY: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD}),
+    Action.RECORD_BRIDGING: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.WARD_STAFF}),
 }
 
 # When several roles allow the same thing, the audit names the first in this order.
