@@ -229,7 +229,7 @@ SELECT r.*, CASE WHEN ROW_NUMBER() OVER (PARTITION BY r.client_id, r.arm
             THEN 1 ELSE 0 END AS first_in_arm
 FROM r {"WHERE r.site_id IN %(sites)s" if filtered else ""}
 ORDER BY r.stay_id
-"""
+"""  # noqa: S608  # only table names and constants are interpolated; values are parameters
 
 
 def compute(*, cutoff: date, site_ids: Sequence[int] | None = None) -> pd.DataFrame:
