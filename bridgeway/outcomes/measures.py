@@ -22,7 +22,7 @@ Definitions (also printed on every report, see `ASSUMPTIONS`):
   *Days in the community* = follow-up days − bed-days after discharge.
 * *Cost*: bed-days × the per-diem of the hospital and ward type where each day was spent
   (PerDiem, or DEFAULT_PER_DIEM when the hospital has none).
-* *Arm*: "program" — the episode's stay is the stay at referral of an enrolment that went
+* *Arm*: "program" — one of the episode's stays is the stay at referral of an enrolment that went
   beyond referral (not declined); "usual_care" — discharged on/after the site's program start
   by a client never enrolled; "before" — discharged before the program start; "other" —
   remaining stays of enrolled clients (e.g. their later readmissions), left out of comparisons.
@@ -63,7 +63,8 @@ ASSUMPTIONS = [
 ]
 
 COLUMNS = [
-    "stay_id", "client_id", "site_id", "hospital_id", "ward_type", "episode_start", "discharge",
+    "stay_id", "client_id", "site_id", "hospital_id", "ward_id", "ward_type", "enrolment_id",
+    "episode_start", "discharge",
     "los", "arm", "social", "gender", "age_days", "prior_stays", "follow_days", "readmitted",
     "days_to_readmission", "readmit_30", "readmit_90", "readmit_365", "bed_days_after",
     "ed_visits_after", "ed_visits_30", "community_days", "episode_cost", "cost_after",
@@ -121,7 +122,7 @@ WITH pd AS (
   SELECT hospital_id, ward_type, amount FROM {t['perdiem']}
 ),
 s0 AS (
-  SELECT st.id, st.client_id, st.hospital_id, w.ward_type,
+  SELECT st.id, st.client_id, st.hospital_id, st.ward_id, w.ward_type,
          {d.dn('st.admitted_on')} AS adm, {d.dn('st.discharged_on')} AS dis0,
          CAST(COALESCE(pd.amount, CASE w.ward_type WHEN 'acute' THEN {acute} ELSE {tertiary} END)
               AS DOUBLE PRECISION) AS per_diem
@@ -130,7 +131,7 @@ s0 AS (
   LEFT JOIN pd ON pd.hospital_id = st.hospital_id AND pd.ward_type = w.ward_type
 ),
 s AS (
-  SELECT id, client_id, hospital_id, ward_type, adm, per_diem,
+  SELECT id, client_id, hospital_id, ward_id, ward_type, adm, per_diem,
          CASE WHEN dis0 <= %(cut)s THEN dis0 END AS dis
   FROM s0 WHERE adm <= %(cut)s
 ),
@@ -155,7 +156,8 @@ e AS (
   FROM g
 ),
 x AS (
-  SELECT e.id, e.client_id, e.hospital_id, e.ward_type, e.episode_start, e.dis AS discharge,
+  SELECT e.id, e.client_id, e.hospital_id, e.ward_id, e.ward_type, e.episode,
+         e.episode_start, e.dis AS discharge,
          e.next_adm, e.prior_stays, e.episode_cost,
          CASE WHEN e.next_adm IS NOT NULL AND e.next_adm <= e.dis THEN 0 ELSE 1 END AS is_index
   FROM e WHERE e.dis IS NOT NULL
@@ -184,18 +186,21 @@ sites AS (
   SELECT hospital_id, MIN(id) AS site_id, MIN({d.dn('program_start_date')}) AS start_day
   FROM {t['site']} GROUP BY hospital_id
 ),
-enr_stay AS (
-  SELECT stay_id, MAX(social_relationships) AS social FROM {t['enrolment']}
-  WHERE stay_id IS NOT NULL AND status NOT IN ({not_enrolled}) GROUP BY stay_id
+enr_ep AS (
+  SELECT e.client_id, e.episode, MAX(en.social_relationships) AS social,
+         MIN(en.id) AS enrolment_id
+  FROM {t['enrolment']} en JOIN e ON e.id = en.stay_id
+  WHERE en.status NOT IN ({not_enrolled}) GROUP BY e.client_id, e.episode
 ),
 enr_client AS (
   SELECT DISTINCT client_id FROM {t['enrolment']} WHERE status NOT IN ({not_enrolled})
 ),
 r AS (
-  SELECT idx.id AS stay_id, idx.client_id, sites.site_id, idx.hospital_id, idx.ward_type,
+  SELECT idx.id AS stay_id, idx.client_id, sites.site_id, idx.hospital_id, idx.ward_id,
+         idx.ward_type, es.enrolment_id,
          idx.episode_start, idx.discharge, idx.discharge - idx.episode_start AS los,
          CASE WHEN sites.start_day IS NULL OR idx.discharge < sites.start_day THEN 'before'
-              WHEN es.stay_id IS NOT NULL THEN 'program'
+              WHEN es.enrolment_id IS NOT NULL THEN 'program'
               WHEN ec.client_id IS NULL THEN 'usual_care'
               ELSE 'other' END AS arm,
          COALESCE(es.social, '') AS social, c.gender,
@@ -219,7 +224,7 @@ r AS (
   FROM idx
   JOIN {t['client']} c ON c.id = idx.client_id
   LEFT JOIN sites ON sites.hospital_id = idx.hospital_id
-  LEFT JOIN enr_stay es ON es.stay_id = idx.id
+  LEFT JOIN enr_ep es ON es.client_id = idx.client_id AND es.episode = idx.episode
   LEFT JOIN enr_client ec ON ec.client_id = idx.client_id
   LEFT JOIN beds ON beds.id = idx.id
   LEFT JOIN ed ON ed.id = idx.id

@@ -35,7 +35,8 @@ def cohort(world):
     stay(c["day31"], ward, date(2024, 3, 1), date(2024, 3, 11))
     stay(c["day31"], ward, date(2024, 4, 11), date(2024, 4, 12))
     c["transfer"] = person("Transfer")
-    stay(c["transfer"], ward, date(2024, 3, 1), date(2024, 3, 11))
+    referral = stay(c["transfer"], ward, date(2024, 3, 1), date(2024, 3, 11))
+    f.EnrolmentFactory(client=c["transfer"], site=world.site_a, stay=referral, status="finished")
     stay(c["transfer"], other, date(2024, 3, 11), date(2024, 3, 20))
     stay(c["transfer"], ward, date(2024, 5, 1), date(2024, 5, 3))
     c["short"] = person("Short")
@@ -83,6 +84,8 @@ def test_same_day_transfer_is_one_episode_not_a_readmission(cohort):
     assert episode.los == 19
     assert episode.days_to_readmission == (date(2024, 5, 1) - date(2024, 3, 20)).days
     assert episode.readmit_30 == 0 and episode.readmit_90 == 1
+    # Referred during the first stay of the episode: the episode is the program's.
+    assert episode.arm == "program" and episode.ward_type == "tertiary"
     # Cost spans both wards: 10 acute days + 9 tertiary days at the defaults.
     assert episode.episode_cost == pytest.approx(10 * 1100 + 9 * 750)
 
