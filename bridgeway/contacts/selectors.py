@@ -1,0 +1,433 @@
+"""Reads for the contacts app, always scoped through the access layer.
+
+The list pages (caseload, site view) run a constant number of queries whatever the caseload
+or the history: per-client figures come from correlated subqueries that use the
+(client, occurred_at) and (supporter, occurred_at) indexes, and related rows (appointments,
+goals, open stays) come in one query each for all clients shown.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bridgeway.access.categories import Info
+from bridgeway.access.policy import ClientAccess, clients_for_user, sites_for
+from bridgeway.clients.models import ConsentRecord, HospitalStay, Match
+from bridgeway.core.models import ProgramSite, Role, User
+from bridgeway.supporters.models import SupporterProfile
+from bridgeway.supporters.selectors import with_capacity
+
+from .models import Appointment, Contact, GoalStep, GroupSession, Outcome, RecoveryGoal, Setting
+
+LAPSE_DAYS = 14
+
+
+def zone_of(site: ProgramSite | None) -> tzinfo:
+    if site is not None:
+        try:
+            return zoneinfo.ZoneInfo(site.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return timezone.get_current_timezone()
+
+
+def week_start(now: datetime | None = None, tz: tzinfo | None = None) -> datetime:
+    """Monday 00:00 of the current week in `tz`, as an aware datetime."""
+    tz = tz or timezone.get_current_timezone()
+    local = timezone.localtime(now or timezone.now(), tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, time.min, tzinfo=tz)
+
+
+def _last_contact_sq(**outer: str) -> Subquery:
+    return Subquery(Contact.objects.filter(**{k: OuterRef(v) for k, v in outer.items()})
+                    .order_by("-occurred_at").values("occurred_at")[:1],
+                    output_field=DateTimeField())
+
+
+def _minutes_since_sq(since: datetime, **outer: str) -> Coalesce:
+    sq = (Contact.objects.filter(**{k: OuterRef(v) for k, v in outer.items()},
+                                 occurred_at__gte=since, outcome=Outcome.MET)
+          .order_by().values(*outer.keys()).annotate(total=Sum("duration_minutes")).values("total"))
+    return Coalesce(Subquery(sq, output_field=IntegerField()), Value(0))
+
+
+def _latest_consent_sq(column: str) -> Subquery:
+    return Subquery(ConsentRecord.objects.filter(enrolment=OuterRef("enrolment"))
+                    .order_by("-version").values(column)[:1])
+
+
+# --- The supporter's caseload ---------------------------------------------------------------
+
+@dataclass
+class CaseloadRow:
+    match: Match
+    last_contact: datetime | None
+    minutes_week: int
+    target_minutes: int
+    next_appointment: Appointment | None = None
+    goals: list[RecoveryGoal] = field(default_factory=list)
+    in_hospital_since: date | None = None
+
+    @property
+    def client(self):  # type: ignore[no-untyped-def]  # Client; kept loose for templates
+        return self.match.client
+
+    @property
+    def at_target(self) -> bool:
+        return self.minutes_week >= self.target_minutes
+
+    @property
+    def days_since_contact(self) -> int | None:
+        if self.last_contact is None:
+            return None
+        return (timezone.now() - self.last_contact).days
+
+    @property
+    def lapsed(self) -> bool:
+        days = self.days_since_contact
+        return days is None or days >= LAPSE_DAYS
+
+
+@dataclass
+class Caseload:
+    rows: list[CaseloadRow]
+    week_start: datetime
+    supporter: SupporterProfile | None
+
+
+def supporter_profile(user: User) -> SupporterProfile | None:
+    if not user.is_authenticated:
+        return None
+    return SupporterProfile.objects.filter(user=user).select_related("user").first()
+
+
+def caseload_for(user: User, *, now: datetime | None = None) -> Caseload:
+    """The supporter's active matches with last contact, hours this week, next appointment,
+    active goals and (where the client shares stay status) the open hospital stay."""
+    now = now or timezone.now()
+    start = week_start(now)
+    scope = clients_for_user(user, Role.PEER_SUPPORTER)
+    matches = list(
+        Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE, client__in=scope)
+        .select_related("client", "site", "supporter__user")
+        .annotate(last_contact=_last_contact_sq(client="client_id"),
+                  minutes_week=_minutes_since_sq(start, client="client_id"),
+                  consent_participation=_latest_consent_sq("participation"),
+                  consent_stay=_latest_consent_sq("share_stay_status"))
+        .order_by("client__given_name", "client__family_name"))
+    client_ids = [m.client_id for m in matches]
+    rows = [CaseloadRow(match=m, last_contact=m.last_contact,
+                        minutes_week=m.minutes_week,
+                        target_minutes=m.site.weekly_commitment_minutes) for m in matches]
+    by_client = {r.match.client_id: r for r in rows}
+    if client_ids:
+        for appt in (Appointment.objects.filter(client_id__in=client_ids, starts_at__gte=now,
+                                                outcome=Appointment.Outcome.PLANNED,
+                                                supporter__user=user)
+                     .order_by("starts_at")):
+            row = by_client[appt.client_id]
+            if row.next_appointment is None:
+                row.next_appointment = appt
+        for goal in _goals_with_progress(RecoveryGoal.objects.filter(
+                client_id__in=client_ids, status=RecoveryGoal.Status.ACTIVE)):
+            by_client[goal.client_id].goals.append(goal)
+        shares_stay = {m.client_id for m in matches
+                       if m.consent_participation and m.consent_stay}
+        if shares_stay:
+            for stay in HospitalStay.objects.filter(client_id__in=shares_stay,
+                                                    discharged_on__isnull=True):
+                by_client[stay.client_id].in_hospital_since = stay.admitted_on
+    supporter = matches[0].supporter if matches else None
+    return Caseload(rows=rows, week_start=start, supporter=supporter)
+
+
+def _goals_with_progress(qs: QuerySet[RecoveryGoal]) -> QuerySet[RecoveryGoal]:
+    return qs.annotate(steps_total=Count("steps"),
+                       steps_done=Count("steps", filter=Q(steps__done_on__isnull=False))
+                       ).order_by("target_date", "title")
+
+
+# --- The coordinator's site view ------------------------------------------------------------
+
+@dataclass
+class SupporterRow:
+    supporter: SupporterProfile
+    last_contact: datetime | None
+    rows: list[CaseloadRow] = field(default_factory=list)
+
+    @property
+    def minutes_week(self) -> int:
+        return sum(r.minutes_week for r in self.rows)
+
+    @property
+    def target_minutes(self) -> int:
+        return sum(r.target_minutes for r in self.rows)
+
+    @property
+    def clients_at_target(self) -> int:
+        return sum(1 for r in self.rows if r.at_target)
+
+    @property
+    def at_target(self) -> bool:
+        return self.minutes_week >= self.target_minutes
+
+
+@dataclass
+class SiteView:
+    site: ProgramSite
+    sites: list[ProgramSite]
+    supporters: list[SupporterRow]
+    lapsed: list[CaseloadRow]
+    week_start: datetime
+
+    @property
+    def clients(self) -> list[CaseloadRow]:
+        return [r for s in self.supporters for r in s.rows]
+
+
+def coordinator_sites(user: User) -> list[ProgramSite]:
+    return list(sites_for(user, Role.COORDINATOR, Role.SITE_LEAD).order_by("name"))
+
+
+def site_view(user: User, site: ProgramSite, sites: list[ProgramSite], *,
+              now: datetime | None = None) -> SiteView:
+    """Per supporter at `site`: clients, hours this week against target, last contact; and
+    the clients without a contact for LAPSE_DAYS or more."""
+    now = now or timezone.now()
+    start = week_start(now, zone_of(site))
+    scope = clients_for_user(user, Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD)
+    matches = list(
+        Match.objects.filter(site=site, status=Match.Status.ACTIVE, client__in=scope)
+        .select_related("client", "supporter__user")
+        .annotate(last_contact=_last_contact_sq(client="client_id"),
+                  minutes_week=_minutes_since_sq(start, client="client_id"))
+        .order_by("client__given_name", "client__family_name"))
+    supporters = list(
+        with_capacity(SupporterProfile.objects.filter(sites=site)).select_related("user")
+        .annotate(last_contact=Subquery(
+            Contact.objects.filter(supporter=OuterRef("pk"), site=site)
+            .order_by("-occurred_at").values("occurred_at")[:1], output_field=DateTimeField()))
+        .order_by("user__first_name", "user__last_name"))
+    by_supporter = {s.pk: SupporterRow(supporter=s, last_contact=s.last_contact)
+                    for s in supporters}
+    lapsed = []
+    for m in matches:
+        m.site = site  # the same object: no per-row query for the target
+        row = CaseloadRow(match=m, last_contact=m.last_contact,
+                          minutes_week=m.minutes_week,
+                          target_minutes=site.weekly_commitment_minutes)
+        holder = by_supporter.get(m.supporter_id)
+        if holder is None:  # matched supporter no longer listed at the site
+            holder = by_supporter[m.supporter_id] = SupporterRow(supporter=m.supporter,
+                                                                 last_contact=None)
+        holder.rows.append(row)
+        if row.lapsed:
+            lapsed.append(row)
+    lapsed.sort(key=lambda r: r.last_contact or datetime.min.replace(tzinfo=zoneinfo.ZoneInfo("UTC")))
+    return SiteView(site=site, sites=sites, supporters=list(by_supporter.values()), lapsed=lapsed,
+                    week_start=start)
+
+
+# --- Weekly summary of one supporter --------------------------------------------------------
+
+@dataclass
+class WeekSummary:
+    start: date
+    contacts_met: int = 0
+    contacts_missed: int = 0
+    minutes: int = 0
+    group_contacts: int = 0
+    clients_met: set[int] = field(default_factory=set)
+    client_minutes: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    active_clients: int = 0
+    target_minutes: int = 60
+
+    @property
+    def clients_at_target(self) -> int:
+        return sum(1 for v in self.client_minutes.values() if v >= self.target_minutes)
+
+
+def supporter_weeks(supporter: SupporterProfile, *, weeks: int = 8,
+                    now: datetime | None = None) -> list[WeekSummary]:
+    """The last `weeks` weeks of one supporter's contacts, newest first (no client names)."""
+    now = now or timezone.now()
+    site = supporter.sites.order_by("name").first()
+    tz = zone_of(site)
+    target = site.weekly_commitment_minutes if site else 60
+    first = week_start(now, tz) - timedelta(weeks=weeks - 1)
+    out = [WeekSummary(start=(first + timedelta(weeks=i)).date(), target_minutes=target)
+           for i in range(weeks)]
+    for occurred_at, minutes, outcome, client_id, is_group in (
+            Contact.objects.filter(supporter=supporter, occurred_at__gte=first)
+            .values_list("occurred_at", "duration_minutes", "outcome", "client_id", "is_group")):
+        index = (timezone.localtime(occurred_at, tz).date() - first.date()).days // 7
+        if not 0 <= index < weeks:
+            continue
+        week = out[index]
+        if outcome == Outcome.MET:
+            week.contacts_met += 1
+            week.minutes += minutes
+            week.clients_met.add(client_id)
+            week.client_minutes[client_id] += minutes
+            week.group_contacts += int(is_group)
+        else:
+            week.contacts_missed += 1
+    for started_on, ended_on in Match.objects.filter(supporter=supporter).values_list(
+            "started_on", "ended_on"):
+        for week in out:
+            end = week.start + timedelta(days=6)
+            if started_on <= end and (ended_on is None or ended_on >= week.start):
+                week.active_clients += 1
+    return list(reversed(out))
+
+
+# --- One client (after client_for_user decided) ---------------------------------------------
+
+def note_visible(access: ClientAccess, contact: Contact) -> bool:
+    """Notes are private to the supporter who wrote them and the coordinator (and admins).
+
+    Ward staff lack Info.CONTACT_NOTES (access.categories); a peer supporter sees only the
+    notes of contacts they logged or were the supporter for, not a former supporter's.
+    """
+    if not access.sees(Info.CONTACT_NOTES):
+        return False
+    if access.role == Role.PEER_SUPPORTER:
+        supporter_user = contact.supporter.user_id if contact.supporter else None
+        return access.user.pk in (supporter_user, contact.logged_by_id)
+    return True
+
+
+@dataclass
+class ContactRow:
+    contact: Contact
+    note: str | None  # None: not shown to this viewer
+
+
+def client_contacts(access: ClientAccess, *, limit: int = 50) -> list[ContactRow]:
+    if not access.sees(Info.CONTACT_LOG):
+        return []
+    contacts = (Contact.objects.filter(client=access.client)
+                .select_related("supporter__user", "group_session")
+                .order_by("-occurred_at")[:limit])
+    return [ContactRow(c, c.note if note_visible(access, c) else None) for c in contacts]
+
+
+def open_stay(access: ClientAccess) -> HospitalStay | None:
+    """The client's open hospital stay, only if this viewer may know the stay status."""
+    if not access.sees(Info.STAY_STATUS):
+        return None
+    return (HospitalStay.objects.filter(client=access.client, discharged_on__isnull=True)
+            .select_related("ward", "hospital").order_by("-admitted_on").first())
+
+
+def contact_defaults(access: ClientAccess, *, in_hospital: bool,
+                     now: datetime | None = None) -> dict[str, object]:
+    """Initial values for the log form: the viewer's last one-to-one contact with the client."""
+    now = now or timezone.now()
+    last = (Contact.objects.filter(client=access.client, logged_by=access.user, is_group=False)
+            .order_by("-occurred_at").first())
+    initial: dict[str, object] = {
+        "occurred_at": timezone.localtime(now).replace(second=0, microsecond=0),
+        "mode": "in_person", "setting": Setting.WARD if in_hospital else Setting.COMMUNITY,
+        "duration_minutes": 60, "activities": [], "outcome": Outcome.MET,
+    }
+    if last is not None:
+        initial.update(mode=last.mode, setting=last.setting, duration_minutes=last.duration_minutes,
+                       activities=list(last.activities or []))
+        if in_hospital and last.setting != Setting.WARD and last.mode == "in_person":
+            initial["setting"] = Setting.WARD  # readmitted since: visits happen on the ward
+        if last.setting == Setting.HOME and not (access.match and access.match.home_visits_allowed):
+            initial["setting"] = Setting.COMMUNITY
+    return initial
+
+
+def client_goals(access: ClientAccess) -> list[RecoveryGoal]:
+    if not access.sees(Info.GOALS):
+        return []
+    return list(_goals_with_progress(RecoveryGoal.objects.filter(client=access.client))
+                .prefetch_related(Prefetch("steps", queryset=GoalStep.objects.order_by("position", "id")))
+                .order_by("status", "target_date", "title"))
+
+
+def goal_detail(goal: RecoveryGoal) -> RecoveryGoal:
+    """Steps and timeline of one goal (the caller has checked access to its client)."""
+    return (RecoveryGoal.objects.filter(pk=goal.pk)
+            .prefetch_related(Prefetch("steps", queryset=GoalStep.objects.order_by("position", "id")),
+                              Prefetch("notes__author"))
+            .get())
+
+
+def client_appointments(access: ClientAccess, *, upcoming_only: bool = False) -> list[Appointment]:
+    if not access.sees(Info.CONTACT_LOG):
+        return []
+    qs = Appointment.objects.filter(client=access.client).select_related("supporter__user")
+    if upcoming_only:
+        qs = qs.filter(starts_at__gte=timezone.now() - timedelta(hours=12),
+                       outcome=Appointment.Outcome.PLANNED)
+        return list(qs.order_by("starts_at")[:10])
+    return list(qs.order_by("-starts_at")[:30])
+
+
+# --- Groups and the calendar ----------------------------------------------------------------
+
+def group_candidates(user: User, site: ProgramSite) -> QuerySet:
+    """Clients the user may record at a group of `site`: in their access scope and enrolled
+    (open) at the site."""
+    from bridgeway.clients.models import CLOSED_STATUSES, Client
+
+    return (Client.objects.filter(pk__in=clients_for_user(user).values("pk"))
+            .filter(enrolments__site=site).exclude(enrolments__status__in=CLOSED_STATUSES)
+            .distinct().order_by("given_name", "family_name"))
+
+
+def group_sites(user: User) -> list[ProgramSite]:
+    """Sites where the user may record a group: their coordinator sites and the sites the
+    supporter serves (site leads oversee, they do not record)."""
+    sites = set(sites_for(user, Role.COORDINATOR))
+    profile = supporter_profile(user)
+    if profile is not None:
+        sites |= set(profile.sites.all())
+    return sorted(sites, key=lambda s: s.name)
+
+
+def feed_appointments(supporter: SupporterProfile, *, now: datetime | None = None) -> list[Appointment]:
+    """Planned appointments (last 30 days onward) for clients still matched with the supporter."""
+    now = now or timezone.now()
+    scope = clients_for_user(supporter.user, Role.PEER_SUPPORTER)
+    return list(Appointment.objects.filter(
+        supporter=supporter, client__in=scope, starts_at__gte=now - timedelta(days=30))
+        .exclude(outcome__in=[Appointment.Outcome.CANCELLED, Appointment.Outcome.RESCHEDULED])
+        .select_related("client").order_by("starts_at"))
+
+
+def feed_groups(supporter: SupporterProfile, *, now: datetime | None = None) -> list[GroupSession]:
+    now = now or timezone.now()
+    return list(GroupSession.objects.filter(facilitators=supporter, starts_at__gte=now - timedelta(days=30))
+                .order_by("starts_at"))
+
+
+
+def group_attendees(user: User, session: GroupSession) -> list:
+    """The clients present at a group whom this user may see (others are only counted)."""
+    return list(clients_for_user(user).filter(
+        pk__in=Contact.objects.filter(group_session=session).values("client_id"))
+        .order_by("given_name", "family_name"))
