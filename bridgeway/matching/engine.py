@@ -87,6 +87,7 @@ class Proposed:
     score: float
     contributions: dict[str, float]
     alternatives: list[tuple[str, float]]
+    alternative_points: list[dict[str, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -475,6 +476,10 @@ def _detail(c: ClientIn, code: str, criteria: Criteria, candidates: int) -> dict
     return detail
 
 
+def _points(row: F64) -> dict[str, float]:
+    return {k: round(float(v), 2) for k, v in zip(SOFT, row, strict=True)}
+
+
 def run(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn], criteria: Criteria,
         alternatives: int = 3) -> Result:
     """Propose the best assignment of `clients` to `supporters` under `criteria`."""
@@ -505,15 +510,16 @@ def run(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn], criteria
             result.unmatched.append(Unmatched(client.key, OUTCOMPETED, _detail(
                 client, OUTCOMPETED, criteria, int(mine.size))))
             continue
+        alt_pairs = [int(p) for p in mine if p != pair][:alternatives]
         alts = [(enc.supporters[int(sc.ps[p])].key, round(float(sc.score[p]), 2))
-                for p in mine if p != pair][:alternatives]
+                for p in alt_pairs]
         result.proposals.append(Proposed(
             client_key=client.key,
             supporter_key=enc.supporters[int(sc.ps[pair])].key,
             score=round(float(sc.score[pair]), 2),
-            contributions={k: round(float(v), 2) for k, v in zip(SOFT, sc.contrib[pair],
-                                                                strict=True)},
+            contributions=_points(sc.contrib[pair]),
             alternatives=alts,
+            alternative_points=[_points(sc.contrib[p]) for p in alt_pairs],
         ))
         result.total_score += float(sc.score[pair])
     return result

@@ -62,6 +62,9 @@ class MatchingCriteria(BaseModel):
                                                         default=10, validators=WEIGHT_VALIDATORS)
     weight_waiting = models.PositiveSmallIntegerField(_("waiting time"), default=10,
                                                       validators=WEIGHT_VALIDATORS)
+    site_language = models.CharField(
+        _("language everyone at the site speaks"), max_length=60, default="English",
+        help_text=_("Sharing it earns no language points and is not named in reasons."))
     age_span_years = models.PositiveSmallIntegerField(
         _("age difference that scores nothing (years)"), default=20,
         validators=[MinValueValidator(1), MaxValueValidator(80)])

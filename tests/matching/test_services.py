@@ -1,0 +1,184 @@
+"""Workflow services: run, approve, reject, swap, re-match; notices; audit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bridgeway.audit.models import AuditEvent
+from bridgeway.clients.models import Match
+from bridgeway.matching import services
+from bridgeway.matching.models import MatchingCriteria, MatchingRun, MatchNotice, Proposal
+from bridgeway.supporters.models import SupporterProfile
+from tests import factories as f
+from tests.conftest import World
+
+from .helpers import areas, coordinator, supporter, waiting
+
+
+@pytest.fixture
+def setup(world: World) -> World:
+    areas()
+    # Jordan already supports Daniel (client_a); give him fishing, one more free place.
+    world.supporter.languages.set([f.language("en", "English")])
+    SupporterProfile.objects.filter(pk=world.supporter.pk).update(max_active_clients=2)
+    SupporterProfile.objects.filter(pk=world.other_supporter.pk).update(status="left")
+    return world
+
+
+def test_run_proposes_for_the_waitlist_and_explains(setup: World) -> None:
+    w = setup
+    alex = supporter(w.site_a, w, interests=("Art",), gender="woman",
+                     languages=(("en", "English"), ("fr", "French")))
+    maya = waiting(w.site_a, gender="woman", interests=("Art",),
+                   languages=(("en", "English"), ("fr", "French")))
+    outcome = services.matching_run(actor=coordinator(w), site=w.site_a)
+    assert outcome.run is not None
+    proposal = Proposal.objects.get(enrolment=maya)
+    assert proposal.supporter == alex
+    assert proposal.status == Proposal.Status.PROPOSED
+    assert "both women" in proposal.reason and "both into art" in proposal.reason
+    assert "both speak French" in proposal.reason
+    assert set(proposal.contributions) >= {"interests", "age", "gender"}
+    assert proposal.alternatives and proposal.alternatives[0]["supporter"] == str(
+        w.supporter.public_id)
+    assert outcome.summary["matched"] == 1
+    event = AuditEvent.objects.filter(action="propose").latest("seq")
+    assert str(maya.client.public_id) in event.subjects
+
+
+def test_rerun_supersedes_open_proposals(setup: World) -> None:
+    w = setup
+    waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    assert Proposal.objects.filter(status="proposed").count() == 1
+    assert Proposal.objects.filter(status="superseded").count() == 1
+
+
+def test_unmatched_client_gets_the_blocking_reason(setup: World) -> None:
+    w = setup
+    waiting(w.site_a, languages=(("pa", "Punjabi"),))
+    e = waiting(w.site_a)
+    e.client.pref_language = f.language("pa", "Punjabi")
+    e.client.pref_language_strength = "required"
+    e.client.save()
+    outcome = services.matching_run(actor=coordinator(w), site=w.site_a)
+    reasons = [reason for _k, _c, reason in outcome.unmatched]
+    assert "no supporter with a free place at Riverside TDM speaks Punjabi" in reasons
+    assert outcome.run is not None and outcome.run.unmatched.count() == 2
+
+
+def test_paused_supporter_gets_no_new_proposal(setup: World) -> None:
+    w = setup
+    waiting(w.site_a)
+    SupporterProfile.objects.filter(pk=w.supporter.pk).update(status="paused")
+    outcome = services.matching_run(actor=coordinator(w), site=w.site_a)
+    assert outcome.summary["matched"] == 0
+    assert outcome.unmatched[0][1] == "status"
+
+
+def test_criteria_switch_changes_the_run(setup: World) -> None:
+    w = setup
+    waiting(w.site_a, languages=(("fr", "French"),))
+    assert services.matching_run(actor=coordinator(w), site=w.site_a).summary["matched"] == 0
+    services.criteria_update(actor=coordinator(w), site=w.site_a,
+                             fields={"require_shared_language": False})
+    assert MatchingCriteria.objects.get(site=w.site_a).require_shared_language is False
+    assert services.matching_run(actor=coordinator(w), site=w.site_a).summary["matched"] == 1
+
+
+def test_dry_run_stores_nothing(setup: World) -> None:
+    w = setup
+    waiting(w.site_a)
+    outcome = services.matching_run(actor=coordinator(w), site=w.site_a, dry_run=True)
+    assert outcome.summary["matched"] == 1
+    assert not MatchingRun.objects.exists() and not Proposal.objects.exists()
+
+
+def test_approve_creates_match_notice_and_status(setup: World) -> None:
+    w = setup
+    e = waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    proposal = Proposal.objects.get(enrolment=e)
+    match = services.proposal_approve(actor=coordinator(w), proposal=proposal)
+    proposal.refresh_from_db()
+    e.refresh_from_db()
+    assert proposal.status == "approved" and proposal.match == match
+    assert proposal.decided_by == w.coord_a and proposal.decided_at is not None
+    assert e.status == "matched"
+    assert MatchNotice.objects.filter(supporter=w.supporter, match=match).exists()
+    assert AuditEvent.objects.filter(action="approve_proposal").exists()
+    with pytest.raises(ValidationError):
+        services.proposal_approve(actor=coordinator(w), proposal=proposal)
+
+
+def test_approve_never_overfills(setup: World) -> None:
+    w = setup
+    a, b = waiting(w.site_a), waiting(w.site_a)
+    run = MatchingRun.objects.create(site=w.site_a)
+    p1, p2 = (Proposal.objects.create(run=run, enrolment=e, supporter=w.supporter, site=w.site_a,
+                                      score=1.0) for e in (a, b))
+    services.proposal_approve(actor=coordinator(w), proposal=p1)
+    with pytest.raises(ValidationError):
+        services.proposal_approve(actor=coordinator(w), proposal=p2)
+    assert Match.objects.filter(supporter=w.supporter, status="active").count() == 2
+    p2.refresh_from_db()
+    assert p2.status == "proposed"
+
+
+def test_reject(setup: World) -> None:
+    w = setup
+    waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    proposal = Proposal.objects.get(status="proposed")
+    services.proposal_reject(actor=coordinator(w), proposal=proposal, note="client unsure")
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected" and proposal.decision_note == "client unsure"
+    assert not Match.objects.filter(enrolment=proposal.enrolment).exists()
+
+
+def test_swap_approves_an_alternative(setup: World) -> None:
+    w = setup
+    alex = supporter(w.site_a, w, gender="woman")
+    e = waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    proposal = Proposal.objects.get(enrolment=e)
+    alternative = next(a["supporter"] for a in proposal.alternatives
+                       if a["supporter"] != str(proposal.supporter.public_id))
+    match = services.proposal_swap(actor=coordinator(w), proposal=proposal,
+                                   supporter_key=alternative)
+    proposal.refresh_from_db()
+    assert str(match.supporter.public_id) == alternative
+    assert proposal.status == "approved" and proposal.supporter == match.supporter
+    assert "Swapped from" in proposal.decision_note
+    assert {alex.public_id, w.supporter.public_id} >= {match.supporter.public_id}
+    with pytest.raises(ValidationError):
+        services.proposal_swap(actor=coordinator(w), proposal=proposal, supporter_key="nobody")
+
+
+def test_rematch_puts_client_back_with_priority_and_never_same_pair(setup: World) -> None:
+    w = setup
+    SupporterProfile.objects.filter(pk=w.supporter.pk).update(max_active_clients=3)
+    w.enrolment_a.refresh_from_db()
+    ended = services.match_end_for_rematch(actor=coordinator(w), match=w.match_a,
+                                           reason="no_rapport", do_not_rematch=True)
+    assert ended.status == "ended" and ended.do_not_rematch
+    w.enrolment_a.refresh_from_db()
+    assert w.enrolment_a.status == "waitlisted" and w.enrolment_a.priority
+    outcome = services.matching_run(actor=coordinator(w), site=w.site_a)
+    assert outcome.summary["matched"] == 0
+    assert outcome.unmatched[0][1] == "do_not_rematch"
+    with pytest.raises(ValidationError):
+        services.match_end_for_rematch(actor=coordinator(w), match=ended, reason="completed")
+
+
+def test_manual_match_notifies_and_supersedes(setup: World) -> None:
+    from bridgeway.clients.services import match_create
+
+    w = setup
+    e = waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    match_create(actor=coordinator(w), enrolment=e, supporter=w.supporter)
+    assert Proposal.objects.get(enrolment=e).status == "superseded"
+    assert MatchNotice.objects.filter(match__enrolment=e).count() == 1
