@@ -148,6 +148,7 @@ class Plan:
     priority: bool = False
     intensity: str = Enrolment.Intensity.STANDARD
     social: str = ""
+    stop_at: str = ""  # recent referrals still waiting for consent or for the waitlist
 
 
 @dataclass
@@ -643,13 +644,13 @@ class Builder:
                 plan.consents.append(ConsentPlan(on, False, frozenset(), "Declined peer support"))
             return
         consent_on = r + timedelta(days=rng.randint(0, 4))
-        if consent_on > today:
+        if consent_on > today or plan.stop_at == S.REFERRED:
             return
         plan.consents.append(ConsentPlan(consent_on, True, self._shares()))
         steps.append((S.CONSENTED, consent_on, "Consent recorded"))
         plan.social = rng.choices(["satisfied", "neutral", "unsatisfied", ""], [35, 30, 25, 10])[0]
         waitlist_on = consent_on + timedelta(days=rng.randint(0, 2))
-        if waitlist_on > today:
+        if waitlist_on > today or plan.stop_at == S.CONSENTED:
             return
         steps.append((S.WAITLISTED, waitlist_on, "Waiting for a peer supporter"))
         if roll < 0.11:
@@ -677,14 +678,13 @@ class Builder:
         # A supporter with a free place; if none, the client waits (up to eight weeks more).
         info = None
         for wait in (0, 7, 14, 21, 28, 42, 56):
-            start = match_on + timedelta(days=wait)
+            shift = timedelta(days=wait)
+            start, end = match_on + shift, end_on + shift
             if start > today:
                 return  # still on the waitlist today
-            info = self._pick(plan, start, end_on if end_on <= today else None, exclude)
+            info = self._pick(plan, start, end if end <= today else None, exclude)
             if info is not None:
-                shift = timedelta(days=wait)
-                match_on, active_on, end_on = (match_on + shift, max(active_on + shift, discharge),
-                                               end_on + shift)
+                match_on, active_on, end_on = start, max(active_on + shift, discharge), end
                 break
         if info is None:
             on = match_on + timedelta(days=63)
@@ -761,8 +761,12 @@ class Builder:
             site = self.sites[code]
             start = site.program_start_date or today
             span = (today - start).days - 3
-            for _ in range(volume):
+            for n in range(volume):
                 referred_on = start + timedelta(days=int(span * rng.random() ** 0.9))
+                stop_at = ""
+                if n < 2:  # this week's referrals: one awaits consent, one the waitlist
+                    referred_on = today - timedelta(days=rng.randint(0, 3))
+                    stop_at = S.REFERRED if n == 0 else S.CONSENTED
                 client, langs, interests = self._new_client(code, referred_on)
                 if code == "riverside":
                     # The scenarios' proposals stay clear (see supporters()).
@@ -777,7 +781,8 @@ class Builder:
                                              "Interested in peer support after hearing the "
                                              "on-ward group.", "First admission.",
                                              "Several admissions this year."]),
-                            intensity=rng.choices(["standard", "intensive"], [85, 15])[0])
+                            intensity=rng.choices(["standard", "intensive"], [85, 15])[0],
+                            stop_at=stop_at)
                 self.plans.append(plan)
                 done += 1
                 if done % 50 == 0:

@@ -1,0 +1,109 @@
+"""Production settings refuse to start without their required values; env helpers parse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from bridgeway.settings.env import env_bool, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRED = {
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "bridgeway.example.org",
+    "DATABASE_URL": "postgres://bridgeway@db.example.org:5432/bridgeway",
+    "EMAIL_HOST": "smtp.example.org",
+    "DEFAULT_FROM_EMAIL": "bridgeway@example.org",
+    "BRIDGEWAY_BASE_URL": "https://bridgeway.example.org",
+}
+# Import the production settings in a clean interpreter and report what happened.
+PROBE = """
+import sys
+from django.core.exceptions import ImproperlyConfigured
+try:
+    import bridgeway.settings.production as s
+except ImproperlyConfigured as exc:
+    print("IMPROPERLY:" + str(exc)); sys.exit(3)
+print("OK", s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES["default"]["ENGINE"], s.SESSION_COOKIE_AGE,
+      s.SESSION_COOKIE_SECURE)
+"""
+
+
+def _probe(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
+    clean.update(env)
+    # A fixed command: this interpreter running the constant probe above.
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean,  # noqa: S603
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_production_settings_load_with_every_required_value() -> None:
+    result = _probe(REQUIRED)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["OK", "False", "['bridgeway.example.org']",
+                                     "django.db.backends.postgresql", "900", "True"]
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS"])
+def test_production_settings_refuse_to_load_without(missing: str) -> None:
+    env = {k: v for k, v in REQUIRED.items() if k != missing}
+    result = _probe(env)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert f"IMPROPERLY:The environment variable {missing} is required." in result.stdout
+
+
+def test_env_str_reads_value_default_and_file(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    monkeypatch.delenv("BW_TEST", raising=False)
+    monkeypatch.delenv("BW_TEST_FILE", raising=False)
+    assert env_str("BW_TEST", "fallback") == "fallback"
+    with pytest.raises(ImproperlyConfigured, match="BW_TEST is required"):
+        env_str("BW_TEST")
+    monkeypatch.setenv("BW_TEST", "value")
+    assert env_str("BW_TEST") == "value"
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n", encoding="utf-8")
+    monkeypatch.setenv("BW_TEST_FILE", str(secret))
+    assert env_str("BW_TEST") == "from-a-file"  # the *_FILE form wins (container secrets)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("YES", True),
+                                               ("on", True), ("0", False), ("false", False),
+                                               ("No", False), ("off", False)])
+def test_env_bool_parses(monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool) -> None:
+    monkeypatch.setenv("BW_FLAG", raw)
+    assert env_bool("BW_FLAG") is expected
+
+
+def test_env_bool_default_and_bad_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BW_FLAG", raising=False)
+    assert env_bool("BW_FLAG", True) is True
+    assert env_bool("BW_FLAG", False) is False
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("BW_FLAG")
+    monkeypatch.setenv("BW_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="boolean"):
+        env_bool("BW_FLAG", True)
+
+
+def test_env_int_and_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BW_NUM", raising=False)
+    assert env_int("BW_NUM", 15) == 15
+    monkeypatch.setenv("BW_NUM", "30")
+    assert env_int("BW_NUM", 15) == 30
+    monkeypatch.setenv("BW_NUM", "thirty")
+    with pytest.raises(ImproperlyConfigured, match="integer"):
+        env_int("BW_NUM", 15)
+    monkeypatch.delenv("BW_HOSTS", raising=False)
+    assert env_list("BW_HOSTS", ["a", "b"]) == ["a", "b"]
+    monkeypatch.setenv("BW_HOSTS", " one.example.org, two.example.org ,,")
+    assert env_list("BW_HOSTS") == ["one.example.org", "two.example.org"]
+    with pytest.raises(ImproperlyConfigured):
+        monkeypatch.delenv("BW_HOSTS")
+        env_list("BW_HOSTS")
