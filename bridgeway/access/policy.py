@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -44,6 +44,7 @@ class Action(StrEnum):
     REPORT_INCIDENT = "report_incident"
     MANAGE_SAFETY = "manage_safety"
     RECORD_BRIDGING = "record_bridging"
+    MANAGE_SUPPORTER = "manage_supporter"
 
 
 # Which roles may perform each write action on a client in their scope.
@@ -63,6 +64,8 @@ WRITE_RULES: dict[Action, frozenset[str]] = {
     Action.REPORT_INCIDENT: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.PEER_SUPPORTER}),
     Action.MANAGE_SAFETY: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD}),
     Action.RECORD_BRIDGING: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.WARD_STAFF}),
+    # Supporter profiles and training records: a coordinator of a site the supporter serves.
+    Action.MANAGE_SUPPORTER: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}),
 }
 
 # When several roles allow the same thing, the audit names the first in this order.
@@ -255,8 +258,8 @@ def client_for_user(
     """
     try:
         client = Client.objects.get(public_id=public_id)
-    except (Client.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    except (Client.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc  # a malformed UUID raises ValidationError: still "not found"
     decision = decide(user, client)
     needed = require or category
     allowed = decision.allowed and (needed not in cat.ALL or needed in decision.categories)
@@ -297,7 +300,9 @@ def authorize(
             # The grant itself must reach this client: a coordinator at site A who is also
             # a peer supporter may not edit a client reached only through their match.
             one = _decide_one(user, grant, client_access.client)
-            if one.allowed:
+            # With a site too (e.g. an enrolment's site), the grant must also cover that site:
+            # a coordinator at site A may not change the client's enrolment at site B.
+            if one.allowed and (site is None or _grant_covers_site(grant, site)):
                 return Actor(user=user, role=grant.role, site_code=one.site_code)
             continue
         if site is not None and not _grant_covers_site(grant, site):
@@ -313,6 +318,23 @@ def authorize(
             outcome=AuditEvent.Outcome.DENIED,
         )
     raise PermissionDenied("You may not do this.")
+
+
+def can(user: User, action: Action, *, client_access: ClientAccess | None = None,
+        site: ProgramSite | None = None) -> bool:
+    """The same rule as `authorize`, without auditing: for showing or hiding a button."""
+    for grant in grants_for(user):
+        if grant.role not in WRITE_RULES[action]:
+            continue
+        if client_access is not None:
+            if (_decide_one(user, grant, client_access.client).allowed
+                    and (site is None or _grant_covers_site(grant, site))):
+                return True
+            continue
+        if site is not None and not _grant_covers_site(grant, site):
+            continue
+        return True
+    return False
 
 
 def _grant_covers_site(grant: RoleAssignment, site: ProgramSite) -> bool:
@@ -334,3 +356,31 @@ def audit_list(user: User, *, category: str, clients: list[Client] | list[uuid.U
     with transaction.atomic():
         record(who=who_for(user, role or _first_role(user), site_code), category=category,
                action=Action.VIEW, subjects=ids, detail=detail)
+
+
+def caseload_for_supporter(user: User) -> list[ClientAccess]:
+    """The clients actively matched to `user`, each with what the supporter may see of them.
+
+    The same decision as `decide` for a peer supporter, in a constant number of queries for
+    list pages. The caller audits the list (audit_list) as one event.
+    """
+    if not has_role(user, Role.PEER_SUPPORTER):
+        return []
+    matches = list(
+        Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
+        .select_related("client", "enrolment", "site")
+        .order_by("client__given_name", "client__family_name")
+    )
+    latest: dict[int, ConsentRecord] = {}
+    for consent in ConsentRecord.objects.filter(
+            enrolment_id__in=[m.enrolment_id for m in matches]).order_by("enrolment_id", "version"):
+        latest[consent.enrolment_id] = consent  # ascending order: the last one is in force
+    out: list[ClientAccess] = []
+    for match in matches:
+        consent = latest.get(match.enrolment_id)
+        shared = consent.shared_categories() if consent else frozenset()
+        out.append(ClientAccess(client=match.client, user=user, role=Role.PEER_SUPPORTER,
+                                site_code=match.site.code,
+                                categories=cat.SUPPORTER_BASE | shared,
+                                withheld=cat.CONSENT_GATED - shared, match=match))
+    return out

@@ -68,6 +68,14 @@ class ClientDetails:
     phone: str = ""
     email: str = ""
     address: str = ""
+    # Preferences for a peer supporter (each none / preferred / required).
+    pref_gender: str = ""
+    pref_gender_strength: str = "none"
+    pref_age_min: int | None = None
+    pref_age_max: int | None = None
+    pref_age_strength: str = "none"
+    pref_language: Language | None = None
+    pref_language_strength: str = "none"
 
 
 def _set_profile(client: Client, languages: list[Language] | None,

@@ -6,4 +6,5 @@ from bridgeway.clients.views import home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("administration/", home.admin_home, name="admin_home"),
 ]

@@ -48,6 +48,8 @@ class Row:
     data:     POST body or GET query: a dict or World -> dict (None: empty).
     headers:  extra request headers, e.g. {"HX-Request": "true"} for htmx fragments.
     note:     why this row exists (shown in test ids when several rows share a URL).
+    setup:    World -> None, run first inside each persona's savepoint; it may create objects
+              and keep them on the world (e.g. `w.extra = {...}`) for `kwargs` and `data`.
     """
 
     url_name: str
@@ -57,6 +59,7 @@ class Row:
     data: Data = None
     headers: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
+    setup: Callable[[World], None] | None = None
 
     def problems(self) -> list[str]:
         out = []

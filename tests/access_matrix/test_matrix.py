@@ -70,6 +70,8 @@ def _resolve(value: Any, world: Any) -> Mapping[str, Any]:
 
 
 def _request(http: HttpClient, row: Row, world: Any) -> int:
+    if row.setup is not None:
+        row.setup(world)
     path = reverse(row.url_name, kwargs=dict(_resolve(row.kwargs, world)) or None)
     data = dict(_resolve(row.data, world))
     method = getattr(http, row.method.lower())

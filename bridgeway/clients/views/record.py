@@ -1,0 +1,200 @@
+"""What a page may show of a client, decided in Python from the ClientAccess.
+
+Templates only ask "is this value present?": every field a user may not see is None here,
+so a template cannot show it by mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from bridgeway.access.categories import Info
+from bridgeway.access.policy import ClientAccess
+from bridgeway.clients.models import (
+    ConsentRecord,
+    Enrolment,
+    EnrolmentStatusChange,
+    HospitalStay,
+    Match,
+)
+from bridgeway.core.models import Role
+
+STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})
+
+
+@dataclass
+class StayView:
+    public_id: str
+    is_open: bool
+    hospital: str
+    ward: str | None = None
+    admitted_on: date | None = None
+    expected_discharge_on: date | None = None
+    discharged_on: date | None = None
+    destination: str | None = None
+    stay: HospitalStay | None = None  # the object, only for staff who may edit it
+
+
+@dataclass
+class EnrolmentView:
+    public_id: str
+    site: str
+    site_code: str
+    status: str
+    status_label: str
+    referred_on: date | None = None
+    referral_note: str | None = None
+    priority: bool = False
+    waitlisted_since: Any = None
+    history: list[EnrolmentStatusChange] | None = None
+    consent: ConsentRecord | None = None
+    consent_history: list[ConsentRecord] | None = None
+    enrolment: Enrolment | None = None
+
+
+@dataclass
+class ClientRecord:
+    public_id: str
+    name: str
+    withheld: bool
+    date_of_birth: date | None = None
+    age: int | None = None
+    gender: str | None = None
+    pronouns: str | None = None
+    health_card_number: str | None = None
+    languages: list[str] | None = None
+    interests: list[str] | None = None
+    preferences: list[tuple[str, str, str]] | None = None  # (what, value, strength)
+    home_fsa: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    background: str | None = None
+    safety_notes: str | None = None
+    stays: list[StayView] | None = None
+    enrolments: list[EnrolmentView] | None = None
+    matches: list[Match] | None = None
+    shown: frozenset[str] = field(default_factory=frozenset)
+
+
+def _stay_view(access: ClientAccess, stay: HospitalStay) -> StayView | None:
+    status = access.sees(Info.STAY_STATUS)
+    dates = access.sees(Info.DISCHARGE_DATE)
+    if not (status or dates):
+        return None
+    view = StayView(public_id=str(stay.public_id), is_open=stay.is_open,
+                    hospital=stay.hospital.name)
+    if status:
+        view.ward = stay.ward.name
+        view.admitted_on = stay.admitted_on
+    if dates:
+        view.expected_discharge_on = stay.expected_discharge_on
+        view.discharged_on = stay.discharged_on
+        view.destination = stay.get_discharge_destination_display() if status else None
+    if access.role in STAFF_ROLES | {Role.WARD_STAFF}:
+        view.stay = stay
+    return view
+
+
+def card(access: ClientAccess) -> ClientRecord:
+    """The few facts for a list card (no extra queries beyond what the list prefetched)."""
+    client = access.client
+    record = ClientRecord(public_id=str(client.public_id), name=str(client),
+                          withheld=access.something_withheld)
+    if access.sees(Info.PROFILE):
+        record.pronouns = client.pronouns or None
+    if access.sees(Info.CONTACT_DETAILS):
+        record.phone = client.phone or None
+        record.email = client.email or None
+    if access.sees(Info.STAY_STATUS) or access.sees(Info.DISCHARGE_DATE):
+        stays = [v for s in client.stays.all() if (v := _stay_view(access, s)) is not None]
+        record.stays = stays[:1]
+    return record
+
+
+def build(access: ClientAccess) -> ClientRecord:
+    """The whole client page's content for this access."""
+    client = access.client
+    record = ClientRecord(public_id=str(client.public_id), name=str(client),
+                          withheld=access.something_withheld, shown=access.categories)
+    if access.sees(Info.IDENTITY):
+        record.date_of_birth = client.date_of_birth
+        record.age = client.age_on(timezone.localdate())
+        record.gender = client.get_gender_display()
+        record.pronouns = client.pronouns or None
+    if access.sees(Info.HEALTH_CARD):
+        record.health_card_number = client.health_card_number or ""
+    if access.sees(Info.PROFILE):
+        record.languages = [str(x) for x in client.languages.all()]
+        record.interests = [str(x) for x in client.interests.all()]
+        record.home_fsa = client.home_fsa or ""
+        record.preferences = _preferences(access)
+    if access.sees(Info.CONTACT_DETAILS):
+        record.phone = client.phone
+        record.email = client.email
+        record.address = client.address
+    if access.sees(Info.BACKGROUND):
+        record.background = client.background
+    if access.sees(Info.SAFETY_NOTES):
+        record.safety_notes = client.safety_notes
+    if access.sees(Info.STAY_STATUS) or access.sees(Info.DISCHARGE_DATE):
+        stays = client.stays.select_related("hospital", "ward").all()
+        record.stays = [v for s in stays if (v := _stay_view(access, s)) is not None]
+    if access.sees(Info.ENROLMENT):
+        record.enrolments = _enrolments(access)
+    if access.sees(Info.MATCH):
+        matches = client.matches.select_related("supporter__user", "site")
+        if access.role == Role.PEER_SUPPORTER:
+            # A supporter sees their own match, never who else supported the client.
+            matches = matches.filter(pk=access.match.pk if access.match else 0)
+        record.matches = list(matches)
+    return record
+
+
+def _preferences(access: ClientAccess) -> list[tuple[str, str, str]]:
+    from django.utils.translation import gettext as _
+
+    client = access.client
+    out: list[tuple[str, str, str]] = []
+    if client.pref_gender_strength != "none" and client.pref_gender:
+        out.append((_("Gender"), client.get_pref_gender_display(),
+                    client.get_pref_gender_strength_display()))
+    if client.pref_age_strength != "none" and (client.pref_age_min or client.pref_age_max):
+        out.append((_("Age"), f"{client.pref_age_min or ''}–{client.pref_age_max or ''}",
+                    client.get_pref_age_strength_display()))
+    if client.pref_language_strength != "none" and client.pref_language_id:
+        out.append((_("Language"), str(client.pref_language),
+                    client.get_pref_language_strength_display()))
+    return out
+
+
+def _enrolments(access: ClientAccess) -> list[EnrolmentView]:
+    client = access.client
+    staff = access.sees(Info.REFERRAL)
+    qs = client.enrolments.select_related("site").prefetch_related("history__actor", "consents")
+    if access.role == Role.PEER_SUPPORTER and access.match is not None:
+        qs = qs.filter(pk=access.match.enrolment_id)
+    out = []
+    for enrolment in qs:
+        view = EnrolmentView(
+            public_id=str(enrolment.public_id), site=enrolment.site.name,
+            site_code=enrolment.site.code, status=enrolment.status,
+            status_label=enrolment.get_status_display())
+        if staff:
+            view.referred_on = enrolment.referred_on
+            view.referral_note = enrolment.referral_note
+            view.priority = enrolment.priority
+            view.waitlisted_since = enrolment.waitlisted_since
+            view.history = list(enrolment.history.all())
+            view.enrolment = enrolment
+        if access.sees(Info.CONSENT):
+            consents = sorted(enrolment.consents.all(), key=lambda c: -c.version)
+            view.consent = consents[0] if consents else None
+            if access.role in STAFF_ROLES:
+                view.consent_history = consents
+        out.append(view)
+    return out
