@@ -179,7 +179,7 @@ class Enrolment(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["client", "site"],
-                condition=~Q(status__in=[s.value for s in CLOSED_STATUSES]),
+                condition=~Q(status__in=sorted(s.value for s in CLOSED_STATUSES)),
                 name="enrolment_one_open_per_client_site",
             ),
         ]

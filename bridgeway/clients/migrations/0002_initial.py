@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='enrolment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['withdrawn', 'finished', 'declined']), _negated=True), fields=('client', 'site'), name='enrolment_one_open_per_client_site'),
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['declined', 'finished', 'withdrawn']), _negated=True), fields=('client', 'site'), name='enrolment_one_open_per_client_site'),
         ),
         migrations.AddIndex(
             model_name='match',
