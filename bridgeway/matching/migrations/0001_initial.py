@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('clients', '0004_remove_enrolment_enrolment_one_open_per_client_site_and_more'),
+        ('clients', '0002_initial'),
         ('core', '0001_initial'),
         ('supporters', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
