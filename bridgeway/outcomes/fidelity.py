@@ -92,7 +92,7 @@ def per_client(program: pd.DataFrame, *, cutoff: date) -> pd.DataFrame:
     commitment = dict(ProgramSite.objects.values_list("id", "weekly_commitment_minutes"))
     end = np.minimum(p.m_end.fillna(cut), cut)
     p_weeks = np.minimum(WEEKS, (end - p.discharge) / 7)
-    per_week = p.minutes.fillna(0) / p_weeks.where(p_weeks >= 1)
+    per_week = p.minutes.astype(float).fillna(0.0) / p_weeks.where(p_weeks >= 1)
     target = p.site_id.map(commitment).astype(float)
     p["weekly_commitment"] = np.where(per_week.isna(), np.nan, (per_week >= target).astype(float))
 
