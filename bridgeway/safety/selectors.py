@@ -1,0 +1,206 @@
+"""Reads of the safety net, always scoped to the user through the access layer."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from bridgeway.access.categories import Info
+from bridgeway.access.policy import ClientAccess, grants_for, has_role, sites_for
+from bridgeway.clients.models import ConsentRecord, HospitalStay, Match
+from bridgeway.core.models import ProgramSite, Role, User
+from bridgeway.supporters.models import SupporterProfile
+
+from . import rules as r
+from .models import (
+    Alert,
+    BinderEntry,
+    Bridging,
+    CheckIn,
+    DischargeChecklist,
+    Incident,
+    Notification,
+    OutreachCase,
+    SupervisionSession,
+)
+
+COORDINATING = (Role.COORDINATOR, Role.SITE_LEAD)
+SUPPORTER_RULES = [rule.value for rule, spec in r.SPECS.items()
+                   if spec.supporter_sees and not spec.supporter_needs]
+STAY_RULES = [rule.value for rule, spec in r.SPECS.items()
+              if spec.supporter_sees and spec.supporter_needs == "stay_status"]
+
+
+def coordinated_sites(user: User) -> QuerySet[ProgramSite]:
+    """Sites where the user coordinates or leads (all sites for an administrator)."""
+    return sites_for(user, *COORDINATING)
+
+
+def _supporter_alert_q(user: User) -> Q:
+    """A supporter sees alerts about their own current clients, for rules meant for them;
+    a readmission only while the client shares their stay status."""
+    mine = Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
+    latest = ConsentRecord.objects.filter(enrolment_id=OuterRef("enrolment_id")).order_by("-version")
+    shares_stay = (mine.annotate(p=Subquery(latest.values("participation")[:1]),
+                                 s=Subquery(latest.values("share_stay_status")[:1]))
+                   .filter(p=True, s=True))
+    return (Q(rule__in=SUPPORTER_RULES, client_id__in=mine.values("client_id"))
+            | Q(rule__in=STAY_RULES, client_id__in=shares_stay.values("client_id")))
+
+
+def alerts_for_user(user: User) -> QuerySet[Alert]:
+    q: Q | None = None
+    if has_role(user, Role.ADMINISTRATOR):
+        q = Q()
+    else:
+        sites = list(coordinated_sites(user).values_list("id", flat=True))
+        if sites:
+            q = Q(site_id__in=sites)
+        if has_role(user, Role.PEER_SUPPORTER):
+            sq = _supporter_alert_q(user)
+            q = sq if q is None else (q | sq)
+    if q is None:
+        return Alert.objects.none()
+    return (Alert.objects.filter(q).select_related("client", "supporter__user", "site", "owner",
+                                                   "incident"))
+
+
+def open_alerts_for_user(user: User, *, include_snoozed: bool = False) -> QuerySet[Alert]:
+    qs = alerts_for_user(user).exclude(status=Alert.Status.RESOLVED)
+    if not include_snoozed:
+        qs = qs.exclude(status=Alert.Status.SNOOZED)
+    return qs.order_by("-severity", "due_on", "-created_at")
+
+
+def alert_for_user(user: User, public_id: uuid.UUID | str) -> Alert:
+    try:
+        return alerts_for_user(user).get(public_id=public_id)
+    except (Alert.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def is_coordinating(user: User, site: ProgramSite) -> bool:
+    return coordinated_sites(user).filter(pk=site.pk).exists()
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# --- per-client reads (the caller already holds a ClientAccess) ---------------------------
+
+STAFF_ROLES = {Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD, Role.WARD_STAFF}
+
+
+def binder_entries(access: ClientAccess) -> QuerySet[BinderEntry]:
+    """The entries this reader's role and the client's consent allow.
+
+    Coordinators, site leads, ward and bridging staff, administrators: every entry. A matched
+    peer supporter: entries not marked staff-only, discharge planning only if the client
+    shares the discharge date, concerns only if the client shares safety notes; always their
+    own entries."""
+    qs = BinderEntry.objects.filter(client=access.client).select_related("author")
+    if not access.sees(Info.BINDER):
+        return qs.none()
+    if access.role in STAFF_ROLES:
+        return qs
+    allowed = Q(staff_only=False)
+    if not access.sees(Info.DISCHARGE_DATE):
+        allowed &= ~Q(category=BinderEntry.Category.DISCHARGE_PLANNING)
+    if not access.sees(Info.SAFETY_NOTES):
+        allowed &= ~Q(category=BinderEntry.Category.CONCERN)
+    return qs.filter(allowed | Q(author=access.user))
+
+
+def current_stay(access: ClientAccess) -> HospitalStay | None:
+    """The open stay if there is one, else the latest."""
+    stays = HospitalStay.objects.filter(client=access.client)
+    return stays.filter(discharged_on__isnull=True).first() or stays.order_by("-admitted_on").first()
+
+
+def checklist_for(stay: HospitalStay | None) -> DischargeChecklist | None:
+    if stay is None:
+        return None
+    return DischargeChecklist.objects.filter(stay=stay).first()
+
+
+def met_on_ward_during(stay: HospitalStay) -> bool:
+    """Whether a contact took place on the ward during the stay (the contact log says so)."""
+    from bridgeway.contacts.models import Contact
+
+    qs = Contact.objects.filter(client_id=stay.client_id, outcome="met", setting="ward",
+                                occurred_at__date__gte=stay.admitted_on)
+    if stay.discharged_on:
+        qs = qs.filter(occurred_at__date__lte=stay.discharged_on)
+    return qs.exists()
+
+
+def bridgings(access: ClientAccess) -> QuerySet[Bridging]:
+    return Bridging.objects.filter(client=access.client).select_related("staff")
+
+
+def client_alerts(access: ClientAccess) -> QuerySet[Alert]:
+    return alerts_for_user(access.user).filter(client=access.client).exclude(
+        status=Alert.Status.RESOLVED)
+
+
+def outreach(access: ClientAccess) -> OutreachCase | None:
+    return (OutreachCase.objects.filter(client=access.client, closed_at__isnull=True)
+            .prefetch_related("steps").first())
+
+
+def binder_people(access: ClientAccess) -> QuerySet[User]:
+    """Who may be named in charge of a binder: staff and coordinators of the client's sites."""
+    sites = list(access.client.enrolments.values_list("site_id", flat=True))
+    hospitals = list(ProgramSite.objects.filter(id__in=sites).values_list("hospital_id", flat=True))
+    return User.objects.filter(
+        Q(role_assignments__role__in=COORDINATING, role_assignments__site_id__in=sites)
+        | Q(role_assignments__role=Role.WARD_STAFF,
+            role_assignments__organisation_id__in=hospitals),
+        role_assignments__active=True, is_active=True).distinct().order_by("first_name")
+
+
+# --- people: incidents, supervision, check-ins ----------------------------------------------
+
+def incidents_for(user: User) -> QuerySet[Incident]:
+    sites = list(coordinated_sites(user).values_list("id", flat=True))
+    q = Q(site_id__in=sites) | Q(reported_by=user)
+    return Incident.objects.filter(q).select_related("site", "reported_by", "client")
+
+
+def incident_for(user: User, public_id: uuid.UUID | str) -> Incident:
+    try:
+        return incidents_for(user).get(public_id=public_id)
+    except (Incident.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def supervision_for(user: User) -> QuerySet[SupervisionSession]:
+    sites = coordinated_sites(user)
+    return (SupervisionSession.objects.filter(site__in=sites)
+            .select_related("led_by", "site").prefetch_related("supporters__user"))
+
+
+def supporters_coordinated(user: User) -> QuerySet[SupporterProfile]:
+    return (SupporterProfile.objects.filter(sites__in=coordinated_sites(user)).distinct()
+            .select_related("user"))
+
+
+def checkins_for(user: User) -> QuerySet[CheckIn]:
+    """A supporter sees their own; coordinators see those of supporters at their sites."""
+    own = Q(supporter__user=user)
+    sites = coordinated_sites(user)
+    coordinated = Exists(SupporterProfile.sites.through.objects.filter(
+        supporterprofile_id=OuterRef("supporter_id"), programsite_id__in=sites.values("id")))
+    return (CheckIn.objects.filter(own | Q(coordinated)).select_related("supporter__user")
+            .order_by("-created_at"))
+
+
+def grants_summary(user: User) -> set[str]:
+    return {g.role for g in grants_for(user)}
