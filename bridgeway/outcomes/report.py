@@ -66,7 +66,8 @@ def km_chart(ev: Evaluation) -> Image:
     ax.set_xlabel(_("Days since discharge"))
     ax.set_ylabel(_("Not readmitted"))
     ax.set_ylim(0, 1.02)
-    ax.legend(loc="lower left")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower left")
     return _figure(fig)
 
 
