@@ -71,6 +71,9 @@ def table_counts() -> list[tuple[str, int]]:
 
 class Command(BaseCommand):
     help = "Load the synthetic demo program (deterministic for a seed on a given day)."
+    # `make demo` runs `migrate` (which runs the checks) just before; skipping them here
+    # avoids importing every view (and the heavy libraries they use) a second time.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")

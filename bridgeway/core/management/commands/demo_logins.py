@@ -27,6 +27,9 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
 
 class Command(BaseCommand):
     help = "Print one demo login per role (all share the demo password)."
+    # `make demo` runs `migrate` (which runs the checks) just before; skipping them here
+    # avoids importing every view (and the heavy libraries they use) a second time.
+    requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         # OutputWrapper is file-like (write/flush); rich only needs that.
