@@ -24,7 +24,7 @@ def test_extract_shifts_dates_consistently_within_a_client(world, program_data):
     frame = exports.extract(filters)
     real = analysis.load(filters)
     assert len(frame) == len(real)
-    for pid, g in frame.groupby("pseudo_id"):
+    for _pid, g in frame.groupby("pseudo_id"):
         g = g.sort_values("discharge_shifted")
         starts = pd.to_datetime(g.episode_start_shifted)
         ends = pd.to_datetime(g.discharge_shifted)
@@ -43,7 +43,7 @@ def test_small_cells_are_suppressed():
         rows.append({"site_id": 1, "ward_type": "acute", "arm": "program", "first_in_arm": 1,
                      "readmit_30": 1.0 if i < 3 else 0.0, "los": 10.0, "bed_days_after": 2.0,
                      "ed_visits_after": 1 if i < 6 else 0})
-    for i in range(3):  # usual care on tertiary wards: 3 clients -> everything hidden
+    for _ in range(3):  # usual care on tertiary wards: 3 clients -> everything hidden
         rows.append({"site_id": 1, "ward_type": "tertiary", "arm": "usual_care", "first_in_arm": 1,
                      "readmit_30": 0.0, "los": 20.0, "bed_days_after": 0.0, "ed_visits_after": 0})
     for i in range(10):  # 8 of 10 readmitted: the complement (2) would reveal, so hidden
