@@ -372,9 +372,9 @@ def caseload_for_supporter(user: User) -> list[ClientAccess]:
         .order_by("client__given_name", "client__family_name")
     )
     latest: dict[int, ConsentRecord] = {}
-    for consent in ConsentRecord.objects.filter(
+    for version in ConsentRecord.objects.filter(
             enrolment_id__in=[m.enrolment_id for m in matches]).order_by("enrolment_id", "version"):
-        latest[consent.enrolment_id] = consent  # ascending order: the last one is in force
+        latest[version.enrolment_id] = version  # ascending order: the last one is in force
     out: list[ClientAccess] = []
     for match in matches:
         consent = latest.get(match.enrolment_id)

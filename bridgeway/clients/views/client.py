@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from bridgeway.access.categories import Info
@@ -22,8 +23,8 @@ from . import record
 from .common import apply_errors, user_of
 
 
-def _panels_html(access: ClientAccess, request: HttpRequest) -> list[str]:
-    out = []
+def _panels_html(access: ClientAccess, request: HttpRequest) -> list[SafeString]:
+    out: list[SafeString] = []
     for panel in panels.panels():
         if panel.visible(access):
             context = panel.context(access, request)

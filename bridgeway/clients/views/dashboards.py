@@ -14,7 +14,7 @@ from bridgeway.access.policy import (
     has_role,
     sites_for,
 )
-from bridgeway.clients.models import EnrolmentStatus
+from bridgeway.clients.models import Client, EnrolmentStatus
 from bridgeway.core.models import Organisation, ProgramSite, Role
 
 from . import lists, record
@@ -68,8 +68,8 @@ def ward_home(request: HttpRequest) -> HttpResponse:
                     if g.role == Role.WARD_STAFF and g.organisation_id}
     if not hospital_ids:
         raise deny(user, category=Info.CASELOAD, detail="page:clients:ward_home")
-    hospitals = []
-    shown = []
+    hospitals: list[dict[str, object]] = []
+    shown: list[Client] = []
     for hospital in Organisation.objects.filter(pk__in=hospital_ids).order_by("name"):
         stays = lists.inpatients(user, hospital)
         shown.extend(s.client for s in stays)

@@ -49,7 +49,7 @@ def status_counts(site: ProgramSite) -> list[dict[str, Any]]:
 
 
 def free_supporters(site: ProgramSite) -> list[SupporterProfile]:
-    return list(supporters_for_site(site).filter(
+    return list(supporters_for_site(site).filter(  # type: ignore[misc]  # annotated by with_capacity
         status=SupporterProfile.Status.ACTIVE, free_places__gt=0).order_by(
         "-free_places", "user__first_name"))
 

@@ -26,7 +26,7 @@ def create(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID) 
                              detail="page:clients:match_create")
     enrolment = enrolment_of(access, enrolment_id)
     actor = authorize(user, Action.MATCH, client_access=access, site=enrolment.site)
-    supporters = supporters_for_site(enrolment.site).filter(
+    supporters = supporters_for_site(enrolment.site).filter(  # type: ignore[misc]  # annotated
         status=SupporterProfile.Status.ACTIVE, free_places__gt=0).order_by(
         "-free_places", "user__first_name")
     form = MatchCreateForm(request.POST or None, supporters=supporters)
