@@ -22,6 +22,6 @@ def _beat_schedule() -> dict[str, object]:
     return dict(BEAT_SCHEDULE)
 
 
-@app.on_after_finalize.connect  # type: ignore[misc]
+@app.on_after_finalize.connect
 def _setup_periodic_tasks(sender: Celery, **kwargs: object) -> None:
     sender.conf.beat_schedule = {**(sender.conf.beat_schedule or {}), **_beat_schedule()}

@@ -359,8 +359,12 @@ def evaluate(c: ScanContext) -> ScanResult:
     result = ScanResult()
     hit, alert, log = _table(ScanHit), _table(Alert), _table(AlertLog)
     scanned = _in_list(r.SCANNED_RULES)
-    now, today = c.now, c.today
-    due = {s: r.due_on(today, s) for s in r.Severity}
+    # Adapt values as the ORM would, so that rows written here compare equal to ORM lookups
+    # (SQLite stores timestamps as naive UTC text).
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(c.now)
+    today = ops.adapt_datefield_value(c.today)
+    due = {s: ops.adapt_datefield_value(r.due_on(c.today, s)) for s in r.Severity}
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {hit}")  # noqa: S608  # table names from the models
         cols = ", ".join(HIT_COLUMNS)
