@@ -88,6 +88,8 @@ class Proposed:
     contributions: dict[str, float]
     alternatives: list[tuple[str, float]]
     alternative_points: list[dict[str, float]] = field(default_factory=list)
+    pair: int = -1  # index into Result.scored's pairs (for explanations)
+    alternative_pairs: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class Result:
     total_score: float = 0.0
     objective: int = 0  # sum of integer (bonus + score) units of the chosen pairs
     allowed_pairs: int = 0
+    scored: Scored | None = None
 
 
 # --------------------------------------------------------------------------- encoding
@@ -116,11 +119,13 @@ def _vocab(*groups: Sequence[frozenset[str]]) -> dict[str, int]:
 def _bits(sets: Sequence[frozenset[str]], vocab: dict[str, int]) -> NDArray[np.uint64]:
     words = max(1, (len(vocab) + 63) // 64)
     out = np.zeros((len(sets), words), dtype=np.uint64)
-    for row, items in enumerate(sets):
-        for item in items:
-            i = vocab.get(item)
-            if i is not None:
-                out[row, i // 64] |= np.uint64(1) << np.uint64(i % 64)
+    rows = [row for row, items in enumerate(sets) for item in items if item in vocab]
+    bits = [vocab[item] for items in sets for item in items if item in vocab]
+    if bits:
+        r = np.array(rows, dtype=np.int64)
+        b = np.array(bits, dtype=np.uint64)
+        np.bitwise_or.at(out, (r, (b // np.uint64(64)).astype(np.int64)),
+                         np.left_shift(np.uint64(1), b % np.uint64(64)))
     return out
 
 
@@ -183,6 +188,8 @@ class Encoded:
     forbidden: I64  # sorted pair codes client * n_supporters + supporter
     site_index: dict[str, int]
     lang_vocab: dict[str, int]
+    interest_names: list[str] = field(default_factory=list)
+    gender_names: list[str] = field(default_factory=list)
 
 
 def encode(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
@@ -246,7 +253,8 @@ def encode(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
         s_free_hours=np.array([-1 if s.free_by_hours is None else s.free_by_hours for s in ss],
                               dtype=np.int64),
         forbidden=np.array(forbidden, dtype=np.int64),
-        site_index=sites, lang_vocab=langs,
+        site_index=sites, lang_vocab=langs, interest_names=list(interests),
+        gender_names=list(genders),
     )
 
 
@@ -437,6 +445,7 @@ class Scored:
     contrib: F64
     score: F64
     blocked_code: dict[int, int]  # client index -> blocking HARD index (clients with no pair)
+    dist: F64 | None = None
 
 
 def score_pairs(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
@@ -457,7 +466,7 @@ def score_pairs(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
         blocked[int(i)] = int(worst[i]) if worst[i] >= 0 else 0  # no candidate: site
     pc, ps, dist = pc[allowed], ps[allowed], dist[allowed]
     contrib = contributions(enc, pc, ps, criteria, dist)
-    return Scored(enc, pc, ps, contrib, contrib.sum(axis=1), blocked)
+    return Scored(enc, pc, ps, contrib, contrib.sum(axis=1), blocked, dist)
 
 
 def _detail(c: ClientIn, code: str, criteria: Criteria, candidates: int) -> dict[str, Any]:
@@ -476,10 +485,6 @@ def _detail(c: ClientIn, code: str, criteria: Criteria, candidates: int) -> dict
     return detail
 
 
-def _points(row: F64) -> dict[str, float]:
-    return {k: round(float(v), 2) for k, v in zip(SOFT, row, strict=True)}
-
-
 def run(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn], criteria: Criteria,
         alternatives: int = 3) -> Result:
     """Propose the best assignment of `clients` to `supporters` under `criteria`."""
@@ -496,32 +501,44 @@ def run(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn], criteria
     chosen_of[sc.pc[used]] = used
     # per-client candidate slices, best first (score desc, then canonical supporter order)
     order = np.lexsort((sc.ps, -np.round(sc.score, 6), sc.pc))
-    pc_sorted = sc.pc[order]
-    bounds = np.searchsorted(pc_sorted, np.arange(n_c + 1))
+    bounds = np.searchsorted(sc.pc[order], np.arange(n_c + 1))
+    width = alternatives + 1
+    pos = bounds[:-1, None] + np.arange(width)[None, :]
+    if order.size == 0:
+        top = np.full((n_c, width), -1, dtype=np.int64)
+    else:
+        top = np.where(pos < bounds[1:, None], order[np.minimum(pos, order.size - 1)], -1)
+    # Python values only for the pairs we report (numpy row access one by one is slow).
+    needed = np.unique(np.concatenate([used, top[top >= 0]]))
+    points = dict(zip(needed.tolist(), np.round(sc.contrib[needed], 2).tolist(), strict=True))
+    scores = dict(zip(needed.tolist(), np.round(sc.score[needed], 2).tolist(), strict=True))
+    sup_of = dict(zip(needed.tolist(), sc.ps[needed].tolist(), strict=True))
+    top_lists = top.tolist()
+    chosen_list = chosen_of.tolist()
+    sizes = np.diff(bounds).tolist()
     for i in range(n_c):
         client = enc.clients[i]
         if i in sc.blocked_code:
             code = HARD[sc.blocked_code[i]]
             result.unmatched.append(Unmatched(client.key, code, _detail(client, code, criteria, 0)))
             continue
-        pair = int(chosen_of[i])
-        mine = order[bounds[i]:bounds[i + 1]]
+        pair = chosen_list[i]
         if pair < 0:
             result.unmatched.append(Unmatched(client.key, OUTCOMPETED, _detail(
-                client, OUTCOMPETED, criteria, int(mine.size))))
+                client, OUTCOMPETED, criteria, sizes[i])))
             continue
-        alt_pairs = [int(p) for p in mine if p != pair][:alternatives]
-        alts = [(enc.supporters[int(sc.ps[p])].key, round(float(sc.score[p]), 2))
-                for p in alt_pairs]
+        alt_pairs = [p for p in top_lists[i] if p >= 0 and p != pair][:alternatives]
         result.proposals.append(Proposed(
             client_key=client.key,
-            supporter_key=enc.supporters[int(sc.ps[pair])].key,
-            score=round(float(sc.score[pair]), 2),
-            contributions=_points(sc.contrib[pair]),
-            alternatives=alts,
-            alternative_points=[_points(sc.contrib[p]) for p in alt_pairs],
+            supporter_key=enc.supporters[sup_of[pair]].key,
+            score=scores[pair],
+            contributions=dict(zip(SOFT, points[pair], strict=True)),
+            alternatives=[(enc.supporters[sup_of[p]].key, scores[p]) for p in alt_pairs],
+            alternative_points=[dict(zip(SOFT, points[p], strict=True)) for p in alt_pairs],
+            pair=pair, alternative_pairs=alt_pairs,
         ))
-        result.total_score += float(sc.score[pair])
+        result.total_score += scores[pair]
+    result.scored = sc
     return result
 
 

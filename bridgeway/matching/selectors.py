@@ -6,13 +6,15 @@ over tens of thousands of clients spends its time in the solver, not in the ORM.
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -67,10 +69,37 @@ def _age(dob: date | None, today: date) -> int | None:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
-def _many(through: type, owner: str, ids: Iterable[int], name_of: dict[int, str],
+def _rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """values_list rows. On PostgreSQL the driver already returns Python types (dates, UUIDs,
+    JSON), so skip the ORM's per-row conversion; elsewhere let the ORM convert."""
+    if connection.vendor != "postgresql":
+        return list(qs)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _slots(value: Any) -> frozenset[str]:
+    """Availability from a JSON column (raw PostgreSQL rows give it as text)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return frozenset(str(v) for v in value or [] if isinstance(v, str))
+
+
+def _int_pairs(qs: QuerySet[Any]) -> list[tuple[int, int]]:
+    """Rows of two integer columns, fetched without per-row ORM work (10^5 rows per run)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _many(through: Any, owner: str, owners: QuerySet[Any], name_of: dict[int, str],
           target: str) -> dict[int, frozenset[str]]:
+    """owner id -> names of its M2M targets (languages, interests), for owners in a subquery."""
     out: dict[int, set[str]] = defaultdict(set)
-    rows = through.objects.filter(**{f"{owner}__in": list(ids)}).values_list(owner, target)  # type: ignore[attr-defined]
+    rows = _int_pairs(through.objects.filter(**{f"{owner}__in": owners}).values_list(owner, target))
     for owner_id, target_id in rows:
         out[owner_id].add(name_of[target_id])
     return {k: frozenset(v) for k, v in out.items()}
@@ -95,18 +124,19 @@ def load_inputs(enrolments: QuerySet[Enrolment], sites: list[ProgramSite],
     areas = {fsa: (lat, lon) for fsa, lat, lon in
              PostalArea.objects.values_list("fsa", "latitude", "longitude")}
     site_by_id = {s.id: s for s in sites}
-    rows = list(enrolments.values_list(
+    rows = _rows(enrolments.values_list(
         "id", "public_id", "site_id", "waitlisted_since", "priority", "support_intensity",
         "client_id", "client__date_of_birth", "client__gender", "client__availability",
         "client__home_fsa", "client__pref_gender", "client__pref_gender_strength",
         "client__pref_age_min", "client__pref_age_max", "client__pref_age_strength",
         "client__pref_language_id", "client__pref_language_strength"))
-    client_ids = {r[6] for r in rows}
+    client_ids = enrolments.values("client_id")
     c_langs = _many(Client.languages.through, "client_id", client_ids, languages, "language_id")
     c_ints = _many(Client.interests.through, "client_id", client_ids, interests, "interest_id")
 
     sup_qs = SupporterProfile.objects.filter(sites__in=sites).distinct()
-    sup_rows = list(sup_qs.annotate(
+    sup_id_qs = SupporterProfile.objects.filter(sites__in=sites).values("id")
+    sup_rows = _rows(sup_qs.annotate(
         active_n=Count("matches", filter=Q(matches__status=Match.Status.ACTIVE), distinct=True),
     ).values_list("id", "public_id", "status", "max_active_clients", "active_n", "hours_per_week",
                   "date_of_birth", "gender", "availability", "home_fsa", "employment",
@@ -114,18 +144,18 @@ def load_inputs(enrolments: QuerySet[Enrolment], sites: list[ProgramSite],
     sup_ids = [r[0] for r in sup_rows]
     sup_key = {r[0]: str(r[1]) for r in sup_rows}
     s_sites: dict[int, set[str]] = defaultdict(set)
-    for sid, site_id in SupporterProfile.sites.through.objects.filter(
-            supporterprofile_id__in=sup_ids, programsite_id__in=site_by_id).values_list(
-            "supporterprofile_id", "programsite_id"):
+    for sid, site_id in _int_pairs(SupporterProfile.sites.through.objects.filter(
+            programsite_id__in=list(site_by_id)).values_list(
+            "supporterprofile_id", "programsite_id")):
         s_sites[sid].add(site_by_id[site_id].code)
-    s_langs = _many(SupporterProfile.languages.through, "supporterprofile_id", sup_ids, languages,
-                    "language_id")
-    s_ints = _many(SupporterProfile.interests.through, "supporterprofile_id", sup_ids, interests,
-                   "interest_id")
+    s_langs = _many(SupporterProfile.languages.through, "supporterprofile_id", sup_id_qs,
+                    languages, "language_id")
+    s_ints = _many(SupporterProfile.interests.through, "supporterprofile_id", sup_id_qs,
+                   interests, "interest_id")
     trained = _trained_by_site(sites, sup_ids, today)
     forbidden: dict[int, set[str]] = defaultdict(set)
-    for cid, sid in Match.objects.filter(client_id__in=client_ids, do_not_rematch=True).values_list(
-            "client_id", "supporter_id"):
+    for cid, sid in _int_pairs(Match.objects.filter(
+            client_id__in=client_ids, do_not_rematch=True).values_list("client_id", "supporter_id")):
         if sid in sup_key:
             forbidden[cid].add(sup_key[sid])
 
@@ -146,7 +176,7 @@ def load_inputs(enrolments: QuerySet[Enrolment], sites: list[ProgramSite],
             trained=all(sid in trained[c] for c in codes) if codes else False,
             free_places=max_n - active_n, free_by_hours=by_hours, age=_age(dob, today),
             gender=gender, languages=s_langs.get(sid, frozenset()),
-            interests=s_ints.get(sid, frozenset()), availability=frozenset(avail or []),
+            interests=s_ints.get(sid, frozenset()), availability=_slots(avail),
             lat=lat, lon=lon, paid=employment == SupporterProfile.Employment.PAID))
     clients: list[ClientIn] = []
     enrolment_ids: dict[str, int] = {}
@@ -159,7 +189,7 @@ def load_inputs(enrolments: QuerySet[Enrolment], sites: list[ProgramSite],
         clients.append(ClientIn(
             key=key, site=site.code, site_name=site.name, age=_age(dob, today), gender=gender,
             languages=c_langs.get(cid, frozenset()), interests=c_ints.get(cid, frozenset()),
-            availability=frozenset(avail or []), lat=lat, lon=lon, pref_gender=pg or "",
+            availability=_slots(avail), lat=lat, lon=lon, pref_gender=pg or "",
             pref_gender_strength=pgs, pref_age_min=amin, pref_age_max=amax,
             pref_age_strength=ags, pref_language=languages.get(plang, "") if plang else "",
             pref_language_strength=pls,
@@ -186,9 +216,11 @@ def _trained_by_site(sites: list[ProgramSite], sup_ids: list[int],
                 Q(expires_on__isnull=True) | Q(expires_on__gte=today)).values_list(
                 "supporter_id", "module_id"):
             held[sid].add(module_id)
+    everyone = set(sup_ids)
     for site in sites:
         need = required.get(site.id, set())
-        out[site.code] = {sid for sid in sup_ids if need <= held.get(sid, set())}
+        out[site.code] = everyone if not need else {
+            sid for sid, modules in held.items() if need <= modules}
     return out
 
 

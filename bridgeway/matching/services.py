@@ -8,14 +8,17 @@ supporter's row so that two approvals at the same moment cannot overfill a casel
 
 from __future__ import annotations
 
+import functools
+import json
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,35 +65,74 @@ class RunOutcome:
     run: MatchingRun | None  # None for a dry run
     result: engine.Result
     summary: dict[str, Any]
-    proposals: list[Proposal] = field(default_factory=list)
+    proposals: list[ProposalRow] = field(default_factory=list)
     unmatched: list[tuple[str, str, str]] = field(default_factory=list)  # (key, code, reason)
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build_rows(*, run: MatchingRun | None, result: engine.Result, inputs: Any,
-               criteria: Criteria, site_of: dict[str, int]) -> tuple[list[Proposal],
-                                                                     list[tuple[str, str, str]]]:
-    """Proposal objects (unsaved) with reasons and alternatives; unmatched reasons in words."""
-    clients = {c.key: c for c in inputs.clients}
-    supporters = {s.key: s for s in inputs.supporters}
+@dataclass
+class ProposalRow:
+    """A proposal to write (plain data: a run may hold tens of thousands)."""
+
+    enrolment_id: int
+    supporter_id: int
+    site_id: int
+    score: float
+    contributions: dict[str, float]
+    reason: str
+    alternatives: list[dict[str, Any]]
+
+
+def build_rows(*, result: engine.Result, inputs: Any, criteria: Criteria,
+               site_of: dict[str, int]) -> tuple[list[ProposalRow], list[tuple[str, str, str]]]:
+    """Proposals with their reasons and alternatives; unmatched clients' reasons in words."""
     names = inputs.supporter_names
-    rows: list[Proposal] = []
+    # The same few phrases are translated tens of thousands of times in a large run.
+    tr = functools.lru_cache(maxsize=4096)(_)
+    pairs = [p.pair for p in result.proposals]
+    pairs += [a for p in result.proposals for a in p.alternative_pairs]
+    texts = (explain.reasons_for_pairs(result.scored, pairs, criteria, tr)
+             if result.scored is not None and pairs else [])
+    reason_of = dict(zip(pairs, texts, strict=True))
+    rows: list[ProposalRow] = []
     for p in result.proposals:
-        client = clients[p.client_key]
         alternatives = [{
             "supporter": key, "name": names.get(key, ""), "score": score,
-            "reason": explain.reason(client, supporters[key], criteria, _),
-            "contributions": points,
-        } for (key, score), points in zip(p.alternatives, p.alternative_points, strict=True)]
-        rows.append(Proposal(
-            run=run, enrolment_id=inputs.enrolment_ids[p.client_key],
+            "reason": reason_of.get(pair, ""), "contributions": points,
+        } for (key, score), points, pair in zip(p.alternatives, p.alternative_points,
+                                                p.alternative_pairs, strict=True)]
+        rows.append(ProposalRow(
+            enrolment_id=inputs.enrolment_ids[p.client_key],
             supporter_id=inputs.supporter_ids[p.supporter_key],
             site_id=site_of[p.client_key], score=p.score, contributions=p.contributions,
-            reason=explain.reason(client, supporters[p.supporter_key], criteria, _),
-            alternatives=alternatives))
-    unmatched = [(u.client_key, u.code, explain.unmatched_reason(u.code, u.detail, _))
+            reason=reason_of.get(p.pair, ""), alternatives=alternatives))
+    unmatched = [(u.client_key, u.code, explain.unmatched_reason(u.code, u.detail, tr))
                  for u in result.unmatched]
     return rows, unmatched
+
+
+PROPOSAL_COLUMNS = ["public_id", "created_at", "updated_at", "run_id", "enrolment_id",
+                    "supporter_id", "site_id", "score", "contributions", "reason", "alternatives",
+                    "status", "decision_note"]
+
+
+def write_proposals(run: MatchingRun, rows: list[ProposalRow]) -> None:
+    """Insert proposals in bulk: COPY on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        Proposal.objects.bulk_create([
+            Proposal(run=run, enrolment_id=r.enrolment_id, supporter_id=r.supporter_id,
+                     site_id=r.site_id, score=r.score, contributions=r.contributions,
+                     reason=r.reason, alternatives=r.alternatives) for r in rows], batch_size=2000)
+        return
+    now = timezone.now()
+    table = Proposal._meta.db_table
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor, for COPY
+        with raw.copy(f"COPY {table} ({', '.join(PROPOSAL_COLUMNS)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((uuid.uuid4(), now, now, run.pk, r.enrolment_id, r.supporter_id,
+                                r.site_id, r.score, json.dumps(r.contributions), r.reason,
+                                json.dumps(r.alternatives), Proposal.Status.PROPOSED, ""))
 
 
 def summarise(result: engine.Result, unmatched: list[tuple[str, str, str]]) -> dict[str, Any]:
@@ -140,14 +182,14 @@ def matching_run(*, actor: Actor, site: ProgramSite, enrolment: Enrolment | None
             site=site, created_by=actor.user, parameters=criteria.snapshot(),
             single_enrolment=enrolment, dry_run=False)
     site_of = {c.key: site.id for c in inputs.clients}
-    rows, unmatched = build_rows(run=run, result=result, inputs=inputs, criteria=criteria,
+    rows, unmatched = build_rows(result=result, inputs=inputs, criteria=criteria,
                                  site_of=site_of)
     summary = summarise(result, unmatched)
     if run is not None:
         Proposal.objects.filter(enrolment_id__in=inputs.enrolment_ids.values(),
                                 status=Proposal.Status.PROPOSED).update(
             status=Proposal.Status.SUPERSEDED, decided_at=timezone.now())
-        rows = Proposal.objects.bulk_create(rows, batch_size=2000)
+        write_proposals(run, rows)
         UnmatchedReport.objects.bulk_create([
             UnmatchedReport(run=run, enrolment_id=inputs.enrolment_ids[key], code=code,
                             reason=reason) for key, code, reason in unmatched], batch_size=2000)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bridgeway.matching.criteria import Criteria
 from bridgeway.matching.engine import ClientIn, SupporterIn, run
 from bridgeway.matching.explain import reason, unmatched_reason, why_not
@@ -74,3 +77,26 @@ def test_why_not_score_difference() -> None:
 def test_explanations_never_mention_diagnosis() -> None:
     texts = [reason(DANIEL, JORDAN, CR), reason(MAYA, ALEX, CR)]
     assert not any("diagnos" in t.lower() for t in texts)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_bulk_reasons_equal_single_pair_reasons(seed: int) -> None:
+    import random
+
+    from bridgeway.matching import engine
+    from bridgeway.matching.explain import reasons_for_pairs
+    from tests.matching.test_engine import random_instance
+
+    rng = random.Random(seed)
+    clients, supporters = random_instance(rng, rng.randint(1, 8), rng.randint(1, 4))
+    clients = [replace(c, pref_language=rng.choice(["", "French"]),
+                       pref_language_strength=rng.choice(["none", "preferred"]),
+                       age=rng.choice([None, 15, 19, 33, 47])) for c in clients]
+    sc = engine.score_pairs(clients, supporters, CR)
+    pairs = list(range(sc.pc.size))
+    bulk = reasons_for_pairs(sc, pairs, CR)
+    for p, text in zip(pairs, bulk, strict=True):
+        c = sc.enc.clients[int(sc.pc[p])]
+        s = sc.enc.supporters[int(sc.ps[p])]
+        assert text == reason(c, s, CR)

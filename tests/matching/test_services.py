@@ -182,3 +182,22 @@ def test_manual_match_notifies_and_supersedes(setup: World) -> None:
     match_create(actor=coordinator(w), enrolment=e, supporter=w.supporter)
     assert Proposal.objects.get(enrolment=e).status == "superseded"
     assert MatchNotice.objects.filter(match__enrolment=e).count() == 1
+
+
+def test_loaded_inputs_match_the_records(setup: World) -> None:
+    from bridgeway.clients.models import Enrolment
+    from bridgeway.matching.selectors import load_inputs
+
+    w = setup
+    e = waiting(w.site_a, interests=("Fishing",), availability=["tue-pm", "wed-am"],
+                languages=(("fr", "French"),))
+    SupporterProfile.objects.filter(pk=w.supporter.pk).update(availability=["tue-pm"])
+    inputs = load_inputs(Enrolment.objects.filter(pk=e.pk), [w.site_a])
+    client = inputs.clients[0]
+    assert client.availability == frozenset({"tue-pm", "wed-am"})
+    assert client.interests == frozenset({"Fishing"})
+    assert client.languages == frozenset({"French"})
+    assert client.age == e.client.age_on(__import__("datetime").date.today())
+    jordan = next(s for s in inputs.supporters if s.key == str(w.supporter.public_id))
+    assert jordan.availability == frozenset({"tue-pm"})
+    assert jordan.free_places == 1 and jordan.languages == frozenset({"English"})

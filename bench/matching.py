@@ -1,0 +1,339 @@
+"""Matching benchmark (not a test): 20,000 waiting clients x 6,000 supporters.
+
+    .venv/bin/python bench/matching.py [--clients 20000] [--supporters 6000] [--seed 1]
+                                       [--database postgres|sqlite] [--keep]
+
+1. Creates a scratch database (PostgreSQL `bench_matching` at
+   postgres://postgres@127.0.0.1:5432, created and dropped here; or a temporary SQLite file),
+   migrates it and fills it with a synthetic regional program: 120 sites, each with 50
+   supporters (free capacity 1-5) and about 167 waiting clients, so each client has about 50
+   allowed supporters.
+2. end_to_end: the real path a coordinator's run takes — load the waitlist and supporters
+   from the database (selectors.load_inputs), score (vectorised), solve (min-cost flow),
+   explain (reasons, alternatives) and write the proposals (services.write_proposals).
+3. solver: the bare SimpleMinCostFlow solve on the same arrays, timed on its own.
+4. optimal: the engine's objective equals scipy.optimize.linear_sum_assignment on replicated
+   supporter slots (plus one "unassigned" column per client) on a sub-instance that fits in
+   memory (the first OPT_SITES sites; the size is printed).
+5. greedy_gap: how much lower the objective of a greedy highest-score-first assignment is.
+
+The last line is always
+    matching: optimal=<true|false> end_to_end_over_solver=<ratio> greedy_gap=<percent>
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+DB_NAME = "bench_matching"
+SITES = 120
+OPT_SITES = 12
+INTERESTS = ["Art", "Basketball", "Board games", "Chess", "Cooking", "Crafts", "Cycling",
+             "Dancing", "Fishing", "Gaming", "Gardening", "Hiking", "History", "Knitting",
+             "Movies", "Music", "Photography", "Poetry", "Reading", "Running", "Singing",
+             "Soccer", "Spirituality", "Swimming", "Tennis", "Theatre", "Volunteering",
+             "Walking", "Writing", "Yoga"]
+LANGS = [("en", "English"), ("fr", "French"), ("pa", "Punjabi"), ("ar", "Arabic"),
+         ("es", "Spanish"), ("zh", "Mandarin"), ("pt", "Portuguese"), ("oj", "Ojibwe")]
+SLOTS = [f"{d}-{p}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+         for p in ("am", "pm", "eve")]
+GENDERS = ["man", "woman", "non_binary"]
+
+
+def setup_database(kind: str, reuse: bool) -> tuple[str, str | None, bool]:
+    """(url, PostgreSQL database to drop afterwards, whether it still needs filling)."""
+    if kind == "sqlite":
+        path = Path(tempfile.mkdtemp()) / "bench_matching.sqlite3"
+        return f"sqlite:///{path}", None, True
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              [DB_NAME]).fetchone() is not None
+        if reuse and exists:
+            return f"{PG_SERVER}/{DB_NAME}", DB_NAME, False
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+    return f"{PG_SERVER}/{DB_NAME}", DB_NAME, True
+
+
+def drop_database(name: str | None) -> None:
+    if name is None:
+        return
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def fsa_codes(n: int) -> list[str]:
+    letters = "ABCEGHJKLMNPRSTVXY"
+    seconds = "ABCEGHJKLMNPRSTVWXYZ"
+    out = [f"{a}{d}{b}" for a in letters for d in "0123456789" for b in seconds]
+    return out[:n]
+
+
+def populate(rng: random.Random, n_clients: int, n_supporters: int) -> None:
+    from django.utils import timezone
+
+    from bridgeway.clients.models import Client, Enrolment
+    from bridgeway.core.models import (
+        Interest,
+        Language,
+        Organisation,
+        PostalArea,
+        ProgramSite,
+        User,
+    )
+    from bridgeway.supporters.models import SupporterProfile
+
+    today = date(2026, 6, 1)
+    now = timezone.now()
+    hospital = Organisation.objects.create(name="Bench hospital", code="bench-h", kind="hospital")
+    peer = Organisation.objects.create(name="Bench peers", code="bench-p", kind="peer_org")
+    sites = ProgramSite.objects.bulk_create([
+        ProgramSite(code=f"region-{i:03d}", name=f"Region {i}", hospital=hospital)
+        for i in range(SITES)])
+    langs = Language.objects.bulk_create([Language(code=c, name=n) for c, n in LANGS])
+    interests = Interest.objects.bulk_create([
+        Interest(slug=n.lower().replace(" ", "-"), name=n) for n in INTERESTS])
+    codes = fsa_codes(SITES * 5)
+    centres = [(43.0 + rng.uniform(-2, 2), -80.0 + rng.uniform(-3, 3)) for _ in range(SITES)]
+    areas = []
+    for i, code in enumerate(codes):
+        lat, lon = centres[i // 5]
+        areas.append(PostalArea(fsa=code, latitude=lat + rng.uniform(-0.1, 0.1),
+                                longitude=lon + rng.uniform(-0.1, 0.1)))
+    PostalArea.objects.bulk_create(areas)
+
+    def region_fsa(site_index: int) -> str:
+        return codes[site_index * 5 + rng.randrange(5)]
+
+    def some(pool: list[str], lo: int, hi: int) -> list[str]:
+        return rng.sample(pool, rng.randint(lo, hi))
+
+    users = User.objects.bulk_create([
+        User(username=f"bench-s{j:05d}", first_name=f"S{j}", last_name="Bench",
+             password="!") for j in range(n_supporters)])  # noqa: S106  # unusable password
+    profiles = []
+    for j, user in enumerate(users):
+        site_index = j % SITES
+        profiles.append(SupporterProfile(
+            user=user, organisation=peer, employment=rng.choice(["paid", "volunteer"]),
+            hours_per_week=rng.choice([4, 6, 8, 10]), availability=some(SLOTS, 2, 8),
+            max_active_clients=rng.randint(1, 5), gender=rng.choice(GENDERS),
+            date_of_birth=today - timedelta(days=365 * rng.randint(22, 68)),
+            home_fsa=region_fsa(site_index),
+            status="paused" if rng.random() < 0.03 else "active"))
+    profiles = SupporterProfile.objects.bulk_create(profiles, batch_size=2000)
+    lang_by_code = {lang.code: lang for lang in langs}
+    through = SupporterProfile.sites.through
+    through.objects.bulk_create([through(supporterprofile_id=p.id, programsite_id=sites[j % SITES].id)
+                                 for j, p in enumerate(profiles)], batch_size=5000)
+    lt = SupporterProfile.languages.through
+    it = SupporterProfile.interests.through
+    s_lang_rows, s_int_rows = [], []
+    for p in profiles:
+        spoken = {"en"} | ({rng.choice([c for c, _ in LANGS[1:]])} if rng.random() < 0.4 else set())
+        s_lang_rows += [lt(supporterprofile_id=p.id, language_id=lang_by_code[c].id) for c in spoken]
+        s_int_rows += [it(supporterprofile_id=p.id, interest_id=i.id)
+                       for i in rng.sample(interests, rng.randint(1, 5))]
+    lt.objects.bulk_create(s_lang_rows, batch_size=5000)
+    it.objects.bulk_create(s_int_rows, batch_size=5000)
+
+    clients = []
+    for i in range(n_clients):
+        pref_strength = rng.choice(["none", "none", "preferred", "required"])
+        clients.append(Client(
+            given_name=f"C{i}", family_name="Bench",
+            date_of_birth=today - timedelta(days=365 * rng.randint(18, 75)),
+            gender=rng.choice(GENDERS), availability=some(SLOTS, 0, 6),
+            home_fsa=region_fsa(i % SITES),
+            pref_gender=rng.choice(GENDERS) if pref_strength != "none" else "",
+            pref_gender_strength=pref_strength if rng.random() < 0.5 else "none"))
+    clients = Client.objects.bulk_create(clients, batch_size=2000)
+    ct = Client.languages.through
+    cit = Client.interests.through
+    c_lang_rows, c_int_rows = [], []
+    for c in clients:
+        spoken = {"en"} | ({rng.choice([code for code, _ in LANGS[1:]])} if rng.random() < 0.3
+                           else set())
+        c_lang_rows += [ct(client_id=c.id, language_id=lang_by_code[code].id) for code in spoken]
+        c_int_rows += [cit(client_id=c.id, interest_id=x.id)
+                       for x in rng.sample(interests, rng.randint(0, 5))]
+    ct.objects.bulk_create(c_lang_rows, batch_size=5000)
+    cit.objects.bulk_create(c_int_rows, batch_size=5000)
+    Enrolment.objects.bulk_create([
+        Enrolment(client=c, site=sites[i % SITES], status="waitlisted", status_changed_at=now,
+                  referred_on=today, waitlisted_since=now - timedelta(days=rng.randint(0, 120)),
+                  priority=rng.random() < 0.05,
+                  support_intensity="intensive" if rng.random() < 0.2 else "standard")
+        for i, c in enumerate(clients)], batch_size=2000)
+
+
+def greedy(n_clients: int, pc: np.ndarray, ps: np.ndarray, units: np.ndarray,
+           score: np.ndarray, cap: np.ndarray) -> tuple[int, int]:
+    """Highest score first; returns (objective units, matched)."""
+    left = cap.copy()
+    taken = np.zeros(n_clients, dtype=bool)
+    total = 0
+    matched = 0
+    for p in np.lexsort((ps, pc, -score)):
+        c, s = pc[p], ps[p]
+        if taken[c] or left[s] <= 0:
+            continue
+        taken[c] = True
+        left[s] -= 1
+        total += int(units[p])
+        matched += 1
+    return total, matched
+
+
+def exact_check(clients: list, supporters: list, criteria: object) -> tuple[bool, str]:
+    from scipy.optimize import linear_sum_assignment
+
+    from bridgeway.matching import engine
+
+    sc = engine.score_pairs(clients, supporters, criteria)  # type: ignore[arg-type]
+    units = engine.integer_scores(sc.score, criteria)  # type: ignore[arg-type]
+    cap = engine.capacities(sc.enc, criteria)  # type: ignore[arg-type]
+    n_c, n_s = len(sc.enc.clients), len(sc.enc.supporters)
+    sol = engine.solve(n_c, n_s, sc.pc, sc.ps, units, cap)
+    slot_start = np.r_[0, np.cumsum(cap)]
+    n_slots = int(slot_start[-1])
+    big = float(units.max()) * 10 + 1
+    cost = np.full((n_c, n_slots + n_c), big)
+    cost[np.arange(n_c), n_slots + np.arange(n_c)] = 0.0
+    for j in range(n_s):
+        lo, hi = int(slot_start[j]), int(slot_start[j + 1])
+        if hi == lo:
+            continue
+        mask = sc.ps == j
+        cost[sc.pc[mask][:, None], np.arange(lo, hi)[None, :]] = -units[mask][:, None]
+    rows, cols = linear_sum_assignment(cost)
+    reference = int(round(-cost[rows, cols].sum()))
+    size = (f"{n_c} clients x {n_s} supporters, {n_slots} slots, "
+            f"cost matrix {n_c}x{n_slots + n_c} ({cost.nbytes / 1e6:.0f} MB)")
+    return sol.objective == reference, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=20_000)
+    parser.add_argument("--supporters", type=int, default=6_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse a kept PostgreSQL database (skips populating)")
+    args = parser.parse_args()
+
+    url, pg_name, fill = setup_database(args.database, args.reuse)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bridgeway.settings.dev")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from bridgeway.clients.models import Enrolment
+    from bridgeway.core.models import ProgramSite
+    from bridgeway.matching import engine, services
+    from bridgeway.matching.criteria import Criteria
+    from bridgeway.matching.models import MatchingRun, Proposal
+    from bridgeway.matching.selectors import load_inputs
+
+    try:
+        t = time.perf_counter()
+        if fill:
+            call_command("migrate", verbosity=0)
+            rng = random.Random(args.seed)
+            with transaction.atomic():
+                populate(rng, args.clients, args.supporters)
+        else:
+            Proposal.objects.all().delete()
+            MatchingRun.objects.all().delete()
+        print(f"setup: {args.database} database {url.rsplit('/', 1)[-1]}, migrate + populate "
+              f"{time.perf_counter() - t:.1f}s")
+        criteria = Criteria(require_training=False)
+        sites = list(ProgramSite.objects.order_by("code"))
+
+        # ---- end to end: load, score, solve, explain, write
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            inputs = load_inputs(Enrolment.objects.filter(status="waitlisted"), sites)
+            t_load = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            result = engine.run(inputs.clients, inputs.supporters, criteria)
+            t_run = time.perf_counter() - t1
+            t2 = time.perf_counter()
+            run = MatchingRun.objects.create(site=sites[0], parameters=criteria.snapshot())
+            site_id = {s.code: s.id for s in sites}
+            site_of = {c.key: site_id[c.site] for c in inputs.clients}
+            rows, _unmatched = services.build_rows(result=result, inputs=inputs,
+                                                   criteria=criteria, site_of=site_of)
+            t_explain = time.perf_counter() - t2
+            t3 = time.perf_counter()
+            services.write_proposals(run, rows)
+            t_write = time.perf_counter() - t3
+        end_to_end = time.perf_counter() - t0
+        assert Proposal.objects.count() == len(result.proposals)
+
+        # ---- bare solver on the same instance (same arrays, same costs)
+        sc = engine.score_pairs(inputs.clients, inputs.supporters, criteria)
+        units = engine.integer_scores(sc.score, criteria)
+        cap = engine.capacities(sc.enc, criteria)
+        n_c, n_s = len(sc.enc.clients), len(sc.enc.supporters)
+        solves = []
+        for _ in range(2):
+            ts = time.perf_counter()
+            sol = engine.solve(n_c, n_s, sc.pc, sc.ps, units, cap)
+            solves.append(time.perf_counter() - ts)
+        solver = min(solves)
+        assert sol.objective == result.objective
+
+        g_units, g_matched = greedy(n_c, sc.pc, sc.ps, units, sc.score, cap)
+        greedy_gap = 100.0 * (result.objective - g_units) / result.objective
+        g_score = (g_units - g_matched * round((criteria.max_score + 1) * engine.SCALE)) / engine.SCALE
+
+        # ---- exactness against an independent solver on a sub-instance
+        sub_sites = {s.code for s in sites[:OPT_SITES]}
+        sub_c = [c for c in inputs.clients if c.site in sub_sites]
+        sub_s = [s for s in inputs.supporters if s.sites & sub_sites]
+        optimal, size = exact_check(sub_c, sub_s, criteria)
+
+        per_client = sc.pc.size / max(n_c, 1)
+        print(f"instance: {n_c} clients x {n_s} supporters, {sc.pc.size} allowed pairs "
+              f"({per_client:.1f} per client), capacity {int(cap.sum())} places")
+        print(f"engine: matched {len(result.proposals)}, unmatched {len(result.unmatched)}, "
+              f"total score {result.total_score:.0f}, mean "
+              f"{result.total_score / max(len(result.proposals), 1):.1f}")
+        print(f"greedy: matched {g_matched}, total score {g_score:.0f}")
+        print(f"end_to_end {end_to_end:.2f}s = load {t_load:.2f}s + score/solve {t_run:.2f}s "
+              f"+ explain {t_explain:.2f}s + write {t_write:.2f}s; bare solver {solver:.2f}s")
+        print(f"exact check (scipy linear_sum_assignment): {size}")
+        print(f"matching: optimal={'true' if optimal else 'false'} "
+              f"end_to_end_over_solver={end_to_end / solver:.2f} greedy_gap={greedy_gap:.2f}%")
+    finally:
+        if not (args.keep or args.reuse):
+            drop_database(pg_name)
+
+
+if __name__ == "__main__":
+    main()
