@@ -76,6 +76,16 @@ def test_program_has_the_papers_shape(demo: DemoContext) -> None:
     assert set(SupporterProfile.objects.values_list("home_fsa", flat=True)) <= fsas
 
 
+def test_generated_rows_pass_the_models_validation(demo: DemoContext) -> None:
+    """What a form would accept: FSAs, health card numbers, ranges, choices."""
+    for client in Client.objects.all():  # every health card number and home area
+        client.full_clean()
+    for model in (HospitalStay, Enrolment, Match, ConsentRecord, SupporterProfile,
+                  Organisation, Ward, ProgramSite, PostalArea):
+        for obj in model._default_manager.order_by("pk")[:150]:
+            obj.full_clean()
+
+
 def test_stays_are_ordered_with_readmissions_and_transfers(demo: DemoContext) -> None:
     by_client: dict[int, list[HospitalStay]] = defaultdict(list)
     for stay in HospitalStay.objects.order_by("admitted_on", "id"):
