@@ -87,7 +87,6 @@ class Proposed:
     score: float
     contributions: dict[str, float]
     alternatives: list[tuple[str, float]]
-    alternative_points: list[dict[str, float]] = field(default_factory=list)
     pair: int = -1  # index into Result.scored's pairs (for explanations)
     alternative_pairs: list[int] = field(default_factory=list)
 
@@ -510,7 +509,7 @@ def run(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn], criteria
         top = np.where(pos < bounds[1:, None], order[np.minimum(pos, order.size - 1)], -1)
     # Python values only for the pairs we report (numpy row access one by one is slow).
     needed = np.unique(np.concatenate([used, top[top >= 0]]))
-    points = dict(zip(needed.tolist(), np.round(sc.contrib[needed], 2).tolist(), strict=True))
+    points = dict(zip(used.tolist(), np.round(sc.contrib[used], 2).tolist(), strict=True))
     scores = dict(zip(needed.tolist(), np.round(sc.score[needed], 2).tolist(), strict=True))
     sup_of = dict(zip(needed.tolist(), sc.ps[needed].tolist(), strict=True))
     top_lists = top.tolist()
@@ -534,7 +533,6 @@ def run(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn], criteria
             score=scores[pair],
             contributions=dict(zip(SOFT, points[pair], strict=True)),
             alternatives=[(enc.supporters[sup_of[p]].key, scores[p]) for p in alt_pairs],
-            alternative_points=[dict(zip(SOFT, points[p], strict=True)) for p in alt_pairs],
             pair=pair, alternative_pairs=alt_pairs,
         ))
         result.total_score += scores[pair]

@@ -98,9 +98,8 @@ def build_rows(*, result: engine.Result, inputs: Any, criteria: Criteria,
     for p in result.proposals:
         alternatives = [{
             "supporter": key, "name": names.get(key, ""), "score": score,
-            "reason": reason_of.get(pair, ""), "contributions": points,
-        } for (key, score), points, pair in zip(p.alternatives, p.alternative_points,
-                                                p.alternative_pairs, strict=True)]
+            "reason": reason_of.get(pair, ""),
+        } for (key, score), pair in zip(p.alternatives, p.alternative_pairs, strict=True)]
         rows.append(ProposalRow(
             enrolment_id=inputs.enrolment_ids[p.client_key],
             supporter_id=inputs.supporter_ids[p.supporter_key],
@@ -212,6 +211,17 @@ def _lock_open(proposal: Proposal) -> Proposal:
     return locked
 
 
+def _pair_points(proposal: Proposal, supporter: SupporterProfile) -> dict[str, float]:
+    """Points per criterion of one pair, recomputed from today's records."""
+    inputs = load_inputs(Enrolment.objects.filter(pk=proposal.enrolment_id), [proposal.site])
+    target = next((s for s in inputs.supporters if s.key == str(supporter.public_id)), None)
+    if not inputs.clients or target is None:
+        return {}
+    _code, points = engine.evaluate_pair(inputs.clients[0], target,
+                                         criteria_for_site(proposal.site))
+    return points
+
+
 @transaction.atomic
 def proposal_approve(*, actor: Actor, proposal: Proposal,
                      supporter: SupporterProfile | None = None, note: str = "") -> Match:
@@ -224,7 +234,7 @@ def proposal_approve(*, actor: Actor, proposal: Proposal,
         proposal.supporter = chosen
         proposal.score = float(alternative.get("score", 0.0))
         proposal.reason = str(alternative.get("reason", ""))
-        proposal.contributions = dict(alternative.get("contributions", {}))
+        proposal.contributions = _pair_points(proposal, chosen)
     match = client_services.match_create(actor=actor, enrolment=proposal.enrolment,
                                          supporter=chosen)
     proposal.status = Proposal.Status.APPROVED

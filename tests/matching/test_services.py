@@ -152,6 +152,8 @@ def test_swap_approves_an_alternative(setup: World) -> None:
     assert str(match.supporter.public_id) == alternative
     assert proposal.status == "approved" and proposal.supporter == match.supporter
     assert "Swapped from" in proposal.decision_note
+    assert proposal.contributions and proposal.score == next(
+        a["score"] for a in proposal.alternatives if a["supporter"] == alternative)
     assert {alex.public_id, w.supporter.public_id} >= {match.supporter.public_id}
     with pytest.raises(ValidationError):
         services.proposal_swap(actor=coordinator(w), proposal=proposal, supporter_key="nobody")
