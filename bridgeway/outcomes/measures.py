@@ -107,31 +107,47 @@ NOT_ENROLLED = (EnrolmentStatus.REFERRED.value, EnrolmentStatus.DECLINED.value)
 
 
 def measures_sql(vendor: str, *, filtered: bool = False) -> str:
-    """The measures query; placeholders %(cut)s (day number) and, if filtered, %(sites)s etc.
+    """The measures query; placeholders %(cut)s (day number), %(true)s, and if filtered
+    %(sites)s.
 
     Also used verbatim (vendor "duckdb", which shares PostgreSQL's date arithmetic) by the
-    benchmark, so the comparison computes exactly the same thing.
+    benchmark, so the comparison computes exactly the same thing. Lookups into other rows of
+    the same client are correlated subqueries on the (client, date) indexes rather than joins
+    between common table expressions, which SQLite could only do by scanning.
     """
     d = _Dialect("postgresql" if vendor in ("postgresql", "duckdb") else "sqlite")
     t = _tables()
     acute, tertiary = (DEFAULT_PER_DIEM[Ward.WardType.ACUTE], DEFAULT_PER_DIEM[Ward.WardType.TERTIARY])
     not_enrolled = ", ".join(f"'{s}'" for s in NOT_ENROLLED)
     fu_end = d.least("x.discharge + 365", "%(cut)s")
-    return f"""
-WITH pd AS (
-  SELECT hospital_id, ward_type, amount FROM {t['perdiem']}
-),
-s0 AS (
+
+    def per_diem(stay: str, ward: str) -> str:
+        return (f"CAST(COALESCE((SELECT pd.amount FROM {t['perdiem']} pd "
+                f"WHERE pd.hospital_id = {stay}.hospital_id AND pd.ward_type = {ward}.ward_type), "
+                f"CASE {ward}.ward_type WHEN 'acute' THEN {acute} ELSE {tertiary} END) "
+                f"AS DOUBLE PRECISION)")
+
+    later = (f"FROM {t['stay']} st2 JOIN {t['ward']} w2 ON w2.id = st2.ward_id "
+             f"WHERE st2.client_id = idx.client_id AND {d.dn('st2.admitted_on')} > idx.discharge "
+             f"AND {d.dn('st2.admitted_on')} <= idx.fu_end")
+    later_end = "COALESCE(" + d.dn("st2.discharged_on") + ", %(cut)s)"
+    overlap = f"({d.least(later_end, 'idx.fu_end')} - {d.dn('st2.admitted_on')})"
+    visits = (f"FROM {t['ed']} v WHERE v.client_id = idx.client_id AND v.mental_health = %(true)s "
+              f"AND {d.dn('v.visited_on')} > idx.discharge")
+    sql = f"""
+WITH s0 AS (
   SELECT st.id, st.client_id, st.hospital_id, st.ward_id, w.ward_type,
          {d.dn('st.admitted_on')} AS adm, {d.dn('st.discharged_on')} AS dis0,
-         CAST(COALESCE(pd.amount, CASE w.ward_type WHEN 'acute' THEN {acute} ELSE {tertiary} END)
-              AS DOUBLE PRECISION) AS per_diem
+         {per_diem('st', 'w')} AS per_diem,
+         (SELECT MIN(en.id) FROM {t['enrolment']} en
+           WHERE en.stay_id = st.id AND en.status NOT IN ({not_enrolled})) AS en_id,
+         (SELECT MAX(en.social_relationships) FROM {t['enrolment']} en
+           WHERE en.stay_id = st.id AND en.status NOT IN ({not_enrolled})) AS en_social
   FROM {t['stay']} st
   JOIN {t['ward']} w ON w.id = st.ward_id
-  LEFT JOIN pd ON pd.hospital_id = st.hospital_id AND pd.ward_type = w.ward_type
 ),
 s AS (
-  SELECT id, client_id, hospital_id, ward_id, ward_type, adm, per_diem,
+  SELECT id, client_id, hospital_id, ward_id, ward_type, adm, per_diem, en_id, en_social,
          CASE WHEN dis0 <= %(cut)s THEN dis0 END AS dis
   FROM s0 WHERE adm <= %(cut)s
 ),
@@ -149,61 +165,38 @@ g AS (
 ),
 e AS (
   SELECT g.*,
-         MIN(adm) OVER (PARTITION BY client_id, episode) AS episode_start,
+         MIN(adm) OVER ep AS episode_start,
+         MIN(en_id) OVER ep AS enrolment_id,
+         MAX(en_social) OVER ep AS social,
          SUM((COALESCE(dis, %(cut)s) - adm) * per_diem) OVER (
              PARTITION BY client_id, episode ORDER BY adm, id ROWS UNBOUNDED PRECEDING
          ) AS episode_cost
-  FROM g
+  FROM g WINDOW ep AS (PARTITION BY client_id, episode)
 ),
 x AS (
-  SELECT e.id, e.client_id, e.hospital_id, e.ward_id, e.ward_type, e.episode,
-         e.episode_start, e.dis AS discharge,
-         e.next_adm, e.prior_stays, e.episode_cost,
-         CASE WHEN e.next_adm IS NOT NULL AND e.next_adm <= e.dis THEN 0 ELSE 1 END AS is_index
-  FROM e WHERE e.dis IS NOT NULL
+  SELECT e.id, e.client_id, e.hospital_id, e.ward_id, e.ward_type, e.enrolment_id, e.social,
+         e.episode_start, e.dis AS discharge, e.next_adm, e.prior_stays, e.episode_cost
+  FROM e WHERE e.dis IS NOT NULL AND (e.next_adm IS NULL OR e.next_adm > e.dis)
 ),
 idx AS (
   SELECT x.*, {fu_end} AS fu_end, {fu_end} - x.discharge AS follow_days
-  FROM x WHERE is_index = 1
-),
-beds AS (
-  SELECT idx.id,
-         SUM({d.least('COALESCE(s.dis, %(cut)s)', 'idx.fu_end')} - s.adm) AS bed_days,
-         SUM(({d.least('COALESCE(s.dis, %(cut)s)', 'idx.fu_end')} - s.adm) * s.per_diem)
-           AS cost_after
-  FROM idx JOIN s ON s.client_id = idx.client_id AND s.adm > idx.discharge AND s.adm <= idx.fu_end
-  GROUP BY idx.id
-),
-ed AS (
-  SELECT idx.id, COUNT(*) AS visits,
-         SUM(CASE WHEN v.day <= idx.discharge + 30 THEN 1 ELSE 0 END) AS visits_30
-  FROM idx JOIN (SELECT client_id, {d.dn('visited_on')} AS day FROM {t['ed']}
-                 WHERE mental_health = %(true)s) v
-    ON v.client_id = idx.client_id AND v.day > idx.discharge AND v.day <= idx.fu_end
-  GROUP BY idx.id
+  FROM x
 ),
 sites AS (
   SELECT hospital_id, MIN(id) AS site_id, MIN({d.dn('program_start_date')}) AS start_day
   FROM {t['site']} GROUP BY hospital_id
 ),
-enr_ep AS (
-  SELECT e.client_id, e.episode, MAX(en.social_relationships) AS social,
-         MIN(en.id) AS enrolment_id
-  FROM {t['enrolment']} en JOIN e ON e.id = en.stay_id
-  WHERE en.status NOT IN ({not_enrolled}) GROUP BY e.client_id, e.episode
-),
-enr_client AS (
-  SELECT DISTINCT client_id FROM {t['enrolment']} WHERE status NOT IN ({not_enrolled})
-),
 r AS (
   SELECT idx.id AS stay_id, idx.client_id, sites.site_id, idx.hospital_id, idx.ward_id,
-         idx.ward_type, es.enrolment_id,
-         idx.episode_start, idx.discharge, idx.discharge - idx.episode_start AS los,
+         idx.ward_type, idx.enrolment_id, idx.episode_start, idx.discharge,
+         idx.discharge - idx.episode_start AS los,
          CASE WHEN sites.start_day IS NULL OR idx.discharge < sites.start_day THEN 'before'
-              WHEN es.enrolment_id IS NOT NULL THEN 'program'
-              WHEN ec.client_id IS NULL THEN 'usual_care'
+              WHEN idx.enrolment_id IS NOT NULL THEN 'program'
+              WHEN NOT EXISTS (SELECT 1 FROM {t['enrolment']} en
+                               WHERE en.client_id = idx.client_id
+                                 AND en.status NOT IN ({not_enrolled})) THEN 'usual_care'
               ELSE 'other' END AS arm,
-         COALESCE(es.social, '') AS social, c.gender,
+         COALESCE(idx.social, '') AS social, c.gender,
          idx.episode_start - {d.dn('c.date_of_birth')} AS age_days,
          idx.prior_stays, idx.follow_days,
          CASE WHEN idx.next_adm IS NOT NULL AND idx.next_adm <= idx.fu_end THEN 1 ELSE 0 END
@@ -216,25 +209,33 @@ r AS (
               WHEN idx.follow_days >= 90 THEN 0 END AS readmit_90,
          CASE WHEN idx.next_adm IS NOT NULL AND idx.next_adm - idx.discharge <= 365 THEN 1
               WHEN idx.follow_days >= 365 THEN 0 END AS readmit_365,
-         COALESCE(beds.bed_days, 0) AS bed_days_after,
-         COALESCE(ed.visits, 0) AS ed_visits_after,
-         COALESCE(ed.visits_30, 0) AS ed_visits_30,
-         idx.follow_days - COALESCE(beds.bed_days, 0) AS community_days,
-         idx.episode_cost, COALESCE(beds.cost_after, 0) AS cost_after
+         CASE WHEN idx.next_adm IS NOT NULL AND idx.next_adm <= idx.fu_end THEN
+           COALESCE((SELECT SUM({overlap}) {later}), 0) ELSE 0 END AS bed_days_after,
+         CASE WHEN idx.next_adm IS NOT NULL AND idx.next_adm <= idx.fu_end THEN
+           COALESCE((SELECT SUM({overlap} * {per_diem('st2', 'w2')}) {later}), 0)
+           ELSE 0 END AS cost_after,
+         COALESCE((SELECT COUNT(*) {visits} AND {d.dn('v.visited_on')} <= idx.fu_end), 0)
+           AS ed_visits_after,
+         COALESCE((SELECT COUNT(*) {visits} AND {d.dn('v.visited_on')} <= idx.discharge + 30
+                   AND {d.dn('v.visited_on')} <= idx.fu_end), 0) AS ed_visits_30,
+         idx.episode_cost
   FROM idx
   JOIN {t['client']} c ON c.id = idx.client_id
   LEFT JOIN sites ON sites.hospital_id = idx.hospital_id
-  LEFT JOIN enr_ep es ON es.client_id = idx.client_id AND es.episode = idx.episode
-  LEFT JOIN enr_client ec ON ec.client_id = idx.client_id
-  LEFT JOIN beds ON beds.id = idx.id
-  LEFT JOIN ed ON ed.id = idx.id
 )
-SELECT r.*, CASE WHEN ROW_NUMBER() OVER (PARTITION BY r.client_id, r.arm
-                                          ORDER BY r.discharge, r.stay_id) = 1
+SELECT r.stay_id, r.client_id, r.site_id, r.hospital_id, r.ward_id, r.ward_type,
+       r.enrolment_id, r.episode_start, r.discharge, r.los, r.arm, r.social, r.gender,
+       r.age_days, r.prior_stays, r.follow_days, r.readmitted, r.days_to_readmission,
+       r.readmit_30, r.readmit_90, r.readmit_365, r.bed_days_after, r.ed_visits_after,
+       r.ed_visits_30, r.follow_days - r.bed_days_after AS community_days, r.episode_cost,
+       r.cost_after,
+       CASE WHEN ROW_NUMBER() OVER (PARTITION BY r.client_id, r.arm
+                                    ORDER BY r.discharge, r.stay_id) = 1
             THEN 1 ELSE 0 END AS first_in_arm
 FROM r {"WHERE r.site_id IN %(sites)s" if filtered else ""}
 ORDER BY r.stay_id
 """  # noqa: S608  # only table names and constants are interpolated; values are parameters
+    return sql
 
 
 def compute(*, cutoff: date, site_ids: Sequence[int] | None = None) -> pd.DataFrame:
