@@ -8,7 +8,9 @@ behind sign-in and the access layer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -19,6 +21,18 @@ from django.utils.translation import gettext as _
 from bridgeway.core.models import User
 
 from .models import Alert, Notification
+
+_emails_on: ContextVar[bool] = ContextVar("safety_emails_on", default=True)
+
+
+@contextmanager
+def without_email() -> Iterator[None]:
+    """Inbox entries only (the demo generator: no console full of emails)."""
+    token = _emails_on.set(False)
+    try:
+        yield
+    finally:
+        _emails_on.reset(token)
 
 
 def absolute(url: str) -> str:
@@ -34,6 +48,7 @@ def email_body(url: str) -> str:
 def notify(*, recipients: Iterable[User], kind: str, title: str, body: str = "", url: str = "",
            alert: Alert | None = None, email: bool = True) -> list[Notification]:
     """Add one inbox entry per distinct recipient; email those with an address after commit."""
+    email = email and _emails_on.get()
     seen: set[int] = set()
     people = []
     for user in recipients:

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from bridgeway.access.policy import client_for_user
 from bridgeway.clients.models import Enrolment, HospitalStay
-from bridgeway.clients.services import consent_record, stay_admit, stay_discharge, stay_set_expected_discharge
+from bridgeway.clients.services import (
+    consent_record,
+    stay_admit,
+    stay_discharge,
+    stay_set_expected_discharge,
+)
 from bridgeway.core.actors import Actor
 from bridgeway.safety import care, services
 from bridgeway.safety.models import Alert, BinderEntry, Incident, Notification
