@@ -122,7 +122,7 @@ def measures_sql(vendor: str, *, filtered: bool = False) -> str:
     fu_end = d.least("x.discharge + 365", "%(cut)s")
 
     def per_diem(stay: str, ward: str) -> str:
-        return (f"CAST(COALESCE((SELECT pd.amount FROM {t['perdiem']} pd "
+        return (f"CAST(COALESCE((SELECT pd.amount FROM {t['perdiem']} pd "  # noqa: S608
                 f"WHERE pd.hospital_id = {stay}.hospital_id AND pd.ward_type = {ward}.ward_type), "
                 f"CASE {ward}.ward_type WHEN 'acute' THEN {acute} ELSE {tertiary} END) "
                 f"AS DOUBLE PRECISION)")
