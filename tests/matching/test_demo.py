@@ -1,0 +1,40 @@
+"""The demo's matching scenarios (SCENARIOS.md 1 and 5) hold on the generated program."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridgeway.access.policy import Action, authorize
+from bridgeway.clients.models import Match
+from bridgeway.core.demo import DemoContext
+from bridgeway.core.management.commands.demo_data import run_demo
+from bridgeway.core.models import ProgramSite
+from bridgeway.matching import services
+from bridgeway.matching.models import MatchingCriteria, Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sam_runs_matching_jordan_for_daniel_then_alex_for_maya() -> None:
+    ctx: DemoContext
+    ctx, _ = run_demo(1, apps_to_run=["clients", "matching"])
+    assert MatchingCriteria.objects.count() == len(ctx.data["sites"])
+    sam = ctx.data["personas"]["coordinator"]
+    site = ProgramSite.objects.get(code="riverside")
+    actor = authorize(sam, Action.MATCH, site=site)
+
+    services.matching_run(actor=actor, site=site)
+    daniel = Proposal.objects.get(status="proposed", enrolment__client__given_name="Daniel")
+    assert daniel.supporter.user.first_name == "Jordan"
+    assert daniel.reason.startswith("both men; both in their 40s; both like fishing; ")
+    assert daniel.reason.endswith(" km apart")
+
+    maya_match = Match.objects.get(client__given_name="Maya", status="active")
+    services.match_end_for_rematch(actor=actor, match=maya_match, reason="no_rapport",
+                                   do_not_rematch=True)
+    services.matching_run(actor=actor, site=site)
+    maya = Proposal.objects.get(status="proposed", enrolment__client__given_name="Maya")
+    assert maya.supporter.user.first_name == "Alex"
+    assert maya.reason.startswith("both in their 20s; both into art")
+    assert "both speak French" in maya.reason
+    assert maya.supporter != maya_match.supporter
