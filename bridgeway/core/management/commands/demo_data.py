@@ -52,6 +52,7 @@ def run_demo(seed: int, *, apps_to_run: list[str] | None = None,
             started = time.perf_counter()
             module.generate(ctx)
             timings[app] = time.perf_counter() - started
+            ctx.progress(f"{app}: done", 1, 1)  # steps that report no progress still finish
         record(who=SYSTEM, category="demo_data", action="generate",
                detail=f"synthetic demo program generated; seed:{seed}; "
                       f"steps:{','.join(timings)}")
