@@ -162,3 +162,59 @@ def test_home_redirects_to_the_first_role_home(world, login):
     assert login("coord_a").get("/").url == "/clients/sites/riverside/"
     assert login("evaluator").get("/").url == "/clients/evaluation/"
     assert login("admin").get("/").url == "/administration/"
+
+
+def test_buttons_follow_the_enrolment_site(world, login):
+    """A coordinator of A sees no consent/status buttons on the client's enrolment at B."""
+    from tests import factories as f
+
+    f.EnrolmentFactory(client=world.client_a, site=world.site_b, status="referred")
+    page = login("coord_a").get(f"/clients/{world.client_a.public_id}/").content.decode()
+    assert page.count("Record consent") == 1
+    assert page.count("Change status") == 1
+    page = login("admin").get(f"/clients/{world.client_a.public_id}/").content.decode()
+    assert page.count("Record consent") == 2
+
+
+def test_ward_home_lists_inpatients_with_refer_and_inline_discharge(world, login):
+    from tests import factories as f
+
+    waiting = f.ClientFactory(given_name="Inez", family_name="Patient")
+    f.StayFactory(client=waiting, ward=world.ward_a)
+    gone = f.ClientFactory(given_name="Gone", family_name="Home")
+    f.StayFactory(client=gone, ward=world.ward_a, discharged_on=world.client_a.stays.first()
+                  .admitted_on)
+    page = login("staff_a").get("/clients/ward/").content.decode()
+    assert "Inez Patient" in page and "Daniel Tremblay" in page
+    assert "Gone Home" not in page  # discharged
+    assert "Maya" not in page  # hospital B
+    assert f"/clients/refer/?client={waiting.public_id}" in page
+    assert f"/clients/refer/?client={world.client_a.public_id}" not in page  # already referred
+    assert 'hx-post="/clients/' in page and 'name="expected_discharge_on"' in page
+
+
+def test_refer_an_existing_inpatient_reuses_the_open_stay(world, login):
+    from tests import factories as f
+
+    waiting = f.ClientFactory(given_name="Inez", family_name="Patient")
+    stay = f.StayFactory(client=waiting, ward=world.ward_a)
+    http = login("staff_a")
+    url = f"/clients/refer/?client={waiting.public_id}"
+    page = http.get(url).content.decode()
+    assert "Referring Inez Patient again" in page and 'name="given_name"' not in page
+    response = http.post(url, {"client": str(waiting.public_id), "site": world.site_a.pk,
+                               "ward": world.ward_a.pk, "admitted_on": stay.admitted_on,
+                               "note": "Asked for a peer"})
+    assert response.status_code == 302
+    enrolment = waiting.enrolments.get()
+    assert enrolment.stay == stay and waiting.stays.count() == 1
+
+
+def test_refer_again_with_an_open_referral_is_a_form_error(world, login):
+    http = login("staff_a")
+    stay = world.client_a.stays.first()
+    response = http.post(f"/clients/refer/?client={world.client_a.public_id}", {
+        "site": world.site_a.pk, "ward": world.ward_a.pk, "admitted_on": stay.admitted_on})
+    assert response.status_code == 200
+    assert "already has an open referral" in " ".join(response.context["form"].non_field_errors())
+    assert world.client_a.enrolments.count() == 1

@@ -36,8 +36,6 @@ def _actions(access: ClientAccess) -> dict[str, bool]:
     user = access.user
     return {
         "edit": can(user, Action.EDIT_CLIENT, client_access=access),
-        "consent": can(user, Action.RECORD_CONSENT, client_access=access),
-        "status": can(user, Action.CHANGE_ENROLMENT, client_access=access),
         "stay": can(user, Action.RECORD_STAY, client_access=access),
         "match": can(user, Action.MATCH, client_access=access),
         "refer": can(user, Action.REFER, client_access=access),
@@ -48,10 +46,20 @@ def _actions(access: ClientAccess) -> dict[str, bool]:
 
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Everything this user may see of one client; one audit event for the page."""
-    access = client_for_user(user_of(request), public_id, category=Info.IDENTITY,
+    user = user_of(request)
+    access = client_for_user(user, public_id, category=Info.IDENTITY,
                              detail="page:clients:detail")
+    content = record.build(access)
+    for view in content.enrolments or []:
+        if view.enrolment is not None:  # per enrolment: a coordinator acts at their own site
+            site = view.enrolment.site
+            view.may_consent = can(user, Action.RECORD_CONSENT, client_access=access, site=site)
+            view.may_change_status = can(user, Action.CHANGE_ENROLMENT, client_access=access,
+                                         site=site)
+            view.may_match = view.matchable and can(user, Action.MATCH, client_access=access,
+                                                    site=site)
     return render(request, "clients/detail.html", {
-        "record": record.build(access),
+        "record": content,
         "actions": _actions(access),
         "panels": _panels_html(access, request),
         "is_supporter_view": access.role == Role.PEER_SUPPORTER,

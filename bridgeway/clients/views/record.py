@@ -17,6 +17,7 @@ from bridgeway.access.policy import ClientAccess
 from bridgeway.clients.models import (
     ConsentRecord,
     Enrolment,
+    EnrolmentStatus,
     EnrolmentStatusChange,
     HospitalStay,
     Match,
@@ -24,6 +25,9 @@ from bridgeway.clients.models import (
 from bridgeway.core.models import Role
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})
+# The statuses services.match_create accepts.
+MATCHABLE = frozenset({EnrolmentStatus.CONSENTED, EnrolmentStatus.WAITLISTED,
+                       EnrolmentStatus.ON_HOLD})
 
 
 @dataclass
@@ -54,6 +58,11 @@ class EnrolmentView:
     consent: ConsentRecord | None = None
     consent_history: list[ConsentRecord] | None = None
     enrolment: Enrolment | None = None
+    matchable: bool = False  # may get a peer supporter now (status allows, none active)
+    # What this user may do to this enrolment (set by the view from access.policy.can).
+    may_consent: bool = False
+    may_change_status: bool = False
+    may_match: bool = False
 
 
 @dataclass
@@ -175,7 +184,8 @@ def _preferences(access: ClientAccess) -> list[tuple[str, str, str]]:
 def _enrolments(access: ClientAccess) -> list[EnrolmentView]:
     client = access.client
     staff = access.sees(Info.REFERRAL)
-    qs = client.enrolments.select_related("site").prefetch_related("history__actor", "consents")
+    qs = client.enrolments.select_related("site").prefetch_related(
+        "history__actor", "consents__recorded_by", "matches")
     if access.role == Role.PEER_SUPPORTER and access.match is not None:
         qs = qs.filter(pk=access.match.enrolment_id)
     out = []
@@ -191,6 +201,8 @@ def _enrolments(access: ClientAccess) -> list[EnrolmentView]:
             view.waitlisted_since = enrolment.waitlisted_since
             view.history = list(enrolment.history.all())
             view.enrolment = enrolment
+            view.matchable = enrolment.status in MATCHABLE and not any(
+                m.status == Match.Status.ACTIVE for m in enrolment.matches.all())
         if access.sees(Info.CONSENT):
             consents = sorted(enrolment.consents.all(), key=lambda c: -c.version)
             view.consent = consents[0] if consents else None
