@@ -229,8 +229,8 @@ def proposal_approve(*, actor: Actor, proposal: Proposal,
     proposal = _lock_open(proposal)
     chosen = supporter or proposal.supporter
     if chosen.pk != proposal.supporter_id:  # a swap: the proposal now records the alternative
-        alternative = next((a for a in proposal.alternatives
-                            if a.get("supporter") == str(chosen.public_id)), {})
+        alternative: dict[str, Any] = next((a for a in proposal.alternatives
+                                            if a.get("supporter") == str(chosen.public_id)), {})
         proposal.supporter = chosen
         proposal.score = float(alternative.get("score", 0.0))
         proposal.reason = str(alternative.get("reason", ""))
@@ -269,8 +269,8 @@ def proposal_reject(*, actor: Actor, proposal: Proposal, note: str = "") -> Prop
 def proposal_swap(*, actor: Actor, proposal: Proposal, supporter_key: str) -> Match:
     """Approve one of the proposal's alternatives instead of the proposed supporter."""
     locked = _lock_open(proposal)
-    alternative = next((a for a in locked.alternatives if a.get("supporter") == supporter_key),
-                       None)
+    alternative: dict[str, Any] | None = next(
+        (a for a in locked.alternatives if a.get("supporter") == supporter_key), None)
     if alternative is None:
         raise ValidationError({"supporter": _("Choose one of the listed alternatives.")})
     supporter = SupporterProfile.objects.filter(public_id=supporter_key).first()

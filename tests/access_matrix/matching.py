@@ -8,8 +8,9 @@ proposals, change criteria and end matches to re-match. Peer supporters see only
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
+from bridgeway.clients.models import Enrolment
 from bridgeway.matching.models import MatchingRun, Proposal
 
 from . import Row, everyone
@@ -26,7 +27,8 @@ def _proposal_setup(w: Any) -> None:
     from tests import factories as f
 
     client = f.ClientFactory(given_name="Waiting", family_name="Client")
-    enrolment = f.EnrolmentFactory(client=client, site=w.site_a, status="waitlisted")
+    enrolment = cast(Enrolment, f.EnrolmentFactory(client=client, site=w.site_a,
+                                                   status="waitlisted"))
     f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=w.coord_a)
     run = MatchingRun.objects.create(site=w.site_a, created_by=w.coord_a)
     other = w.other_supporter

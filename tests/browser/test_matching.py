@@ -3,19 +3,24 @@ sees the new match on their phone."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from playwright.sync_api import Page
 
 from bridgeway.clients.models import Match
 from bridgeway.matching.models import Proposal
 from bridgeway.supporters.models import SupporterProfile
 from tests import factories as f
+from tests.conftest import World
 from tests.matching.helpers import areas, waiting
 
 from .conftest import screenshot, sign_in
 
 
 @pytest.mark.django_db(transaction=True)
-def test_coordinator_reviews_and_approves_a_proposal(live_server, world, desktop, phone):
+def test_coordinator_reviews_and_approves_a_proposal(live_server: Any, world: World,
+                                                    desktop: Page, phone: Page) -> None:
     areas()
     world.supporter.languages.set([f.language("en", "English")])
     SupporterProfile.objects.filter(pk=world.other_supporter.pk).update(status="paused")

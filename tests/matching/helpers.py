@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
-from bridgeway.clients.models import Enrolment
+from bridgeway.clients.models import Client, Enrolment
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import Interest, PostalArea, ProgramSite, Role
 from bridgeway.supporters.models import SupporterProfile
@@ -32,13 +32,14 @@ def interest(name: str) -> Interest:
 
 def waiting(site: ProgramSite, *, days: int = 5, interests: tuple[str, ...] = (),
             languages: tuple[tuple[str, str], ...] = (), **client: Any) -> Enrolment:
-    person = f.ClientFactory(**client)
+    person = cast(Client, f.ClientFactory(**client))
     if interests:
         person.interests.set([interest(i) for i in interests])
     if languages:
         person.languages.set([f.language(code, name) for code, name in languages])
-    enrolment = f.EnrolmentFactory(client=person, site=site, status="waitlisted",
-                                   waitlisted_since=timezone.now() - timedelta(days=days))
+    enrolment = cast(Enrolment, f.EnrolmentFactory(
+        client=person, site=site, status="waitlisted",
+        waitlisted_since=timezone.now() - timedelta(days=days)))
     f.ConsentFactory(enrolment=enrolment, version=1)
     return enrolment
 
@@ -47,7 +48,8 @@ def supporter(site: ProgramSite, world: World, *, interests: tuple[str, ...] = (
               languages: tuple[tuple[str, str], ...] = (("en", "English"),),
               **fields: Any) -> SupporterProfile:
     fields.setdefault("date_of_birth", date(1981, 5, 1))
-    profile = f.SupporterFactory(organisation=world.peer_org_a, sites=[site], **fields)
+    profile = cast(SupporterProfile, f.SupporterFactory(organisation=world.peer_org_a,
+                                                        sites=[site], **fields))
     profile.interests.set([interest(i) for i in interests])
     profile.languages.set([f.language(code, name) for code, name in languages])
     return profile

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 actor = authorize(user, Action.MATCH, site=site)
             except PermissionDenied as exc:
                 raise CommandError(_("This user may not run matching at this site.")) from exc
-        console = Console(file=self.stdout, force_terminal=False, width=100)
+        console = Console(file=cast(IO[str], self.stdout), force_terminal=False, width=100)
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                       console=console, transient=False) as bar:
             task = bar.add_task(_("Matching"), total=4)
