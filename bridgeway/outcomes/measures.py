@@ -140,14 +140,12 @@ WITH s0 AS (
          {d.dn('st.admitted_on')} AS adm, {d.dn('st.discharged_on')} AS dis0,
          {per_diem('st', 'w')} AS per_diem,
          (SELECT MIN(en.id) FROM {t['enrolment']} en
-           WHERE en.stay_id = st.id AND en.status NOT IN ({not_enrolled})) AS en_id,
-         (SELECT MAX(en.social_relationships) FROM {t['enrolment']} en
-           WHERE en.stay_id = st.id AND en.status NOT IN ({not_enrolled})) AS en_social
+           WHERE en.stay_id = st.id AND en.status NOT IN ({not_enrolled})) AS en_id
   FROM {t['stay']} st
   JOIN {t['ward']} w ON w.id = st.ward_id
 ),
 s AS (
-  SELECT id, client_id, hospital_id, ward_id, ward_type, adm, per_diem, en_id, en_social,
+  SELECT id, client_id, hospital_id, ward_id, ward_type, adm, per_diem, en_id,
          CASE WHEN dis0 <= %(cut)s THEN dis0 END AS dis
   FROM s0 WHERE adm <= %(cut)s
 ),
@@ -167,14 +165,13 @@ e AS (
   SELECT g.*,
          MIN(adm) OVER ep AS episode_start,
          MIN(en_id) OVER ep AS enrolment_id,
-         MAX(en_social) OVER ep AS social,
          SUM((COALESCE(dis, %(cut)s) - adm) * per_diem) OVER (
              PARTITION BY client_id, episode ORDER BY adm, id ROWS UNBOUNDED PRECEDING
          ) AS episode_cost
   FROM g WINDOW ep AS (PARTITION BY client_id, episode)
 ),
 x AS (
-  SELECT e.id, e.client_id, e.hospital_id, e.ward_id, e.ward_type, e.enrolment_id, e.social,
+  SELECT e.id, e.client_id, e.hospital_id, e.ward_id, e.ward_type, e.enrolment_id,
          e.episode_start, e.dis AS discharge, e.next_adm, e.prior_stays, e.episode_cost
   FROM e WHERE e.dis IS NOT NULL AND (e.next_adm IS NULL OR e.next_adm > e.dis)
 ),
@@ -196,7 +193,9 @@ r AS (
                                WHERE en.client_id = idx.client_id
                                  AND en.status NOT IN ({not_enrolled})) THEN 'usual_care'
               ELSE 'other' END AS arm,
-         COALESCE(idx.social, '') AS social, c.gender,
+         CASE WHEN idx.enrolment_id IS NULL THEN '' ELSE
+           COALESCE((SELECT en.social_relationships FROM {t['enrolment']} en
+                     WHERE en.id = idx.enrolment_id), '') END AS social, c.gender,
          idx.episode_start - {d.dn('c.date_of_birth')} AS age_days,
          idx.prior_stays, idx.follow_days,
          CASE WHEN idx.next_adm IS NOT NULL AND idx.next_adm <= idx.fu_end THEN 1 ELSE 0 END
