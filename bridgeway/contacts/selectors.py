@@ -8,6 +8,7 @@ goals, open stays) come in one query each for all clients shown.
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from bridgeway.access.categories import Info
@@ -33,7 +35,6 @@ from bridgeway.access.policy import ClientAccess, clients_for_user, sites_for
 from bridgeway.clients.models import ConsentRecord, HospitalStay, Match
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.supporters.models import SupporterProfile
-from bridgeway.supporters.selectors import with_capacity
 
 from .models import Appointment, Contact, GoalStep, GroupSession, Outcome, RecoveryGoal, Setting
 
@@ -76,20 +77,55 @@ def _latest_consent_sq(column: str) -> Subquery:
 
 
 # --- The supporter's caseload ---------------------------------------------------------------
+# Rows are plain values (no model instances) and links are built from one reversed prefix:
+# these pages list every client of a site, so per-row ORM and reverse() costs add up.
+
+def _url_prefix(name: str) -> str:
+    """'/contacts/clients/{}/' style template for a URL taking one public_id."""
+    zero = uuid.UUID(int=0)
+    return reverse(name, args=[zero]).replace(str(zero), "{}")
+
+
+@dataclass
+class AppointmentBrief:
+    public_id: uuid.UUID
+    starts_at: datetime
+    place: str
+    url: str
+
+
+@dataclass
+class GoalBrief:
+    public_id: uuid.UUID
+    title: str
+    steps_done: int
+    steps_total: int
+    url: str
+
 
 @dataclass
 class CaseloadRow:
-    match: Match
+    client_id: int
+    public_id: uuid.UUID
+    given_name: str
+    family_name: str
+    supporter_id: int
     last_contact: datetime | None
     minutes_week: int
     target_minutes: int
-    next_appointment: Appointment | None = None
-    goals: list[RecoveryGoal] = field(default_factory=list)
+    url: str = ""
+    supporter_name: str = ""
+    next_appointment: AppointmentBrief | None = None
+    goals: list[GoalBrief] = field(default_factory=list)
     in_hospital_since: date | None = None
 
     @property
-    def client(self):  # type: ignore[no-untyped-def]  # Client; kept loose for templates
-        return self.match.client
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def short_name(self) -> str:
+        return f"{self.given_name} {self.family_name[:1]}."
 
     @property
     def at_target(self) -> bool:
@@ -111,7 +147,7 @@ class CaseloadRow:
 class Caseload:
     rows: list[CaseloadRow]
     week_start: datetime
-    supporter: SupporterProfile | None
+    supporter_public_id: uuid.UUID | None
 
 
 def supporter_profile(user: User) -> SupporterProfile | None:
@@ -122,42 +158,66 @@ def supporter_profile(user: User) -> SupporterProfile | None:
 
 def caseload_for(user: User, *, now: datetime | None = None) -> Caseload:
     """The supporter's active matches with last contact, hours this week, next appointment,
-    active goals and (where the client shares stay status) the open hospital stay."""
+    active goals and (where the client shares stay status) the open hospital stay.
+
+    Four queries whatever the caseload or its history: the matches with per-client figures
+    as correlated subqueries, the upcoming appointments, the active goals with step counts.
+    """
     now = now or timezone.now()
     start = week_start(now)
     scope = clients_for_user(user, Role.PEER_SUPPORTER)
+    open_stay_sq = Subquery(HospitalStay.objects.filter(
+        client=OuterRef("client_id"), discharged_on__isnull=True)
+        .order_by("-admitted_on").values("admitted_on")[:1])
     matches = list(
         Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE, client__in=scope)
-        .select_related("client", "site", "supporter__user")
         .annotate(last_contact=_last_contact_sq(client="client_id"),
                   minutes_week=_minutes_since_sq(start, client="client_id"),
                   consent_participation=_latest_consent_sq("participation"),
-                  consent_stay=_latest_consent_sq("share_stay_status"))
-        .order_by("client__given_name", "client__family_name"))
-    client_ids = [m.client_id for m in matches]
-    rows = [CaseloadRow(match=m, last_contact=m.last_contact,
-                        minutes_week=m.minutes_week,
-                        target_minutes=m.site.weekly_commitment_minutes) for m in matches]
-    by_client = {r.match.client_id: r for r in rows}
-    if client_ids:
-        for appt in (Appointment.objects.filter(client_id__in=client_ids, starts_at__gte=now,
-                                                outcome=Appointment.Outcome.PLANNED,
-                                                supporter__user=user)
-                     .order_by("starts_at")):
-            row = by_client[appt.client_id]
+                  consent_stay=_latest_consent_sq("share_stay_status"),
+                  open_stay_since=open_stay_sq)
+        .order_by("client__given_name", "client__family_name")
+        .values("client_id", "client__public_id", "client__given_name", "client__family_name",
+                "supporter_id", "supporter__public_id", "site__weekly_commitment_minutes",
+                "last_contact", "minutes_week", "consent_participation", "consent_stay",
+                "open_stay_since"))
+    client_url = _url_prefix("contacts:client")
+    rows = []
+    for m in matches:
+        # Stay status is consent-gated (Info.STAY_STATUS): shown only if the client shares it,
+        # as access.policy.decide grants it for a matched supporter.
+        shares_stay = bool(m["consent_participation"] and m["consent_stay"])
+        rows.append(CaseloadRow(
+            client_id=m["client_id"], public_id=m["client__public_id"],
+            given_name=m["client__given_name"], family_name=m["client__family_name"],
+            supporter_id=m["supporter_id"], last_contact=m["last_contact"],
+            minutes_week=m["minutes_week"], target_minutes=m["site__weekly_commitment_minutes"],
+            url=client_url.format(m["client__public_id"]),
+            in_hospital_since=m["open_stay_since"] if shares_stay else None))
+    by_client = {r.client_id: r for r in rows}
+    if by_client:
+        appt_url = _url_prefix("contacts:appointment")
+        for a in (Appointment.objects.filter(client_id__in=by_client, starts_at__gte=now,
+                                             outcome=Appointment.Outcome.PLANNED,
+                                             supporter__user=user)
+                  .order_by("starts_at").values("client_id", "public_id", "starts_at", "place")):
+            row = by_client[a["client_id"]]
             if row.next_appointment is None:
-                row.next_appointment = appt
-        for goal in _goals_with_progress(RecoveryGoal.objects.filter(
-                client_id__in=client_ids, status=RecoveryGoal.Status.ACTIVE)):
-            by_client[goal.client_id].goals.append(goal)
-        shares_stay = {m.client_id for m in matches
-                       if m.consent_participation and m.consent_stay}
-        if shares_stay:
-            for stay in HospitalStay.objects.filter(client_id__in=shares_stay,
-                                                    discharged_on__isnull=True):
-                by_client[stay.client_id].in_hospital_since = stay.admitted_on
-    supporter = matches[0].supporter if matches else None
-    return Caseload(rows=rows, week_start=start, supporter=supporter)
+                row.next_appointment = AppointmentBrief(a["public_id"], a["starts_at"], a["place"],
+                                                        appt_url.format(a["public_id"]))
+        goal_url = _url_prefix("contacts:goal")
+        goals = (RecoveryGoal.objects.filter(client_id__in=by_client,
+                                             status=RecoveryGoal.Status.ACTIVE)
+                 .annotate(steps_total=Count("steps"),
+                           steps_done=Count("steps", filter=Q(steps__done_on__isnull=False)))
+                 .order_by("target_date", "title")
+                 .values("client_id", "public_id", "title", "steps_done", "steps_total"))
+        for g in goals:
+            by_client[g["client_id"]].goals.append(GoalBrief(
+                g["public_id"], g["title"], g["steps_done"], g["steps_total"],
+                goal_url.format(g["public_id"])))
+    return Caseload(rows=rows, week_start=start,
+                    supporter_public_id=matches[0]["supporter__public_id"] if matches else None)
 
 
 def _goals_with_progress(qs: QuerySet[RecoveryGoal]) -> QuerySet[RecoveryGoal]:
@@ -170,8 +230,11 @@ def _goals_with_progress(qs: QuerySet[RecoveryGoal]) -> QuerySet[RecoveryGoal]:
 
 @dataclass
 class SupporterRow:
-    supporter: SupporterProfile
+    supporter_id: int
+    public_id: uuid.UUID
+    name: str
     last_contact: datetime | None
+    url: str = ""
     rows: list[CaseloadRow] = field(default_factory=list)
 
     @property
@@ -208,37 +271,59 @@ def coordinator_sites(user: User) -> list[ProgramSite]:
     return list(sites_for(user, Role.COORDINATOR, Role.SITE_LEAD).order_by("name"))
 
 
+def _person(first: str, last: str, username: str) -> str:
+    return f"{first} {last}".strip() or username
+
+
 def site_view(user: User, site: ProgramSite, sites: list[ProgramSite], *,
               now: datetime | None = None) -> SiteView:
     """Per supporter at `site`: clients, hours this week against target, last contact; and
-    the clients without a contact for LAPSE_DAYS or more."""
+    the clients without a contact for LAPSE_DAYS or more. Two queries whatever the site's size
+    or history."""
     now = now or timezone.now()
     start = week_start(now, zone_of(site))
     scope = clients_for_user(user, Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD)
-    matches = list(
+    matches = (
         Match.objects.filter(site=site, status=Match.Status.ACTIVE, client__in=scope)
-        .select_related("client", "supporter__user")
         .annotate(last_contact=_last_contact_sq(client="client_id"),
                   minutes_week=_minutes_since_sq(start, client="client_id"))
-        .order_by("client__given_name", "client__family_name"))
-    supporters = list(
-        with_capacity(SupporterProfile.objects.filter(sites=site)).select_related("user")
+        .order_by("client__given_name", "client__family_name")
+        .values("client_id", "client__public_id", "client__given_name", "client__family_name",
+                "supporter_id", "supporter__public_id", "supporter__user__first_name",
+                "supporter__user__last_name", "supporter__user__username", "last_contact",
+                "minutes_week"))
+    supporters = (
+        SupporterProfile.objects.filter(sites=site)
         .annotate(last_contact=Subquery(
             Contact.objects.filter(supporter=OuterRef("pk"), site=site)
             .order_by("-occurred_at").values("occurred_at")[:1], output_field=DateTimeField()))
-        .order_by("user__first_name", "user__last_name"))
-    by_supporter = {s.pk: SupporterRow(supporter=s, last_contact=s.last_contact)
-                    for s in supporters}
+        .order_by("user__first_name", "user__last_name")
+        .values("pk", "public_id", "user__first_name", "user__last_name", "user__username",
+                "last_contact"))
+    week_url = _url_prefix("contacts:week")
+    client_url = _url_prefix("contacts:client")
+    by_supporter = {
+        s["pk"]: SupporterRow(s["pk"], s["public_id"],
+                              _person(s["user__first_name"], s["user__last_name"],
+                                      s["user__username"]),
+                              s["last_contact"], week_url.format(s["public_id"]))
+        for s in supporters}
     lapsed = []
+    target = site.weekly_commitment_minutes
     for m in matches:
-        m.site = site  # the same object: no per-row query for the target
-        row = CaseloadRow(match=m, last_contact=m.last_contact,
-                          minutes_week=m.minutes_week,
-                          target_minutes=site.weekly_commitment_minutes)
-        holder = by_supporter.get(m.supporter_id)
+        supporter_name = _person(m["supporter__user__first_name"], m["supporter__user__last_name"],
+                                 m["supporter__user__username"])
+        row = CaseloadRow(
+            client_id=m["client_id"], public_id=m["client__public_id"],
+            given_name=m["client__given_name"], family_name=m["client__family_name"],
+            supporter_id=m["supporter_id"], last_contact=m["last_contact"],
+            minutes_week=m["minutes_week"], target_minutes=target,
+            url=client_url.format(m["client__public_id"]), supporter_name=supporter_name)
+        holder = by_supporter.get(m["supporter_id"])
         if holder is None:  # matched supporter no longer listed at the site
-            holder = by_supporter[m.supporter_id] = SupporterRow(supporter=m.supporter,
-                                                                 last_contact=None)
+            holder = by_supporter[m["supporter_id"]] = SupporterRow(
+                m["supporter_id"], m["supporter__public_id"], supporter_name, None,
+                week_url.format(m["supporter__public_id"]))
         holder.rows.append(row)
         if row.lapsed:
             lapsed.append(row)

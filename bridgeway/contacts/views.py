@@ -74,7 +74,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if not any(g.role == Role.PEER_SUPPORTER for g in grants_for(user)):
         raise PermissionDenied(_("The caseload is for peer supporters."))
     page = selectors.caseload_for(user)
-    audit_list(user, category=Info.CASELOAD, clients=[r.match.client for r in page.rows],
+    audit_list(user, category=Info.CASELOAD, clients=[r.public_id for r in page.rows],
                detail="contacts caseload", role=Role.PEER_SUPPORTER)
     return render(request, "contacts/caseload.html", {"page": page})
 
@@ -90,7 +90,7 @@ def site_overview(request: HttpRequest) -> HttpResponse:
     if site is None:
         raise Http404
     view = selectors.site_view(user, site, sites)
-    audit_list(user, category=Info.CASELOAD, clients=[r.match.client for r in view.clients],
+    audit_list(user, category=Info.CASELOAD, clients=[r.public_id for r in view.clients],
                detail=f"contacts site view {site.code}", site_code=site.code)
     return render(request, "contacts/site.html", {"view": view})
 
