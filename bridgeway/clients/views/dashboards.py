@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import (
+    Action,
     audit_list,
+    can,
     caseload_for_supporter,
     grants_for,
     has_role,
@@ -46,6 +48,8 @@ def site_dashboard(request: HttpRequest, site_code: str) -> HttpResponse:
         "site": site, "referrals": referrals, "waitlist": waitlist,
         "counts": lists.status_counts(site), "supporters": lists.free_supporters(site),
         "other_sites": sites_for(user, Role.COORDINATOR, Role.SITE_LEAD).exclude(pk=site.pk),
+        "may_match": can(user, Action.MATCH, site=site),
+        "may_refer": can(user, Action.REFER, site=site),
     })
 
 
