@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,6 +27,16 @@ from bridgeway.audit.writer import record
 from bridgeway.core.models import Role, User
 
 PAGE_SIZE = 50
+CATEGORY_LABELS: dict[str, str] = {str(value): str(label) for value, label in Info.choices}
+ROLE_LABELS: dict[str, str] = {str(value): str(label) for value, label in Role.choices}
+
+
+def _labelled(page: Any) -> Any:
+    """Readable, translated names for the codes stored in the audit rows."""
+    for event in page:
+        event.category_label = CATEGORY_LABELS.get(event.category, event.category)
+        event.role_label = ROLE_LABELS.get(event.role, event.role)
+    return page
 REPORT_ROLES = (Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD)
 
 
@@ -56,7 +67,7 @@ def client_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     listed = AuditSubject.objects.filter(client_public_id=public_id).values("event_id")
     events = AuditEvent.objects.filter(Q(client_public_id=public_id) | Q(pk__in=listed)).order_by(
         "-seq")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _labelled(Paginator(events, PAGE_SIZE).get_page(request.GET.get("page")))
     return render(request, "audit/client_log.html", {
         "client_name": str(access.client), "public_id": access.client.public_id, "page": page,
     })
@@ -72,5 +83,5 @@ def user_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         record(who=who_for(user, Role.ADMINISTRATOR), category=Info.AUDIT,
                action=Action.VIEW_AUDIT.value, detail=f"page:audit:user_log:{public_id}")
     events = AuditEvent.objects.filter(actor_public_id=public_id).order_by("-seq")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _labelled(Paginator(events, PAGE_SIZE).get_page(request.GET.get("page")))
     return render(request, "audit/user_log.html", {"subject": subject, "page": page})

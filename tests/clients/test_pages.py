@@ -218,3 +218,18 @@ def test_refer_again_with_an_open_referral_is_a_form_error(world, login):
     assert response.status_code == 200
     assert "already has an open referral" in " ".join(response.context["form"].non_field_errors())
     assert world.client_a.enrolments.count() == 1
+
+
+@pytest.mark.parametrize("suffix", [
+    "", "edit/", "enrolments/{e}/consent/", "enrolments/{e}/status/", "enrolments/{e}/match/",
+    "matches/{m}/end/", "stays/admit/", "stays/{s}/expected-discharge/", "stays/{s}/discharge/",
+])
+def test_every_client_page_writes_exactly_one_event(world, login, suffix):
+    http = login("coord_a")
+    path = f"/clients/{world.client_a.public_id}/" + suffix.format(
+        e=world.enrolment_a.public_id, m=world.match_a.public_id,
+        s=world.client_a.stays.first().public_id)
+    before = events()
+    assert http.get(path).status_code == 200
+    assert events() == before + 1
+    assert AuditEvent.objects.latest("seq").client_public_id == world.client_a.public_id
