@@ -48,24 +48,30 @@ def email_body(url: str) -> str:
 def notify(*, recipients: Iterable[User], kind: str, title: str, body: str = "", url: str = "",
            alert: Alert | None = None, email: bool = True) -> list[Notification]:
     """Add one inbox entry per distinct recipient; email those with an address after commit."""
-    email = email and _emails_on.get()
     seen: set[int] = set()
-    people = []
+    rows = []
     for user in recipients:
         if user.pk not in seen and user.is_active:
             seen.add(user.pk)
-            people.append(user)
+            rows.append(Notification(recipient=user, kind=kind, title=title[:200], body=body,
+                                     url=url, alert=alert))
+    return deliver(rows, email=email)
+
+
+def deliver(rows: list[Notification], *, email: bool = True) -> list[Notification]:
+    """Store prepared inbox entries in one statement and email them (one connection)."""
+    email = email and _emails_on.get()
     now = timezone.now()
-    rows = Notification.objects.bulk_create([
-        Notification(recipient=u, kind=kind, title=title[:200], body=body, url=url, alert=alert,
-                     emailed_at=now if (email and u.email) else None)
-        for u in people])
+    for row in rows:
+        row.emailed_at = now if (email and row.recipient.email) else None
+    created = Notification.objects.bulk_create(rows)
     if email:
-        messages = [EmailMessage(subject=f"Bridgeway: {title}"[:200], body=email_body(url),
-                                 to=[u.email]) for u in people if u.email]
+        messages = [EmailMessage(subject=f"Bridgeway: {row.title}"[:200],
+                                 body=email_body(row.url), to=[row.recipient.email])
+                    for row in rows if row.recipient.email]
         if messages:
             transaction.on_commit(lambda: _send(messages))
-    return rows
+    return created
 
 
 def _send(messages: list[EmailMessage]) -> None:

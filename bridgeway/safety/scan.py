@@ -17,6 +17,7 @@ SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -34,14 +35,13 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Substr
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils import timezone
 
 from bridgeway.clients.models import Enrolment, EnrolmentStatus, HospitalStay, Match
@@ -105,10 +105,78 @@ class ScanContext:
             return Value(default, output_field=output)
         return Case(*whens, default=Value(default, output_field=output), output_field=output)
 
+    def sql_case(self, site_col: str, name: str, *, end_of_day: bool = False
+                 ) -> tuple[str, list[Any]]:
+        """The same cutoff as day_case, as raw SQL over a site id column, with parameters."""
+
+        def convert(days: int) -> Any:
+            day = r.cutoff(self.today, days)
+            return _adapt(self.midnight(day + dt.timedelta(days=1)) if end_of_day else day)
+
+        default = convert(int(getattr(self.default, name)))
+        special = [(site_id, convert(int(getattr(t, name))))
+                   for site_id, t in self.by_site.items()
+                   if getattr(t, name) != getattr(self.default, name)]
+        if not special:
+            return "%s", [default]
+        sql = "CASE " + " ".join(f"WHEN {site_col} = %s THEN %s" for _ in special) + " ELSE %s END"
+        return sql, [v for pair in special for v in pair] + [default]
+
+
+def _adapt(value: Any) -> Any:
+    ops = connection.ops
+    if isinstance(value, dt.datetime):
+        return ops.adapt_datetimefield_value(value)
+    return ops.adapt_datefield_value(value)
+
 
 def _text(expr: Any) -> Any:
     """A date or timestamp as text, the same on SQLite and PostgreSQL (first 19 chars)."""
     return Substr(Cast(expr, output_field=CharField()), 1, 19)
+
+
+# --- rule queries -----------------------------------------------------------------------
+#
+# Each rule is a RuleSQL: an ORM queryset, plus (for the rules that compare one computed fact
+# several times) a WHERE clause and severity over that queryset's columns. The scan wraps it as
+# `SELECT ... FROM (<queryset>) q WHERE ...`, so each correlated subquery (a latest discharge,
+# a last contact) is written, and evaluated, once per row instead of once per comparison.
+
+
+@dataclass
+class RuleSQL:
+    rule: r.Rule
+    qs: QuerySet[Any]
+    # Outer SELECT over q (8 columns, in HIT_COLUMNS order) and WHERE, with their parameters.
+    select: str = ("q.h_rule, q.h_subject, q.h_site, q.h_client, q.h_supporter, q.h_severity, "
+                   "q.h_episode, q.h_owner")
+    select_params: list[Any] = field(default_factory=list)
+    where: str = "1 = 1"
+    where_params: list[Any] = field(default_factory=list)
+    # Facts queries carry correlated subqueries the database must not copy into the outer
+    # query (PostgreSQL pulls simple subqueries up, SQLite flattens them).
+    fence: bool = False
+
+    def sql(self) -> tuple[str, list[Any]]:
+        inner, inner_params = self.qs.order_by().query.sql_with_params()
+        if self.fence:
+            inner += " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+        return (f"SELECT {self.select} FROM ({inner}) q WHERE {self.where}",  # noqa: S608
+                [*self.select_params, *inner_params, *self.where_params])
+
+
+def _facts_select(rule: r.Rule, *, subject: str, client: str, supporter: str, severity: str,
+                  episode: str, owner: str) -> str:
+    return (f"'{rule.value}', {subject}, q.f_site, {client}, {supporter}, {severity}, "
+            f"COALESCE({episode}, '-'), {owner}")
+
+
+def _as_text(sql: str) -> str:
+    return f"SUBSTR(CAST({sql} AS VARCHAR(40)), 1, 19)"
+
+
+def _greatest(a: str, b: str) -> str:
+    return f"GREATEST({a}, {b})" if connection.vendor == "postgresql" else f"MAX({a}, {b})"
 
 
 def _hits(qs: QuerySet[Any], *, rule: r.Rule, subject: Any, site: Any, client: Any,
@@ -127,110 +195,138 @@ def _none_int() -> Any:
     return Cast(Value(None), output_field=BigIntegerField())
 
 
-# --- rule queries -----------------------------------------------------------------------
-
 def _latest_discharged(field_name: str) -> Subquery:
     return Subquery(HospitalStay.objects.filter(
         client_id=OuterRef("client_id"), discharged_on__isnull=False,
     ).order_by("-discharged_on", "-admitted_on").values(field_name)[:1])
 
 
-def _matched_in_community() -> QuerySet[Match]:
-    """Active matches whose client is out of hospital, with their latest discharge."""
+def _last_met() -> Subquery:
+    return Subquery(Contact.objects.filter(client_id=OuterRef("client_id"), outcome=MET)
+                    .order_by("-occurred_at").values("occurred_at")[:1])
+
+
+def _in_community(**facts: Any) -> QuerySet[Any]:
+    """Active matches whose client is out of hospital, with named facts selected once."""
     open_stay = HospitalStay.objects.filter(client_id=OuterRef("client_id"),
                                             discharged_on__isnull=True)
-    return (Match.objects.filter(status=Match.Status.ACTIVE)
-            .annotate(last_discharge=_latest_discharged("discharged_on"))
-            .filter(~Exists(open_stay), last_discharge__isnull=False))
+    return (Match.objects.filter(status=Match.Status.ACTIVE).filter(~Exists(open_stay))
+            .annotate(f_client=F("client_id"), f_site=F("site_id"),
+                      f_supporter=F("supporter_id"), f_owner=F("supporter__user_id"),
+                      f_started=F("started_on"), **facts)
+            .values("f_client", "f_site", "f_supporter", "f_owner", "f_started", *facts))
 
 
-def rule_no_first_contact(c: ScanContext) -> QuerySet[Any]:
-    met_since = Contact.objects.filter(client_id=OuterRef("client_id"), outcome=MET,
-                                       occurred_at__gte=OuterRef("ref"))
-    qs = (_matched_in_community()
-          .annotate(ref=Greatest(F("last_discharge"), F("started_on"), output_field=DateField()))
-          .filter(ref__lte=c.day_case("site_id", "first_contact_days"))
-          .filter(~Exists(met_since)))
-    severity = Case(When(ref__lte=c.day_case("site_id", "lapse_urgent_days"),
-                         then=Value(r.Severity.URGENT.value)),
-                    default=Value(r.Severity.WARNING.value), output_field=CharField())
-    return _hits(qs, rule=r.Rule.NO_FIRST_CONTACT, subject=F("client_id"), site=F("site_id"),
-                 client=F("client_id"), supporter=F("supporter_id"), severity=severity,
-                 episode=_text(F("ref")), owner=F("supporter__user_id"))
+def _contact_table() -> str:
+    return connection.ops.quote_name(Contact._meta.db_table)
 
 
-def rule_contact_lapse(c: ScanContext) -> QuerySet[Any]:
-    last_met = Subquery(Contact.objects.filter(client_id=OuterRef("client_id"), outcome=MET)
-                        .order_by("-occurred_at").values("occurred_at")[:1])
-    qs = (_matched_in_community()  # type: ignore[misc]  # annotated in _matched_in_community
-          .annotate(last_met=last_met)
-          .filter(last_met__isnull=False, last_met__gte=F("last_discharge"))
-          .filter(last_discharge__gt=c.day_case("site_id", "followup_days"))
-          .filter(last_met__lt=c.day_case("site_id", "lapse_warning_days", end_of_day=True)))
-    severity = Case(When(last_met__lt=c.day_case("site_id", "lapse_urgent_days", end_of_day=True),
-                         then=Value(r.Severity.URGENT.value)),
-                    default=Value(r.Severity.WARNING.value), output_field=CharField())
-    return _hits(qs, rule=r.Rule.CONTACT_LAPSE, subject=F("client_id"), site=F("site_id"),
-                 client=F("client_id"), supporter=F("supporter_id"), severity=severity,
-                 episode=_text(F("last_met")), owner=F("supporter__user_id"))
+def rule_no_first_contact(c: ScanContext) -> RuleSQL:
+    ref = _greatest("q.f_ld", "q.f_started")
+    first_sql, first_p = c.sql_case("q.f_site", "first_contact_days")
+    urgent_sql, urgent_p = c.sql_case("q.f_site", "lapse_urgent_days")
+    contact = _contact_table()
+    return RuleSQL(
+        r.Rule.NO_FIRST_CONTACT, _in_community(f_ld=_latest_discharged("discharged_on")),
+        select=_facts_select(
+            r.Rule.NO_FIRST_CONTACT, subject="q.f_client", client="q.f_client",
+            supporter="q.f_supporter", owner="q.f_owner", episode=_as_text(ref),
+            severity=f"CASE WHEN {ref} <= {urgent_sql} THEN 'urgent' ELSE 'warning' END"),
+        select_params=urgent_p,
+        where=(f"q.f_ld IS NOT NULL AND {ref} <= {first_sql} AND NOT EXISTS (SELECT 1 FROM "  # noqa: S608  # our fragments; values are parameters
+               f"{contact} c WHERE c.client_id = q.f_client AND c.outcome = 'met' "
+               f"AND c.occurred_at >= {ref})"),
+        where_params=first_p, fence=True)
 
 
-def rule_missed_contacts(c: ScanContext) -> list[QuerySet[Any]]:
-    """The last N attempts all missed <=> the N-th newest attempt is newer than the newest
-    attempt that was not missed. N is per site, so one query per distinct N."""
+def rule_contact_lapse(c: ScanContext) -> RuleSQL:
+    follow_sql, follow_p = c.sql_case("q.f_site", "followup_days")
+    warn_sql, warn_p = c.sql_case("q.f_site", "lapse_warning_days", end_of_day=True)
+    urgent_sql, urgent_p = c.sql_case("q.f_site", "lapse_urgent_days", end_of_day=True)
+    return RuleSQL(
+        r.Rule.CONTACT_LAPSE,
+        _in_community(f_ld=_latest_discharged("discharged_on"), f_lm=_last_met()),
+        select=_facts_select(
+            r.Rule.CONTACT_LAPSE, subject="q.f_client", client="q.f_client",
+            supporter="q.f_supporter", owner="q.f_owner", episode=_as_text("q.f_lm"),
+            severity=f"CASE WHEN q.f_lm < {urgent_sql} THEN 'urgent' ELSE 'warning' END"),
+        select_params=urgent_p,
+        where=(f"q.f_ld IS NOT NULL AND q.f_lm IS NOT NULL AND q.f_lm >= q.f_ld "
+               f"AND q.f_ld > {follow_sql} AND q.f_lm < {warn_sql}"),
+        where_params=[*follow_p, *warn_p], fence=True)
+
+
+def rule_no_ward_contact(c: ScanContext) -> RuleSQL:
+    look_sql, look_p = c.sql_case("q.f_site", "ward_contact_lookback_days")
+    contact = _contact_table()
+    return RuleSQL(
+        r.Rule.NO_WARD_CONTACT,
+        _in_community(f_ld=_latest_discharged("discharged_on"),
+                      f_la=_latest_discharged("admitted_on")),
+        select=_facts_select(
+            r.Rule.NO_WARD_CONTACT, subject="q.f_client", client="q.f_client",
+            supporter="q.f_supporter", owner="NULL", episode=_as_text("q.f_ld"),
+            severity="'warning'"),
+        where=(f"q.f_ld IS NOT NULL AND q.f_started <= q.f_ld AND q.f_ld > {look_sql} "  # noqa: S608  # our fragments; values are parameters
+               f"AND NOT EXISTS (SELECT 1 FROM {contact} c WHERE c.client_id = q.f_client "
+               f"AND c.outcome = 'met' AND c.setting = 'ward' AND c.occurred_at >= q.f_la)"),
+        where_params=look_p, fence=True)
+
+
+def _site_groups(c: ScanContext, name: str, qs: QuerySet[Any], site_field: str
+                 ) -> list[tuple[int, QuerySet[Any]]]:
+    """One queryset per distinct value of a threshold that changes the query's shape."""
+    groups = c.distinct(name)
+    default = int(getattr(c.default, name))
     out = []
-    groups = c.distinct("missed_in_a_row")
-    default_n = c.default.missed_in_a_row
-    for n, site_ids in groups.items():
-        attempts = Contact.objects.filter(client_id=OuterRef("client_id")).order_by("-occurred_at")
-        last_ok = Subquery(attempts.exclude(outcome__in=r.MISSED_OUTCOMES)
-                           .values("occurred_at")[:1])
-        nth = Subquery(attempts.values("occurred_at")[n - 1:n])
-        qs = Match.objects.filter(status=Match.Status.ACTIVE)
-        if n == default_n:
-            others = [s for v, ids in groups.items() if v != n for s in ids]
-            qs = qs.exclude(site_id__in=others) if others else qs
+    for value, site_ids in groups.items():
+        if value == default:
+            others = [s for v, ids in groups.items() if v != value for s in ids]
+            out.append((value, qs.exclude(**{f"{site_field}__in": others}) if others else qs))
         else:
-            qs = qs.filter(site_id__in=site_ids)
-        qs = (qs.annotate(last_ok=last_ok, nth=nth)
-              .filter(nth__isnull=False)
-              .filter(Q(last_ok__isnull=True) | Q(nth__gt=F("last_ok"))))
-        out.append(_hits(qs, rule=r.Rule.MISSED_CONTACTS, subject=F("client_id"),
-                         site=F("site_id"), client=F("client_id"),
-                         supporter=F("supporter_id"),
-                         severity=Value(r.Severity.WARNING.value, output_field=CharField()),
-                         episode=_text(F("last_ok")), owner=F("supporter__user_id")))
+            out.append((value, qs.filter(**{f"{site_field}__in": site_ids})))
     return out
 
 
-def rule_readmission(c: ScanContext) -> QuerySet[Any]:
+def rule_missed_contacts(c: ScanContext) -> list[RuleSQL]:
+    """The last N attempts all missed <=> the N-th newest attempt is newer than the newest
+    attempt that was not missed. N is per site, so one query per distinct N."""
+    out = []
+    base = Match.objects.filter(status=Match.Status.ACTIVE)
+    for n, qs in _site_groups(c, "missed_in_a_row", base, "site_id"):
+        attempts = Contact.objects.filter(client_id=OuterRef("client_id")).order_by("-occurred_at")
+        facts = (qs.annotate(
+            f_client=F("client_id"), f_site=F("site_id"), f_supporter=F("supporter_id"),
+            f_owner=F("supporter__user_id"),
+            f_ok=Subquery(attempts.exclude(outcome__in=r.MISSED_OUTCOMES)
+                          .values("occurred_at")[:1]),
+            f_nth=Subquery(attempts.values("occurred_at")[n - 1:n]))
+            .values("f_client", "f_site", "f_supporter", "f_owner", "f_ok", "f_nth"))
+        out.append(RuleSQL(
+            r.Rule.MISSED_CONTACTS, facts,
+            select=_facts_select(r.Rule.MISSED_CONTACTS, subject="q.f_client",
+                                 client="q.f_client", supporter="q.f_supporter",
+                                 owner="q.f_owner", episode=_as_text("q.f_ok"),
+                                 severity="'warning'"),
+            where="q.f_nth IS NOT NULL AND (q.f_ok IS NULL OR q.f_nth > q.f_ok)", fence=True))
+    return out
+
+
+def rule_readmission(c: ScanContext) -> RuleSQL:
     readmitted = HospitalStay.objects.filter(client_id=OuterRef("client_id"),
                                              discharged_on__isnull=True,
                                              admitted_on__gt=OuterRef("started_on"))
     qs = (Match.objects.filter(status=Match.Status.ACTIVE)
           .annotate(open_stay_id=Subquery(readmitted.values("id")[:1]))
           .filter(open_stay_id__isnull=False))
-    return _hits(qs, rule=r.Rule.READMISSION, subject=F("client_id"), site=F("site_id"),
-                 client=F("client_id"), supporter=F("supporter_id"),
-                 severity=Value(r.Severity.WARNING.value, output_field=CharField()),
-                 episode=Cast(F("open_stay_id"), output_field=CharField()), owner=_none_int())
+    return RuleSQL(r.Rule.READMISSION, _hits(
+        qs, rule=r.Rule.READMISSION, subject=F("client_id"), site=F("site_id"),
+        client=F("client_id"), supporter=F("supporter_id"),
+        severity=Value(r.Severity.WARNING.value, output_field=CharField()),
+        episode=Cast(F("open_stay_id"), output_field=CharField()), owner=_none_int()))
 
 
-def rule_no_ward_contact(c: ScanContext) -> QuerySet[Any]:
-    ward_met = Contact.objects.filter(client_id=OuterRef("client_id"), outcome=MET,
-                                      setting="ward", occurred_at__gte=OuterRef("last_admit"))
-    qs = (_matched_in_community()  # type: ignore[misc]  # annotated in _matched_in_community
-          .annotate(last_admit=_latest_discharged("admitted_on"))
-          .filter(started_on__lte=F("last_discharge"))
-          .filter(last_discharge__gt=c.day_case("site_id", "ward_contact_lookback_days"))
-          .filter(~Exists(ward_met)))
-    return _hits(qs, rule=r.Rule.NO_WARD_CONTACT, subject=F("client_id"), site=F("site_id"),
-                 client=F("client_id"), supporter=F("supporter_id"),
-                 severity=Value(r.Severity.WARNING.value, output_field=CharField()),
-                 episode=_text(F("last_discharge")), owner=_none_int())
-
-
-def rule_under_commitment(c: ScanContext) -> list[QuerySet[Any]]:
+def rule_under_commitment(c: ScanContext) -> list[RuleSQL]:
     """Per distinct `commitment_weeks`; a supporter's site is that of their oldest match."""
     out = []
     groups = c.distinct("commitment_weeks")
@@ -244,50 +340,54 @@ def rule_under_commitment(c: ScanContext) -> list[QuerySet[Any]]:
                             .annotate(s=Sum("site__weekly_commitment_minutes")).values("s"))
         site = Subquery(active.order_by("started_on", "id").values("site_id")[:1])
         qs = (SupporterProfile.objects.filter(status=SupporterProfile.Status.ACTIVE)
-              .annotate(required=required, h_site_id=site)
-              .filter(required__gt=0))
+              .annotate(f_req=required, f_site=site, f_supporter=F("pk")))
         if weeks == default_w:
             others = [s for v, ids in groups.items() if v != weeks for s in ids]
-            qs = qs.exclude(h_site_id__in=others) if others else qs
+            qs = qs.exclude(f_site__in=others) if others else qs
         else:
-            qs = qs.filter(h_site_id__in=site_ids)
+            qs = qs.filter(f_site__in=site_ids)
+        names = []
         for i, start in enumerate(starts):
             minutes = Subquery(
                 Contact.objects.filter(supporter_id=OuterRef("pk"), outcome=MET,
                                        occurred_at__gte=c.midnight(start),
                                        occurred_at__lt=c.midnight(start + dt.timedelta(days=7)))
                 .values("supporter_id").annotate(m=Sum("duration_minutes")).values("m"))
-            qs = qs.annotate(**{f"w{i}": Coalesce(minutes, Value(0))}).filter(
-                **{f"w{i}__lt": F("required")})
-        out.append(_hits(qs, rule=r.Rule.UNDER_COMMITMENT, subject=F("pk"), site=F("h_site_id"),
-                         client=_none_int(), supporter=F("pk"),
-                         severity=Value(r.Severity.WARNING.value, output_field=CharField()),
-                         episode=Value(oldest.isoformat(), output_field=CharField()),
-                         owner=_none_int()))
+            qs = qs.annotate(**{f"f_w{i}": minutes})
+            names.append(f"f_w{i}")
+        under = " AND ".join(f"COALESCE(q.{n}, 0) < q.f_req" for n in names)
+        out.append(RuleSQL(
+            r.Rule.UNDER_COMMITMENT, qs.values("f_supporter", "f_site", "f_req", *names),
+            select=_facts_select(r.Rule.UNDER_COMMITMENT, subject="q.f_supporter",
+                                 client="NULL", supporter="q.f_supporter", owner="NULL",
+                                 episode=f"'{oldest.isoformat()}'", severity="'warning'"),
+            where=f"q.f_req > 0 AND {under}", fence=True))
     return out
 
 
-def rule_proposal_pending(c: ScanContext) -> QuerySet[Any]:
+def rule_proposal_pending(c: ScanContext) -> RuleSQL:
     qs = Proposal.objects.filter(
         status=Proposal.Status.PROPOSED,
         created_at__lt=c.day_case("site_id", "proposal_days", end_of_day=True))
-    return _hits(qs, rule=r.Rule.PROPOSAL_PENDING, subject=F("enrolment__client_id"),
-                 site=F("site_id"), client=F("enrolment__client_id"), supporter=_none_int(),
-                 severity=Value(r.Severity.WARNING.value, output_field=CharField()),
-                 episode=Cast(F("id"), output_field=CharField()), owner=_none_int())
+    return RuleSQL(r.Rule.PROPOSAL_PENDING, _hits(
+        qs, rule=r.Rule.PROPOSAL_PENDING, subject=F("enrolment__client_id"),
+        site=F("site_id"), client=F("enrolment__client_id"), supporter=_none_int(),
+        severity=Value(r.Severity.WARNING.value, output_field=CharField()),
+        episode=Cast(F("id"), output_field=CharField()), owner=_none_int()))
 
 
-def rule_waitlist_long(c: ScanContext) -> QuerySet[Any]:
+def rule_waitlist_long(c: ScanContext) -> RuleSQL:
     qs = Enrolment.objects.filter(
         status=EnrolmentStatus.WAITLISTED, waitlisted_since__isnull=False,
         waitlisted_since__lt=c.day_case("site_id", "waitlist_days", end_of_day=True))
-    return _hits(qs, rule=r.Rule.WAITLIST_LONG, subject=F("client_id"), site=F("site_id"),
-                 client=F("client_id"), supporter=_none_int(),
-                 severity=Value(r.Severity.WARNING.value, output_field=CharField()),
-                 episode=_text(F("waitlisted_since")), owner=_none_int())
+    return RuleSQL(r.Rule.WAITLIST_LONG, _hits(
+        qs, rule=r.Rule.WAITLIST_LONG, subject=F("client_id"), site=F("site_id"),
+        client=F("client_id"), supporter=_none_int(),
+        severity=Value(r.Severity.WARNING.value, output_field=CharField()),
+        episode=_text(F("waitlisted_since")), owner=_none_int()))
 
 
-RULE_QUERIES: dict[r.Rule, Callable[[ScanContext], QuerySet[Any] | list[QuerySet[Any]]]] = {
+RULE_QUERIES: dict[r.Rule, Callable[[ScanContext], RuleSQL | list[RuleSQL]]] = {
     r.Rule.NO_FIRST_CONTACT: rule_no_first_contact,
     r.Rule.CONTACT_LAPSE: rule_contact_lapse,
     r.Rule.MISSED_CONTACTS: rule_missed_contacts,
@@ -310,6 +410,8 @@ class ScanResult:
     updated: int = 0
     reopened: int = 0
     new_alert_ids: list[int] = field(default_factory=list)
+    # Seconds per step (rule queries by name, then the diff), for benchmarks and logs.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def context_for(today: dt.date | None = None, now: dt.datetime | None = None) -> ScanContext:
@@ -320,8 +422,8 @@ def context_for(today: dt.date | None = None, now: dt.datetime | None = None) ->
     return ScanContext(today=today, now=now, tz=tz, by_site=by_site)
 
 
-def rule_querysets(c: ScanContext) -> list[QuerySet[Any]]:
-    out: list[QuerySet[Any]] = []
+def rule_queries(c: ScanContext) -> list[RuleSQL]:
+    out: list[RuleSQL] = []
     for fn in RULE_QUERIES.values():
         got = fn(c)
         out.extend(got if isinstance(got, list) else [got])
@@ -368,13 +470,14 @@ def evaluate(c: ScanContext) -> ScanResult:
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {hit}")  # noqa: S608  # table names from the models
         cols = ", ".join(HIT_COLUMNS)
-        for qs in rule_querysets(c):
-            sql, params = qs.query.sql_with_params()
-            cur.execute(
-                f"INSERT INTO {hit} ({cols}) SELECT q.h_rule, q.h_subject, q.h_site, "  # noqa: S608
-                f"q.h_client, q.h_supporter, q.h_severity, q.h_episode, q.h_owner FROM ({sql}) q",
-                params)
+        for rule_sql in rule_queries(c):
+            started = time.perf_counter()
+            name = rule_sql.rule.value
+            sql, params = rule_sql.sql()
+            cur.execute(f"INSERT INTO {hit} ({cols}) {sql}", params)  # noqa: S608
             result.hits += max(cur.rowcount, 0)
+            result.timings[name] = result.timings.get(name, 0.0) + time.perf_counter() - started
+        started = time.perf_counter()
         # Snoozes that have run out: the alert is open again.
         cur.execute(f"UPDATE {alert} SET status = 'open', snoozed_until = NULL, updated_at = %s "  # noqa: S608
                     f"WHERE status = 'snoozed' AND snoozed_until < %s", [now, today])
@@ -431,6 +534,7 @@ def evaluate(c: ScanContext) -> ScanResult:
                 f"INSERT INTO {log} (alert_id, at, actor_id, action, note) SELECT id, %s, NULL, "  # noqa: S608
                 f"'raised', '' FROM {alert} WHERE created_at = %s AND rule IN ({scanned})",
                 [now, now])
+    result.timings["diff"] = time.perf_counter() - started
     return result
 
 
@@ -439,4 +543,4 @@ def site_ids_of(alert_ids: list[int]) -> list[int]:
                 .values_list("id", flat=True).distinct())
 
 
-__all__ = ["ScanContext", "ScanResult", "context_for", "evaluate", "rule_querysets"]
+__all__ = ["ScanContext", "ScanResult", "context_for", "evaluate", "rule_queries"]

@@ -31,11 +31,12 @@ from .models import (
     AlertLog,
     CheckIn,
     Incident,
+    Notification,
     SafetyThresholds,
     ScanRun,
     SupervisionSession,
 )
-from .notify import notify
+from .notify import deliver, notify
 from .scan import ScanResult, context_for, evaluate
 
 
@@ -206,9 +207,9 @@ def _notify_new(created_at: dt.datetime) -> None:
         per_user[g.user] += per_site[g.site_id or 0]
     for user in User.objects.filter(id__in=per_owner):
         per_user[user] += per_owner[user.id]
-    for user, n in per_user.items():
-        notify(recipients=[user], kind="scan_digest",
-               title=_("%(n)d new safety-net alert(s) to look at") % {"n": n}, url=url)
+    deliver([Notification(recipient=user, kind="scan_digest", url=url,
+                          title=_("%(n)d new safety-net alert(s) to look at") % {"n": n})
+             for user, n in per_user.items() if user.is_active])
 
 
 # --- discharge notices ------------------------------------------------------------------
