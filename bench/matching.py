@@ -325,8 +325,11 @@ def main() -> None:
               f"total score {result.total_score:.0f}, mean "
               f"{result.total_score / max(len(result.proposals), 1):.1f}")
         print(f"greedy: matched {g_matched}, total score {g_score:.0f}")
-        print(f"end_to_end {end_to_end:.2f}s = load {t_load:.2f}s + score/solve {t_run:.2f}s "
-              f"+ explain {t_explain:.2f}s + write {t_write:.2f}s; bare solver {solver:.2f}s")
+        stages = " ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+        print(f"end_to_end {end_to_end:.2f}s = load {t_load:.2f}s + engine {t_run:.2f}s "
+              f"({stages}) + explain {t_explain:.2f}s + write {t_write:.2f}s; "
+              f"bare solver {solver:.2f}s (best of {len(solves)}: "
+              f"{', '.join(f'{x:.2f}' for x in solves)})")
         print(f"exact check (scipy linear_sum_assignment): {size}")
         print(f"matching: optimal={'true' if optimal else 'false'} "
               f"end_to_end_over_solver={end_to_end / solver:.2f} greedy_gap={greedy_gap:.2f}%")

@@ -117,7 +117,9 @@ class Proposal(BaseModel):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="proposals")
     supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE,
                                   related_name="proposals")
-    site = models.ForeignKey(ProgramSite, on_delete=models.PROTECT, related_name="proposals")
+    # (site, status) has its own index below; no separate one on site.
+    site = models.ForeignKey(ProgramSite, on_delete=models.PROTECT, related_name="proposals",
+                             db_index=False)
     score = models.FloatField(_("score"))
     contributions = models.JSONField(_("points per criterion"), default=dict)
     reason = models.TextField(_("why"), blank=True)
@@ -126,7 +128,7 @@ class Proposal(BaseModel):
                               default=Status.PROPOSED)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+                                   blank=True, related_name="+", db_index=False)
     decision_note = models.CharField(_("note"), max_length=300, blank=True)
     match = models.ForeignKey(Match, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="proposals")

@@ -267,3 +267,32 @@ def notices_for(supporter: SupporterProfile) -> QuerySet[MatchNotice]:
 
 def supporters_at_site(site: ProgramSite) -> QuerySet[SupporterProfile]:
     return SupporterProfile.objects.filter(sites=site).select_related("user")
+
+
+def explained_alternatives(proposals: list[Proposal]) -> dict[int, list[dict[str, Any]]]:
+    """Each proposal's stored alternatives with a reason in words, from today's records."""
+    from django.utils.translation import gettext
+
+    from . import explain
+
+    out: dict[int, list[dict[str, Any]]] = {}
+    by_site: dict[int, list[Proposal]] = defaultdict(list)
+    for p in proposals:
+        by_site[p.site_id].append(p)
+    for group in by_site.values():
+        site = group[0].site
+        criteria = criteria_for_site(site)
+        inputs = load_inputs(Enrolment.objects.filter(pk__in=[p.enrolment_id for p in group]),
+                             [site])
+        clients = {inputs.enrolment_ids[c.key]: c for c in inputs.clients}
+        supporters = {s.key: s for s in inputs.supporters}
+        for p in group:
+            client = clients.get(p.enrolment_id)
+            rows = []
+            for alt in p.alternatives:
+                supporter = supporters.get(str(alt.get("supporter")))
+                reason = (explain.reason(client, supporter, criteria, gettext)
+                          if client is not None and supporter is not None else "")
+                rows.append({**alt, "reason": reason})
+            out[p.pk] = rows
+    return out

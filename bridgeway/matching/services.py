@@ -90,16 +90,15 @@ def build_rows(*, result: engine.Result, inputs: Any, criteria: Criteria,
     # The same few phrases are translated tens of thousands of times in a large run.
     tr = functools.lru_cache(maxsize=4096)(_)
     pairs = [p.pair for p in result.proposals]
-    pairs += [a for p in result.proposals for a in p.alternative_pairs]
     texts = (explain.reasons_for_pairs(result.scored, pairs, criteria, tr)
              if result.scored is not None and pairs else [])
     reason_of = dict(zip(pairs, texts, strict=True))
     rows: list[ProposalRow] = []
     for p in result.proposals:
-        alternatives = [{
-            "supporter": key, "name": names.get(key, ""), "score": score,
-            "reason": reason_of.get(pair, ""),
-        } for (key, score), pair in zip(p.alternatives, p.alternative_pairs, strict=True)]
+        # Alternatives keep who and how well; their reasons are written when a page shows
+        # them (selectors.explained_alternatives), from the records as they are then.
+        alternatives = [{"supporter": key, "name": names.get(key, ""), "score": score}
+                        for key, score in p.alternatives]
         rows.append(ProposalRow(
             enrolment_id=inputs.enrolment_ids[p.client_key],
             supporter_id=inputs.supporter_ids[p.supporter_key],
@@ -211,15 +210,15 @@ def _lock_open(proposal: Proposal) -> Proposal:
     return locked
 
 
-def _pair_points(proposal: Proposal, supporter: SupporterProfile) -> dict[str, float]:
-    """Points per criterion of one pair, recomputed from today's records."""
+def _pair_explained(proposal: Proposal, supporter: SupporterProfile) -> tuple[dict[str, float], str]:
+    """Points per criterion and the reason of one pair, from today's records."""
     inputs = load_inputs(Enrolment.objects.filter(pk=proposal.enrolment_id), [proposal.site])
     target = next((s for s in inputs.supporters if s.key == str(supporter.public_id)), None)
     if not inputs.clients or target is None:
-        return {}
-    _code, points = engine.evaluate_pair(inputs.clients[0], target,
-                                         criteria_for_site(proposal.site))
-    return points
+        return {}, ""
+    criteria = criteria_for_site(proposal.site)
+    _code, points = engine.evaluate_pair(inputs.clients[0], target, criteria)
+    return points, explain.reason(inputs.clients[0], target, criteria, _)
 
 
 @transaction.atomic
@@ -233,8 +232,7 @@ def proposal_approve(*, actor: Actor, proposal: Proposal,
                                             if a.get("supporter") == str(chosen.public_id)), {})
         proposal.supporter = chosen
         proposal.score = float(alternative.get("score", 0.0))
-        proposal.reason = str(alternative.get("reason", ""))
-        proposal.contributions = _pair_points(proposal, chosen)
+        proposal.contributions, proposal.reason = _pair_explained(proposal, chosen)
     match = client_services.match_create(actor=actor, enrolment=proposal.enrolment,
                                          supporter=chosen)
     proposal.status = Proposal.Status.APPROVED

@@ -129,7 +129,8 @@ def proposals(request: HttpRequest, site_code: str) -> HttpResponse:
     audit_list(user, category=Info.MATCH,
                clients=[p.enrolment.client for p in rows] + [u.enrolment.client for u in unmatched],
                role=actor.role, site_code=program_site.code, detail="page:matching:proposals")
-    cards = [{"p": p, "points": _labelled(p.contributions),
+    alternatives = selectors.explained_alternatives(rows)
+    cards = [{"p": p, "points": _labelled(p.contributions), "alts": alternatives.get(p.pk, []),
               "swap": SwapForm(alternatives=p.alternatives, prefix=str(p.public_id))}
              for p in rows]
     return render(request, "matching/proposals.html", {
@@ -153,6 +154,7 @@ def proposal(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             why = _why_not(item, chosen.public_id)
     return render(request, "matching/proposal.html", {
         "p": item, "points": _labelled(item.contributions), "supporters": supporters,
+        "alts": selectors.explained_alternatives([item]).get(item.pk, []),
         "why": why, "asked": asked, "reject_form": RejectForm(),
         "swap": SwapForm(alternatives=item.alternatives, prefix=str(item.public_id)),
     })

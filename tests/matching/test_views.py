@@ -36,7 +36,9 @@ def test_review_page_writes_one_audit_event(login: Any, proposed: Proposal) -> N
     before = _events()
     response = client.get(f"/matching/site/{proposed.site.code}/proposals/")
     assert response.status_code == 200
-    assert "Robin Fisher" in response.content.decode()
+    body = response.content.decode()
+    assert "Robin Fisher" in body
+    assert "Next best" in body and body.count("both men") >= 2  # proposal and its alternative
     assert _events() == before + 1
     event = AuditEvent.objects.latest("seq")
     assert str(proposed.enrolment.client.public_id) in event.subjects
