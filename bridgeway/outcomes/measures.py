@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Client, Enrolment, EnrolmentStatus, HospitalStay
@@ -119,7 +119,6 @@ def measures_sql(vendor: str, *, filtered: bool = False) -> str:
     t = _tables()
     acute, tertiary = (DEFAULT_PER_DIEM[Ward.WardType.ACUTE], DEFAULT_PER_DIEM[Ward.WardType.TERTIARY])
     not_enrolled = ", ".join(f"'{s}'" for s in NOT_ENROLLED)
-    fu_end = d.least("x.discharge + 365", "%(cut)s")
 
     def per_diem(stay: str, ward: str) -> str:
         return (f"CAST(COALESCE((SELECT pd.amount FROM {t['perdiem']} pd "  # noqa: S608
@@ -127,57 +126,50 @@ def measures_sql(vendor: str, *, filtered: bool = False) -> str:
                 f"CASE {ward}.ward_type WHEN 'acute' THEN {acute} ELSE {tertiary} END) "
                 f"AS DOUBLE PRECISION)")
 
-    later = (f"FROM {t['stay']} st2 JOIN {t['ward']} w2 ON w2.id = st2.ward_id "
-             f"WHERE st2.client_id = idx.client_id AND {d.dn('st2.admitted_on')} > idx.discharge "
-             f"AND {d.dn('st2.admitted_on')} <= idx.fu_end")
+    window = (f"WHERE st2.client_id = idx.client_id AND {d.dn('st2.admitted_on')} > idx.discharge "
+              f"AND {d.dn('st2.admitted_on')} <= idx.fu_end")
+    later = f"FROM {t['stay']} st2 {window}"
+    later_ward = f"FROM {t['stay']} st2 JOIN {t['ward']} w2 ON w2.id = st2.ward_id {window}"
     later_end = "COALESCE(" + d.dn("st2.discharged_on") + ", %(cut)s)"
     overlap = f"({d.least(later_end, 'idx.fu_end')} - {d.dn('st2.admitted_on')})"
     visits = (f"FROM {t['ed']} v WHERE v.client_id = idx.client_id AND v.mental_health = %(true)s "
               f"AND {d.dn('v.visited_on')} > idx.discharge")
     sql = f"""
-WITH s0 AS (
-  SELECT st.id, st.client_id, st.hospital_id, st.ward_id, w.ward_type,
-         {d.dn('st.admitted_on')} AS adm, {d.dn('st.discharged_on')} AS dis0,
-         {per_diem('st', 'w')} AS per_diem,
-         (SELECT MIN(en.id) FROM {t['enrolment']} en
-           WHERE en.stay_id = st.id AND en.status NOT IN ({not_enrolled})) AS en_id
-  FROM {t['stay']} st
+WITH s AS (
+  SELECT st.id, st.client_id, st.hospital_id, st.ward_id, w.ward_type, adm,
+         CASE WHEN dis0 <= %(cut)s THEN dis0 END AS dis,
+         (CASE WHEN dis0 <= %(cut)s THEN dis0 ELSE %(cut)s END - adm)
+           * {per_diem('st', 'w')} AS stay_cost
+  FROM (SELECT st.*, {d.dn('st.admitted_on')} AS adm, {d.dn('st.discharged_on')} AS dis0
+        FROM {t['stay']} st) st
   JOIN {t['ward']} w ON w.id = st.ward_id
-),
-s AS (
-  SELECT id, client_id, hospital_id, ward_id, ward_type, adm, per_diem, en_id,
-         CASE WHEN dis0 <= %(cut)s THEN dis0 END AS dis
-  FROM s0 WHERE adm <= %(cut)s
+  WHERE adm <= %(cut)s
 ),
 o AS (
   SELECT s.*,
          LEAD(adm) OVER w AS next_adm,
          CASE WHEN LAG(dis) OVER w = adm THEN 0 ELSE 1 END AS new_episode,
-         ROW_NUMBER() OVER w - 1 AS prior_stays
+         ROW_NUMBER() OVER w - 1 AS prior_stays,
+         SUM(stay_cost) OVER (w ROWS UNBOUNDED PRECEDING) AS cum_cost
   FROM s WINDOW w AS (PARTITION BY client_id ORDER BY adm, id)
 ),
-g AS (
-  SELECT o.*, SUM(new_episode) OVER (PARTITION BY client_id ORDER BY adm, id
-                                     ROWS UNBOUNDED PRECEDING) AS episode
-  FROM o
-),
-e AS (
-  SELECT g.*,
-         MIN(adm) OVER ep AS episode_start,
-         MIN(en_id) OVER ep AS enrolment_id,
-         SUM((COALESCE(dis, %(cut)s) - adm) * per_diem) OVER (
-             PARTITION BY client_id, episode ORDER BY adm, id ROWS UNBOUNDED PRECEDING
-         ) AS episode_cost
-  FROM g WINDOW ep AS (PARTITION BY client_id, episode)
-),
 x AS (
-  SELECT e.id, e.client_id, e.hospital_id, e.ward_id, e.ward_type, e.enrolment_id,
-         e.episode_start, e.dis AS discharge, e.next_adm, e.prior_stays, e.episode_cost
-  FROM e WHERE e.dis IS NOT NULL AND (e.next_adm IS NULL OR e.next_adm > e.dis)
+  SELECT o.*,
+         MAX(CASE WHEN new_episode = 1 THEN adm END) OVER w AS episode_start,
+         cum_cost - MAX(CASE WHEN new_episode = 1 THEN cum_cost - stay_cost END) OVER w
+           AS episode_cost
+  FROM o WINDOW w AS (PARTITION BY client_id ORDER BY adm, id ROWS UNBOUNDED PRECEDING)
 ),
 idx AS (
-  SELECT x.*, {fu_end} AS fu_end, {fu_end} - x.discharge AS follow_days
-  FROM x
+  SELECT x.id, x.client_id, x.hospital_id, x.ward_id, x.ward_type, x.episode_start,
+         x.dis AS discharge, x.next_adm, x.prior_stays, x.episode_cost,
+         {d.least('x.dis + 365', '%(cut)s')} AS fu_end,
+         {d.least('x.dis + 365', '%(cut)s')} - x.dis AS follow_days,
+         (SELECT MIN(en.id) FROM {t['enrolment']} en JOIN {t['stay']} st3 ON st3.id = en.stay_id
+           WHERE en.client_id = x.client_id AND en.status NOT IN ({not_enrolled})
+             AND {d.dn('st3.admitted_on')} >= x.episode_start
+             AND {d.dn('st3.admitted_on')} <= x.dis) AS enrolment_id
+  FROM x WHERE x.dis IS NOT NULL AND (x.next_adm IS NULL OR x.next_adm > x.dis)
 ),
 sites AS (
   SELECT hospital_id, MIN(id) AS site_id, MIN({d.dn('program_start_date')}) AS start_day
@@ -211,7 +203,7 @@ r AS (
          CASE WHEN idx.next_adm IS NOT NULL AND idx.next_adm <= idx.fu_end THEN
            COALESCE((SELECT SUM({overlap}) {later}), 0) ELSE 0 END AS bed_days_after,
          CASE WHEN idx.next_adm IS NOT NULL AND idx.next_adm <= idx.fu_end THEN
-           COALESCE((SELECT SUM({overlap} * {per_diem('st2', 'w2')}) {later}), 0)
+           COALESCE((SELECT SUM({overlap} * {per_diem('st2', 'w2')}) {later_ward}), 0)
            ELSE 0 END AS cost_after,
          COALESCE((SELECT COUNT(*) {visits} AND {d.dn('v.visited_on')} <= idx.fu_end), 0)
            AS ed_visits_after,
@@ -232,7 +224,6 @@ SELECT r.stay_id, r.client_id, r.site_id, r.hospital_id, r.ward_id, r.ward_type,
                                     ORDER BY r.discharge, r.stay_id) = 1
             THEN 1 ELSE 0 END AS first_in_arm
 FROM r {"WHERE r.site_id IN %(sites)s" if filtered else ""}
-ORDER BY r.stay_id
 """  # noqa: S608  # only table names and constants are interpolated; values are parameters
     return sql
 
@@ -245,7 +236,12 @@ def compute(*, cutoff: date, site_ids: Sequence[int] | None = None) -> pd.DataFr
         ids = [int(i) for i in site_ids] or [-1]
         # A literal list (ids are integers) keeps the query the same on both databases.
         sql = sql.replace("%(sites)s", "(" + ", ".join(str(i) for i in ids) + ")")
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # JIT compilation costs seconds on this one-off analytic query and saves nothing;
+            # the final sorts fit in memory with a little more work_mem.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
