@@ -84,7 +84,7 @@ def _slots(value: Any) -> frozenset[str]:
     """Availability from a JSON column (raw PostgreSQL rows give it as text)."""
     if isinstance(value, str):
         value = json.loads(value)
-    return frozenset(str(v) for v in value or [] if isinstance(v, str))
+    return frozenset(value) if value else frozenset()
 
 
 def _int_pairs(qs: QuerySet[Any]) -> list[tuple[int, int]]:
