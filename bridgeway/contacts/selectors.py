@@ -36,6 +36,7 @@ from bridgeway.clients.models import ConsentRecord, HospitalStay, Match
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.supporters.models import SupporterProfile
 
+from . import listing
 from .models import Appointment, Contact, GoalStep, GroupSession, Outcome, RecoveryGoal, Setting
 
 LAPSE_DAYS = 14
@@ -160,64 +161,37 @@ def caseload_for(user: User, *, now: datetime | None = None) -> Caseload:
     """The supporter's active matches with last contact, hours this week, next appointment,
     active goals and (where the client shares stay status) the open hospital stay.
 
-    Four queries whatever the caseload or its history: the matches with per-client figures
-    as correlated subqueries, the upcoming appointments, the active goals with step counts.
+    Two queries whatever the caseload or its history (see listing.py).
     """
     now = now or timezone.now()
     start = week_start(now)
     scope = clients_for_user(user, Role.PEER_SUPPORTER)
-    open_stay_sq = Subquery(HospitalStay.objects.filter(
-        client=OuterRef("client_id"), discharged_on__isnull=True)
-        .order_by("-admitted_on").values("admitted_on")[:1])
-    matches = list(
-        Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE, client__in=scope)
-        .annotate(last_contact=_last_contact_sq(client="client_id"),
-                  minutes_week=_minutes_since_sq(start, client="client_id"),
-                  consent_participation=_latest_consent_sq("participation"),
-                  consent_stay=_latest_consent_sq("share_stay_status"),
-                  open_stay_since=open_stay_sq)
-        .order_by("client__given_name", "client__family_name")
-        .values("client_id", "client__public_id", "client__given_name", "client__family_name",
-                "supporter_id", "supporter__public_id", "site__weekly_commitment_minutes",
-                "last_contact", "minutes_week", "consent_participation", "consent_stay",
-                "open_stay_since"))
     client_url = _url_prefix("contacts:client")
+    appt_url = _url_prefix("contacts:appointment")
     rows = []
-    for m in matches:
-        # Stay status is consent-gated (Info.STAY_STATUS): shown only if the client shares it,
-        # as access.policy.decide grants it for a matched supporter.
-        shares_stay = bool(m["consent_participation"] and m["consent_stay"])
+    supporter_public_id = None
+    for m in listing.caseload_rows(user, scope, since=start, now=now):
+        supporter_public_id = m["supporter_public_id"]
+        appointment = None
+        if m["appt_public_id"] is not None:
+            appointment = AppointmentBrief(m["appt_public_id"], m["appt_starts_at"],
+                                           m["appt_place"], appt_url.format(m["appt_public_id"]))
         rows.append(CaseloadRow(
-            client_id=m["client_id"], public_id=m["client__public_id"],
-            given_name=m["client__given_name"], family_name=m["client__family_name"],
-            supporter_id=m["supporter_id"], last_contact=m["last_contact"],
-            minutes_week=m["minutes_week"], target_minutes=m["site__weekly_commitment_minutes"],
-            url=client_url.format(m["client__public_id"]),
-            in_hospital_since=m["open_stay_since"] if shares_stay else None))
+            client_id=m["client_id"], public_id=m["public_id"], given_name=m["given_name"],
+            family_name=m["family_name"], supporter_id=m["supporter_id"],
+            last_contact=m["last_contact"], minutes_week=m["minutes_week"],
+            target_minutes=m["target"], url=client_url.format(m["public_id"]),
+            next_appointment=appointment,
+            # Stay status is consent-gated (Info.STAY_STATUS): shown only if the client shares
+            # it, exactly as access.policy.decide grants it to a matched supporter.
+            in_hospital_since=m["open_stay_since"] if m["shares_stay"] else None))
     by_client = {r.client_id: r for r in rows}
-    if by_client:
-        appt_url = _url_prefix("contacts:appointment")
-        for a in (Appointment.objects.filter(client_id__in=by_client, starts_at__gte=now,
-                                             outcome=Appointment.Outcome.PLANNED,
-                                             supporter__user=user)
-                  .order_by("starts_at").values("client_id", "public_id", "starts_at", "place")):
-            row = by_client[a["client_id"]]
-            if row.next_appointment is None:
-                row.next_appointment = AppointmentBrief(a["public_id"], a["starts_at"], a["place"],
-                                                        appt_url.format(a["public_id"]))
-        goal_url = _url_prefix("contacts:goal")
-        goals = (RecoveryGoal.objects.filter(client_id__in=by_client,
-                                             status=RecoveryGoal.Status.ACTIVE)
-                 .annotate(steps_total=Count("steps"),
-                           steps_done=Count("steps", filter=Q(steps__done_on__isnull=False)))
-                 .order_by("target_date", "title")
-                 .values("client_id", "public_id", "title", "steps_done", "steps_total"))
-        for g in goals:
-            by_client[g["client_id"]].goals.append(GoalBrief(
-                g["public_id"], g["title"], g["steps_done"], g["steps_total"],
-                goal_url.format(g["public_id"])))
-    return Caseload(rows=rows, week_start=start,
-                    supporter_public_id=matches[0]["supporter__public_id"] if matches else None)
+    goal_url = _url_prefix("contacts:goal")
+    for g in listing.active_goals(list(by_client)):
+        by_client[g["client_id"]].goals.append(GoalBrief(
+            g["public_id"], g["title"], g["steps_done"], g["steps_total"],
+            goal_url.format(g["public_id"])))
+    return Caseload(rows=rows, week_start=start, supporter_public_id=supporter_public_id)
 
 
 def _goals_with_progress(qs: QuerySet[RecoveryGoal]) -> QuerySet[RecoveryGoal]:
@@ -279,51 +253,32 @@ def site_view(user: User, site: ProgramSite, sites: list[ProgramSite], *,
               now: datetime | None = None) -> SiteView:
     """Per supporter at `site`: clients, hours this week against target, last contact; and
     the clients without a contact for LAPSE_DAYS or more. Two queries whatever the site's size
-    or history."""
+    or history (see listing.py)."""
     now = now or timezone.now()
     start = week_start(now, zone_of(site))
     scope = clients_for_user(user, Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD)
-    matches = (
-        Match.objects.filter(site=site, status=Match.Status.ACTIVE, client__in=scope)
-        .annotate(last_contact=_last_contact_sq(client="client_id"),
-                  minutes_week=_minutes_since_sq(start, client="client_id"))
-        .order_by("client__given_name", "client__family_name")
-        .values("client_id", "client__public_id", "client__given_name", "client__family_name",
-                "supporter_id", "supporter__public_id", "supporter__user__first_name",
-                "supporter__user__last_name", "supporter__user__username", "last_contact",
-                "minutes_week"))
-    supporters = (
-        SupporterProfile.objects.filter(sites=site)
-        .annotate(last_contact=Subquery(
-            Contact.objects.filter(supporter=OuterRef("pk"), site=site)
-            .order_by("-occurred_at").values("occurred_at")[:1], output_field=DateTimeField()))
-        .order_by("user__first_name", "user__last_name")
-        .values("pk", "public_id", "user__first_name", "user__last_name", "user__username",
-                "last_contact"))
     week_url = _url_prefix("contacts:week")
     client_url = _url_prefix("contacts:client")
     by_supporter = {
-        s["pk"]: SupporterRow(s["pk"], s["public_id"],
-                              _person(s["user__first_name"], s["user__last_name"],
-                                      s["user__username"]),
+        s["id"]: SupporterRow(s["id"], s["public_id"],
+                              _person(s["first_name"], s["last_name"], s["username"]),
                               s["last_contact"], week_url.format(s["public_id"]))
-        for s in supporters}
+        for s in listing.site_supporter_rows(site)}
     lapsed = []
     target = site.weekly_commitment_minutes
-    for m in matches:
-        supporter_name = _person(m["supporter__user__first_name"], m["supporter__user__last_name"],
-                                 m["supporter__user__username"])
+    for m in listing.site_match_rows(site, scope, since=start):
+        supporter_name = _person(m["first_name"], m["last_name"], m["username"])
         row = CaseloadRow(
-            client_id=m["client_id"], public_id=m["client__public_id"],
-            given_name=m["client__given_name"], family_name=m["client__family_name"],
-            supporter_id=m["supporter_id"], last_contact=m["last_contact"],
-            minutes_week=m["minutes_week"], target_minutes=target,
-            url=client_url.format(m["client__public_id"]), supporter_name=supporter_name)
+            client_id=m["client_id"], public_id=m["public_id"], given_name=m["given_name"],
+            family_name=m["family_name"], supporter_id=m["supporter_id"],
+            last_contact=m["last_contact"], minutes_week=m["minutes_week"],
+            target_minutes=target, url=client_url.format(m["public_id"]),
+            supporter_name=supporter_name)
         holder = by_supporter.get(m["supporter_id"])
         if holder is None:  # matched supporter no longer listed at the site
             holder = by_supporter[m["supporter_id"]] = SupporterRow(
-                m["supporter_id"], m["supporter__public_id"], supporter_name, None,
-                week_url.format(m["supporter__public_id"]))
+                m["supporter_id"], m["supporter_public_id"], supporter_name, None,
+                week_url.format(m["supporter_public_id"]))
         holder.rows.append(row)
         if row.lapsed:
             lapsed.append(row)
