@@ -595,9 +595,13 @@ def thresholds(request: HttpRequest, site_code: str) -> HttpResponse:
     if request.method == "POST":
         actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="safety")
         if form.is_valid():
-            services.thresholds_save(actor=actor, thresholds=form.save(commit=False))
-            messages.success(request, _("Thresholds saved."))
-            return HttpResponseRedirect(reverse("safety:thresholds",
-                                                kwargs={"site_code": site.code}))
+            try:
+                services.thresholds_save(actor=actor, thresholds=form.save(commit=False))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Thresholds saved."))
+                return HttpResponseRedirect(reverse("safety:thresholds",
+                                                    kwargs={"site_code": site.code}))
     return render(request, "safety/thresholds.html", {"form": form, "site": site},
                   status=400 if form.errors else 200)
