@@ -1,8 +1,8 @@
 """Outcome measures per index stay, computed in the database in one query.
 
-One SQL statement (common table expressions, window functions, grouped joins) valid on SQLite
-and PostgreSQL: the only dialect differences are turning a date into a day number and the
-two-argument minimum, supplied by `_Dialect`. Everything else is integer arithmetic on day
+One SQL statement (common table expressions, window functions, correlated lookups on the
+(client, date) indexes) valid on SQLite and PostgreSQL: the only dialect differences are turning
+a date into a day number and the two-argument minimum, supplied by `_Dialect`. Everything else is integer arithmetic on day
 numbers, so both databases give identical results (a test runs the boundary cohort on both).
 
 Definitions (also printed on every report, see `ASSUMPTIONS`):
