@@ -203,3 +203,16 @@ def test_loaded_inputs_match_the_records(setup: World) -> None:
     jordan = next(s for s in inputs.supporters if s.key == str(w.supporter.public_id))
     assert jordan.availability == frozenset({"tue-pm"})
     assert jordan.free_places == 1 and jordan.languages == frozenset({"English"})
+
+
+def test_run_for_one_client_only(setup: World) -> None:
+    w = setup
+    one, other = waiting(w.site_a), waiting(w.site_a)
+    outcome = services.matching_run(actor=coordinator(w), site=w.site_a, enrolment=one)
+    assert outcome.summary["clients"] == 1
+    assert Proposal.objects.filter(enrolment=one, status="proposed").exists()
+    assert not Proposal.objects.filter(enrolment=other).exists()
+    with pytest.raises(ValidationError):  # already matched: not waiting
+        services.matching_run(actor=coordinator(w), site=w.site_a, enrolment=w.enrolment_a)
+    with pytest.raises(ValidationError):  # enrolled at another site
+        services.matching_run(actor=coordinator(w), site=w.site_a, enrolment=w.enrolment_b)

@@ -103,3 +103,18 @@ def test_end_match_page_shows_history(login: Any, world: World) -> None:
     assert "No rapport" in page and "do not re-match" in page and "no spark" in page
     bad = client.post(f"/matching/matches/{world.match_a.public_id}/end/", {"reason": "x"})
     assert bad.status_code == 200 and "reason" in bad.context["form"].errors
+
+
+def test_run_one_client_from_the_site_page(login: Any, world: World) -> None:
+    world.supporter.languages.set([f.language("en", "English")])
+    e = waiting(world.site_a, given_name="Robin", family_name="Fisher")
+    client = login("coord_a")
+    page = client.get(f"/matching/site/{world.site_a.code}/").content.decode()
+    assert "Robin Fisher" in page and str(e.public_id) in page
+    response = client.post(f"/matching/site/{world.site_a.code}/run/",
+                           {"enrolment": str(e.public_id)})
+    assert response.status_code == 302
+    assert Proposal.objects.filter(enrolment=e, status="proposed").count() == 1
+    stranger = client.post(f"/matching/site/{world.site_a.code}/run/",
+                           {"enrolment": str(world.enrolment_b.public_id)}, follow=True)
+    assert "is not on the site" in stranger.content.decode()
