@@ -171,9 +171,12 @@ CONSENT_LABELS = {
 
 
 class ConsentForm(forms.Form):
-    participation = forms.BooleanField(
-        label=_("The client agrees to take part in peer support"), required=False,
-        help_text=_("Unticking this withdraws consent at once."))
+    # An explicit choice, never a default: saving "does not take part" declines or withdraws.
+    participation = forms.TypedChoiceField(
+        label=_("Does the client agree to take part in peer support?"),
+        choices=[("yes", _("Yes, the client takes part")),
+                 ("no", _("No: the client declines or withdraws (takes effect at once)"))],
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect)
     share = forms.MultipleChoiceField(
         label=_("The client shares with their peer supporter"), required=False,
         choices=[(c.value, CONSENT_LABELS[c]) for c in ConsentCategory],

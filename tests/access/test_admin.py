@@ -58,3 +58,15 @@ def test_role_change_in_admin_is_audited(superuser_http, world):
     event = AuditEvent.objects.latest("seq")
     assert (event.category, event.action) == ("roles", "change")
     assert str(user.public_id) in event.detail
+
+
+def test_admin_adds_a_user(superuser_http):
+    from bridgeway.core.models import User
+
+    response = superuser_http.post("/admin/core/user/add/", {
+        "username": "newnurse", "password1": "a-long-Passphrase-91", "password2":
+        "a-long-Passphrase-91", "usable_password": "true",
+        "role_assignments-TOTAL_FORMS": "0", "role_assignments-INITIAL_FORMS": "0",
+        "role_assignments-MIN_NUM_FORMS": "0", "role_assignments-MAX_NUM_FORMS": "1000"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.filter(username="newnurse").exists()

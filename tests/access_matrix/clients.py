@@ -98,7 +98,7 @@ ROWS = [
     # Consent and status
     Row("clients:consent", "GET", _enrolment_a, expect=everyone(403, **SITE_STAFF)),
     Row("clients:consent", "POST", _enrolment_a,
-        data={"participation": "on", "share": ["contact_details"]},
+        data={"participation": "yes", "share": ["contact_details"]},
         expect=everyone(403, coord_a=302, lead_a=302, admin=302)),
     Row("clients:consent", "GET",
         lambda w: {"public_id": w.client_a.public_id, "enrolment_id": w.enrolment_b.public_id},

@@ -74,7 +74,7 @@ def test_ward_staff_refer_and_the_coordinator_enrols(live_server, world, desktop
     assert "Robin Ashford" in page.inner_text("main")  # new referrals on the dashboard
     page.get_by_role("link", name="Robin Ashford").click()
     page.locator("a", has_text="Record consent").click()
-    page.check("input[name=participation]")
+    page.check("input[name=participation][value=yes]")
     page.check("input[name=share][value=contact_details]")
     page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")

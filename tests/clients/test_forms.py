@@ -209,3 +209,32 @@ def test_ending_a_match_with_do_not_rematch(world, login):
     world.enrolment_a.refresh_from_db()
     assert (world.match_a.status, world.match_a.do_not_rematch) == ("ended", True)
     assert (world.enrolment_a.status, world.enrolment_a.priority) == ("waitlisted", True)
+
+
+def test_consent_needs_an_explicit_participation_answer(world, login):
+    from bridgeway.clients.models import ConsentRecord
+
+    url = (f"/clients/{world.client_b.public_id}/enrolments/"
+           f"{world.enrolment_b.public_id}/consent/")
+    before = ConsentRecord.objects.count()
+    response = login("coord_b").post(url, {"share": ["contact_details"]})
+    assert response.status_code == 200
+    assert field_errors(response, "participation")
+    assert ConsentRecord.objects.count() == before
+    response = login("coord_b").post(url, {"participation": "no", "share": ["contact_details"]})
+    assert response.status_code == 200
+    assert field_errors(response, "share")  # nothing is shared without taking part
+    assert ConsentRecord.objects.count() == before
+
+
+def test_consent_creates_a_new_version(world, login):
+    url = (f"/clients/{world.client_b.public_id}/enrolments/"
+           f"{world.enrolment_b.public_id}/consent/")
+    response = login("coord_b").post(url, {"participation": "yes",
+                                           "share": ["contact_details", "safety_notes"]})
+    assert response.status_code == 302
+    latest = world.enrolment_b.consents.order_by("-version").first()
+    assert latest.version == 2 and latest.recorded_by == world.coord_b
+    assert latest.shared_categories() == {"contact_details", "safety_notes"}
+    page = login("coord_b").get(f"/clients/{world.client_b.public_id}/").content.decode()
+    assert "Version 2" in page and "Earlier consent versions" in page

@@ -101,7 +101,7 @@ def test_withdrawing_a_category_hides_it_from_the_supporter_at_once(world, login
     client.force_login(world.coord_a)
     response = client.post(
         f"/clients/{world.client_a.public_id}/enrolments/{world.enrolment_a.public_id}/consent/",
-        {"participation": "on", "share": ["discharge_date", "stay_status"]})
+        {"participation": "yes", "share": ["discharge_date", "stay_status"]})
     assert response.status_code == 302
 
     client.force_login(supporter)
@@ -118,7 +118,7 @@ def test_withdrawing_participation_ends_the_supporters_access(world, login, clie
     client.force_login(world.coord_a)
     response = client.post(
         f"/clients/{world.client_a.public_id}/enrolments/{world.enrolment_a.public_id}/consent/",
-        {"participation": "", "note": "Client asked to stop"})
+        {"participation": "no", "note": "Client asked to stop"})
     assert response.status_code == 302
     world.enrolment_a.refresh_from_db()
     assert world.enrolment_a.status == "withdrawn"

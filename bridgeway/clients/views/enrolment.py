@@ -26,7 +26,7 @@ def consent(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID)
     enrolment = enrolment_of(access, enrolment_id)
     actor = authorize(user, Action.RECORD_CONSENT, client_access=access, site=enrolment.site)
     latest = current_consent(enrolment)
-    initial = {"participation": latest.participation if latest else True,
+    initial = {"participation": ("yes" if latest.participation else "no") if latest else None,
                "share": sorted(latest.shared_categories()) if latest else []}
     form = ConsentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
