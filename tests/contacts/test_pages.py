@@ -87,6 +87,9 @@ def test_site_view_shows_hours_against_target_and_lapsed_clients(world, login):
     assert by_supporter[world.supporter.pk].minutes_week == 0
     assert by_supporter[world.supporter.pk].last_contact is not None
     assert AuditEvent.objects.filter(seq__gt=before).count() == 1
+    body = response.content.decode()
+    assert "Daniel T." in body and "Quiet" in body and "Jordan Peer" in body
+    assert f'href="/contacts/clients/{quiet.public_id}/"' in body
     event = AuditEvent.objects.latest("seq")
     assert str(quiet.public_id) in event.subjects and str(world.client_a.public_id) in event.subjects
     # A recent contact takes the client off the list.
