@@ -21,6 +21,11 @@ class Info(models.TextChoices):
     ENROLMENT = "enrolment", _("Enrolment status")
     CONSENT = "consent", _("Consent")
     MATCH = "match", _("Peer supporter match")
+    # Peer contacts: CONTACT_LOG is that a contact happened (when, how long, mode, setting,
+    # activities, outcome); CONTACT_NOTES is the supporter's free-text note. Notes are private
+    # to the supporter and the coordinator: ward staff get CONTACT_LOG only (WARD_STAFF below),
+    # and bridgeway.contacts.selectors.note_visible also hides from a peer supporter the notes
+    # of contacts they did not log (a former supporter's).
     CONTACT_LOG = "contact_log", _("That contacts happened")
     CONTACT_NOTES = "contact_notes", _("Contact notes")
     GOALS = "goals", _("Recovery goals")
