@@ -134,6 +134,13 @@ class Alert(BaseModel):
         return self.status != self.Status.RESOLVED
 
 
+ALERT_ACTIONS = {
+    "raised": _("raised"), "acknowledged": _("acknowledged"), "snoozed": _("snoozed"),
+    "resolved": _("resolved"), "escalated": _("escalated"),
+    "auto_resolved": _("resolved by itself (condition cleared)"),
+}
+
+
 class AlertLog(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="log")
     at = models.DateTimeField()
@@ -144,6 +151,10 @@ class AlertLog(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def action_label(self) -> str:
+        return str(ALERT_ACTIONS.get(self.action, self.action))
 
 
 class ScanHit(models.Model):
@@ -240,6 +251,15 @@ class BinderEntry(BaseModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["client", "created_at"])]
+
+    @property
+    def author_role_label(self) -> str:
+        from bridgeway.core.models import Role
+
+        try:
+            return str(Role(self.author_role).label)
+        except ValueError:
+            return self.author_role
 
 
 class Bridging(BaseModel):

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from bridgeway.access.categories import Info
@@ -67,11 +77,20 @@ def alerts_for_user(user: User) -> QuerySet[Alert]:
                                                    "incident"))
 
 
+# Most pressing first: urgent, then warning, then information; then by due date.
+SEVERITY_RANK = Case(When(severity="urgent", then=Value(0)), When(severity="warning", then=Value(1)),
+                     default=Value(2), output_field=IntegerField())
+
+
+def by_urgency(qs: QuerySet[Alert]) -> QuerySet[Alert]:
+    return qs.order_by(SEVERITY_RANK, "due_on", "-created_at")
+
+
 def open_alerts_for_user(user: User, *, include_snoozed: bool = False) -> QuerySet[Alert]:
     qs = alerts_for_user(user).exclude(status=Alert.Status.RESOLVED)
     if not include_snoozed:
         qs = qs.exclude(status=Alert.Status.SNOOZED)
-    return qs.order_by("-severity", "due_on", "-created_at")
+    return by_urgency(qs)
 
 
 def alert_for_user(user: User, public_id: uuid.UUID | str) -> Alert:
@@ -146,8 +165,8 @@ def bridgings(access: ClientAccess) -> QuerySet[Bridging]:
 
 
 def client_alerts(access: ClientAccess) -> QuerySet[Alert]:
-    return alerts_for_user(access.user).filter(client=access.client).exclude(
-        status=Alert.Status.RESOLVED)
+    return by_urgency(alerts_for_user(access.user).filter(client=access.client).exclude(
+        status=Alert.Status.RESOLVED))
 
 
 def outreach(access: ClientAccess) -> OutreachCase | None:

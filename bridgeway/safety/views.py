@@ -95,7 +95,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if show == "resolved":
         alerts = list(qs.order_by("-resolved_at")[:100])
     else:
-        alerts = list(qs.order_by("-severity", "due_on", "-created_at")[:200])
+        alerts = list(selectors.by_urgency(qs)[:200])
     clients = [a.client for a in alerts if a.client is not None]
     audit_list(user, category=Info.SAFETY, clients=clients, detail="safety:inbox")
     return render(request, "safety/inbox.html", {

@@ -148,3 +148,13 @@ def test_client_page_carries_the_safety_panel(world, login):
     evaluator = login("evaluator").get(reverse("clients:detail",
                                                kwargs={"public_id": world.client_a.public_id}))
     assert evaluator.status_code in (403, 404)
+
+
+def test_inbox_lists_urgent_before_warning(world, login):
+    warning = _alert(world)
+    client = f.ClientFactory(given_name="Zed", family_name="Urgent")
+    f.EnrolmentFactory(client=client, site=world.site_a)
+    urgent = _alert(world, client=client, rule="no_first_contact")
+    Alert.objects.filter(pk=urgent.pk).update(severity="urgent")
+    html = login("coord_a").get(reverse("safety:inbox")).content.decode()
+    assert html.index(str(urgent.public_id)) < html.index(str(warning.public_id))
