@@ -6,9 +6,10 @@ an exponential delay of mean 110 days, i.e. about 7 % within 30 days). This step
 
 * before-period clients: ~10 discharges a month for the 36 months before the program start;
 * usual-care clients: ~6 discharges a month after the start, never enrolled;
-  both with readmission within 30 days 14 % (twice the program's, as in the Scottish pilot),
-  a further 25 % readmitted on days 31-365, and LOS 8 days (acute) / 12 days (tertiary)
-  longer than the program's LOS distribution;
+  both with readmission chance 45 % with an
+  exponential delay of mean 80 days (14 % within 30 days: twice the program's, as in the
+  Scottish pilot; 30 % within 90; 44 % within a year), and LOS 8 days (acute) / 12 days
+  (tertiary) longer than the program's LOS distribution;
 * mental-health ED visits after discharge: 40 % of usual-care and before-period clients,
   25 % of program clients (one visit, 1-200 days after discharge);
 * per-diems for three hospitals (others use the documented defaults);
@@ -39,8 +40,11 @@ TZ = ZoneInfo("America/Toronto")
 BEFORE_PER_MONTH = 10
 USUAL_CARE_PER_MONTH = 6
 BEFORE_MONTHS = 36
-P_READMIT_30 = 0.14
-P_READMIT_LATER = 0.25
+# Usual care / before-period: readmission chance 45 % with an exponential delay of mean 80 days
+# (14 % within 30 days, 30 % within 90, 44 % within a year), vs the program's 30 % with mean
+# 110 days (7 %, 17 %, 29 %).
+P_READMIT = 0.45
+READMIT_DELAY_MEAN = 80.0
 LOS_EXTRA = {Ward.WardType.ACUTE: 8, Ward.WardType.TERTIARY: 12}
 P_ED_USUAL, P_ED_PROGRAM = 0.40, 0.25
 
@@ -126,7 +130,7 @@ def _client(ctx: DemoContext, admitted: date) -> Client:
 
 
 def _plan_stays(ctx: DemoContext, wards: list[Ward], first: date, last: date, months: int,
-                per_month: int) -> list[tuple[Client, list[tuple[Ward, date, date | None]]]]:
+                per_month: int) -> list[tuple[Client, list[tuple[Ward, date, date | None]], int]]:
     """Clients with an index stay discharged between `first` and `last`, and readmissions."""
     rng, today = ctx.rng, ctx.today
     acute = [w for w in wards if w.ward_type == Ward.WardType.ACUTE] or wards
@@ -138,10 +142,11 @@ def _plan_stays(ctx: DemoContext, wards: list[Ward], first: date, last: date, mo
         los = _program_like_los(ctx, ward.ward_type) + LOS_EXTRA[Ward.WardType(ward.ward_type)]
         discharged = first + timedelta(days=rng.randint(0, span))
         admitted = discharged - timedelta(days=los)
-        stays: list[tuple[Ward, date, date | None]] = [(ward, admitted, discharged)]
-        u = rng.random()
-        gap = (rng.randint(1, 30) if u < P_READMIT_30 else
-               rng.randint(31, 365) if u < P_READMIT_30 + P_READMIT_LATER else None)
+        stays: list[tuple[Ward, date, date | None]] = []
+        main = len(stays)
+        stays.append((ward, admitted, discharged))
+        gap = (max(1, int(rng.expovariate(1 / READMIT_DELAY_MEAN)))
+               if rng.random() < P_READMIT else None)
         if gap is not None and discharged + timedelta(days=gap) < today:
             back = discharged + timedelta(days=gap)
             w2 = rng.choice(acute)
@@ -149,7 +154,7 @@ def _plan_stays(ctx: DemoContext, wards: list[Ward], first: date, last: date, mo
             if end is not None and end >= today:
                 end = None
             stays.append((w2, back, end))
-        out.append((_client(ctx, admitted), stays))
+        out.append((_client(ctx, admitted), stays, main))
     return out
 
 
@@ -204,33 +209,31 @@ def generate(ctx: DemoContext) -> None:
     sites: list[ProgramSite] = ctx.data.get("sites") or list(ProgramSite.objects.all())
     wards_all: list[Ward] = ctx.data.get("wards") or list(Ward.objects.all())
     total = len(sites) + 3
-    plans: list[tuple[ProgramSite, Client, list[tuple[Ward, date, date | None]]]] = []
+    plans: list[tuple[Client, list[tuple[Ward, date, date | None]], int]] = []
     for i, site in enumerate(sites):
         start = site.program_start_date
         wards = [w for w in wards_all if w.hospital_id == site.hospital_id]
         if start is None or not wards:
             continue
         before_first = start - relativedelta(months=BEFORE_MONTHS)
-        for client, planned in _plan_stays(ctx, wards, before_first, start - timedelta(days=1),
-                                           BEFORE_MONTHS, BEFORE_PER_MONTH):
-            plans.append((site, client, planned))
+        plans += _plan_stays(ctx, wards, before_first, start - timedelta(days=1),
+                             BEFORE_MONTHS, BEFORE_PER_MONTH)
         after_months = max(1, math.ceil((ctx.today - start).days / 30.4))
-        for client, planned in _plan_stays(ctx, wards, start, ctx.today - timedelta(days=2),
-                                           after_months, USUAL_CARE_PER_MONTH):
-            plans.append((site, client, planned))
+        plans += _plan_stays(ctx, wards, start, ctx.today - timedelta(days=2), after_months,
+                             USUAL_CARE_PER_MONTH)
         ctx.progress("outcomes", i + 1, total)
 
-    clients = Client.objects.bulk_create([c for _, c, _ in plans], batch_size=1000)
+    clients = Client.objects.bulk_create([c for c, _, _ in plans], batch_size=1000)
     stays: list[HospitalStay] = []
     visits: list[EDVisit] = []
-    for (_site, _, planned), client in zip(plans, clients, strict=True):
+    for (_, planned, main), client in zip(plans, clients, strict=True):
         for ward, admitted, discharged in planned:
             stays.append(HospitalStay(
                 public_id=_uuid(ctx), client_id=client.id, hospital_id=ward.hospital_id,
                 ward=ward, admitted_on=admitted, discharged_on=discharged,
                 expected_discharge_on=None if discharged else ctx.today + timedelta(days=7),
                 discharge_destination="home" if discharged else ""))
-        ward, _, discharged = planned[0]
+        ward, _, discharged = planned[main]
         if discharged is not None:
             visits += _ed_visits(ctx, client.id, ward.hospital_id, discharged, P_ED_USUAL)
     HospitalStay.objects.bulk_create(stays, batch_size=1000)
