@@ -296,3 +296,21 @@ def explained_alternatives(proposals: list[Proposal]) -> dict[int, list[dict[str
                 rows.append({**alt, "reason": reason})
             out[p.pk] = rows
     return out
+
+
+def why_not(proposal: Proposal, supporter_key: str, *, tr: Any) -> tuple[
+        str, str | None, str, dict[str, float]] | None:
+    """Why was this supporter not proposed? (name, blocking code, sentence, points)."""
+    from . import explain
+
+    inputs = load_inputs(Enrolment.objects.filter(pk=proposal.enrolment_id), [proposal.site])
+    target = next((s for s in inputs.supporters if s.key == supporter_key), None)
+    if target is None or not inputs.clients:
+        return None
+    name = inputs.supporter_names[target.key]
+    if target.key == str(proposal.supporter.public_id):
+        return name, None, tr("This is the proposed supporter."), {}
+    code, text, points = explain.why_not(
+        inputs.clients[0], target, criteria_for_site(proposal.site),
+        proposed_score=proposal.score, proposed_points=proposal.contributions, tr=tr)
+    return name, code, text, points

@@ -35,7 +35,7 @@ from bridgeway.audit.writer import record
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, User
 
-from . import explain, selectors, services
+from . import selectors, services
 from .criteria import SOFT, SOFT_LABELS
 from .forms import CriteriaForm, EndForm, RejectForm, RunForm, SwapForm
 from .models import MatchingCriteria, MatchingRun, Proposal
@@ -161,19 +161,11 @@ def proposal(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def _why_not(item: Proposal, supporter_key: uuid.UUID) -> dict[str, Any]:
-    from bridgeway.clients.models import Enrolment
-
-    criteria = selectors.criteria_for_site(item.site)
-    inputs = selectors.load_inputs(Enrolment.objects.filter(pk=item.enrolment_id), [item.site])
-    client = inputs.clients[0]
-    target = next(s for s in inputs.supporters if s.key == str(supporter_key))
-    if target.key == str(item.supporter.public_id):
-        return {"name": inputs.supporter_names[target.key],
-                "text": _("This is the proposed supporter."), "points": []}
-    code, text, points = explain.why_not(client, target, criteria, proposed_score=item.score,
-                                         proposed_points=item.contributions, tr=_)
-    return {"name": inputs.supporter_names[target.key], "code": code, "text": text,
-            "points": _labelled(points)}
+    answer = selectors.why_not(item, str(supporter_key), tr=_)
+    if answer is None:
+        return {"error": _("Choose a peer supporter of this site.")}
+    name, code, text, points = answer
+    return {"name": name, "code": code, "text": text, "points": _labelled(points) if points else []}
 
 
 def _back(request: HttpRequest, item: Proposal) -> HttpResponse:
