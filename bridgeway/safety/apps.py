@@ -27,7 +27,7 @@ class SafetyConfig(AppConfig):
         register(NavItem(cast(str, _("Check in")), "safety:checkin", frozenset({Role.PEER_SUPPORTER}),
                          order=32))
         register(NavItem(cast(str, _("Supervision")), "safety:supervision", frozenset({
-            Role.ADMINISTRATOR, Role.SITE_LEAD, Role.COORDINATOR}), order=33))
+            Role.ADMINISTRATOR, Role.COORDINATOR}), order=33))
         register(NavItem(cast(str, _("Incidents")), "safety:incidents", frozenset({
             Role.ADMINISTRATOR, Role.SITE_LEAD, Role.COORDINATOR, Role.PEER_SUPPORTER}),
             order=34))

@@ -60,14 +60,27 @@ def _supporter_alert_q(user: User) -> Q:
             | Q(rule__in=STAY_RULES, client_id__in=shares_stay.values("client_id")))
 
 
+# A supporter's wellbeing is between them and their coordinators (not site leads).
+WELLBEING_RULES = [r.Rule.TALK_REQUESTED.value, r.Rule.BREAK_REQUESTED.value]
+
+
+def coordinator_sites(user: User) -> QuerySet[ProgramSite]:
+    """Sites where the user is a peer support coordinator (all sites for an administrator)."""
+    return sites_for(user, Role.COORDINATOR)
+
+
 def alerts_for_user(user: User) -> QuerySet[Alert]:
     q: Q | None = None
     if has_role(user, Role.ADMINISTRATOR):
         q = Q()
     else:
-        sites = list(coordinated_sites(user).values_list("id", flat=True))
-        if sites:
-            q = Q(site_id__in=sites)
+        coordinating = set(coordinator_sites(user).values_list("id", flat=True))
+        leading = set(coordinated_sites(user).values_list("id", flat=True)) - coordinating
+        if coordinating:
+            q = Q(site_id__in=coordinating)
+        if leading:
+            lq = Q(site_id__in=leading) & ~Q(rule__in=WELLBEING_RULES)
+            q = lq if q is None else (q | lq)
         if has_role(user, Role.PEER_SUPPORTER):
             sq = _supporter_alert_q(user)
             q = sq if q is None else (q | sq)
@@ -201,20 +214,20 @@ def incident_for(user: User, public_id: uuid.UUID | str) -> Incident:
 
 
 def supervision_for(user: User) -> QuerySet[SupervisionSession]:
-    sites = coordinated_sites(user)
+    sites = coordinator_sites(user)
     return (SupervisionSession.objects.filter(site__in=sites)
             .select_related("led_by", "site").prefetch_related("supporters__user"))
 
 
 def supporters_coordinated(user: User) -> QuerySet[SupporterProfile]:
-    return (SupporterProfile.objects.filter(sites__in=coordinated_sites(user)).distinct()
+    return (SupporterProfile.objects.filter(sites__in=coordinator_sites(user)).distinct()
             .select_related("user"))
 
 
 def checkins_for(user: User) -> QuerySet[CheckIn]:
     """A supporter sees their own; coordinators see those of supporters at their sites."""
     own = Q(supporter__user=user)
-    sites = coordinated_sites(user)
+    sites = coordinator_sites(user)
     coordinated = Exists(SupporterProfile.sites.through.objects.filter(
         supporterprofile_id=OuterRef("supporter_id"), programsite_id__in=sites.values("id")))
     return (CheckIn.objects.filter(own | Q(coordinated)).select_related("supporter__user")

@@ -476,7 +476,8 @@ def incident_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # --- supervision, check-ins, thresholds ---------------------------------------------------
 
 def _require_coordinating(user: User) -> list[ProgramSite]:
-    sites = list(selectors.coordinated_sites(user))
+    """Supervision and supporters' wellbeing: their coordinators (and administrators) only."""
+    sites = list(selectors.coordinator_sites(user))
     if not sites:
         raise PermissionDenied
     return sites
@@ -554,7 +555,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
         if target is None:
             raise Http404
         site = target.supporter.sites.filter(
-            pk__in=selectors.coordinated_sites(user).values("id")).first()
+            pk__in=selectors.coordinator_sites(user).values("id")).first()
         actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="wellbeing")
         try:
             if request.POST.get("action") == "resume":
