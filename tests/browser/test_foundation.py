@@ -90,3 +90,21 @@ def test_ward_staff_refer_and_the_coordinator_enrols(live_server, world, desktop
     assert enrolment.status == "waitlisted"
     assert [h.to_status for h in enrolment.history.all()] == ["referred", "consented",
                                                                "waitlisted"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ward_staff_set_expected_discharge_inline(live_server, world, phone):
+    from datetime import timedelta
+
+    stay = world.client_a.stays.first()
+    new = timezone.localdate() + timedelta(days=12)
+    sign_in(phone, live_server.url, "staff_a")
+    form = phone.locator("form.inline-date").first
+    form.locator("input[name=expected_discharge_on]").fill(new.isoformat())
+    form.locator("button").click()
+    phone.locator("form.inline-date .saved").first.wait_for()
+    stay.refresh_from_db()
+    assert stay.expected_discharge_on == new
+    assert phone.url.endswith("/clients/ward/")  # updated in place, no page load
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "foundation-ward-phone")
