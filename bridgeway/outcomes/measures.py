@@ -139,30 +139,33 @@ WITH s AS (
   SELECT st.id, st.client_id, st.hospital_id, st.ward_id, w.ward_type, adm,
          CASE WHEN dis0 <= %(cut)s THEN dis0 END AS dis,
          (CASE WHEN dis0 <= %(cut)s THEN dis0 ELSE %(cut)s END - adm)
-           * {per_diem('st', 'w')} AS stay_cost
+           * {per_diem('st', 'w')} AS stay_cost,
+         CASE WHEN EXISTS (SELECT 1 FROM {t['stay']} p
+                           WHERE p.client_id = st.client_id AND p.discharged_on = st.admitted_on
+                             AND p.id <> st.id AND p.admitted_on <= st.admitted_on)
+              THEN 0 ELSE 1 END AS new_episode
   FROM (SELECT st.*, {d.dn('st.admitted_on')} AS adm, {d.dn('st.discharged_on')} AS dis0
         FROM {t['stay']} st) st
   JOIN {t['ward']} w ON w.id = st.ward_id
   WHERE adm <= %(cut)s
 ),
-o AS (
+x AS (
   SELECT s.*,
          LEAD(adm) OVER w AS next_adm,
-         CASE WHEN LAG(dis) OVER w = adm THEN 0 ELSE 1 END AS new_episode,
          ROW_NUMBER() OVER w - 1 AS prior_stays,
-         SUM(stay_cost) OVER (w ROWS UNBOUNDED PRECEDING) AS cum_cost
+         MAX(CASE WHEN new_episode = 1 THEN adm END) OVER (w ROWS UNBOUNDED PRECEDING)
+           AS episode_start
   FROM s WINDOW w AS (PARTITION BY client_id ORDER BY adm, id)
-),
-x AS (
-  SELECT o.*,
-         MAX(CASE WHEN new_episode = 1 THEN adm END) OVER w AS episode_start,
-         cum_cost - MAX(CASE WHEN new_episode = 1 THEN cum_cost - stay_cost END) OVER w
-           AS episode_cost
-  FROM o WINDOW w AS (PARTITION BY client_id ORDER BY adm, id ROWS UNBOUNDED PRECEDING)
 ),
 idx AS (
   SELECT x.id, x.client_id, x.hospital_id, x.ward_id, x.ward_type, x.episode_start,
-         x.dis AS discharge, x.next_adm, x.prior_stays, x.episode_cost,
+         x.dis AS discharge, x.next_adm, x.prior_stays,
+         CASE WHEN x.episode_start = x.adm THEN x.stay_cost ELSE
+           (SELECT SUM((COALESCE({d.least(d.dn('q.discharged_on'), '%(cut)s')}, %(cut)s)
+                        - {d.dn('q.admitted_on')}) * {per_diem('q', 'qw')})
+            FROM {t['stay']} q JOIN {t['ward']} qw ON qw.id = q.ward_id
+            WHERE q.client_id = x.client_id AND {d.dn('q.admitted_on')} >= x.episode_start
+              AND {d.dn('q.admitted_on')} <= x.adm) END AS episode_cost,
          {d.least('x.dis + 365', '%(cut)s')} AS fu_end,
          {d.least('x.dis + 365', '%(cut)s')} - x.dis AS follow_days,
          (SELECT MIN(en.id) FROM {t['enrolment']} en JOIN {t['stay']} st3 ON st3.id = en.stay_id
