@@ -11,9 +11,10 @@ Not a test; run it by hand (it needs PostgreSQL and takes a few minutes):
 3. Serves the app with gunicorn (2 sync workers, 127.0.0.1, a random free port) under bench-only
    settings and a bench-only URL conf (written to a temporary directory) that add one trivial
    signed-in view, /bench/trivial/. Nothing here is part of the product's URLs.
-4. From this (second) process, sends a fixed number of requests to each page with 2 threads,
-   signed in by session cookie as the supporter / coordinator, in interleaved rounds, and
-   takes the median latency of each.
+4. From this (second) process, sends a fixed number of requests to each page (default 3 rounds
+   of 120) with 2 threads, signed in by session cookie as the supporter / coordinator; each
+   thread cycles through the three pages so load from elsewhere on the machine hits them
+   alike; takes the median latency of each.
 5. Prints the queries each page runs, then as the last line:
    `pages: caseload_over_baseline=<r> siteview_over_baseline=<r> queries=<n>`
    (ratio = page median / trivial view median; n = the larger of the two pages' query counts).
@@ -252,17 +253,41 @@ def fetch(url: str, cookie: str) -> float:
 
 
 def load(url: str, cookie: str, n: int, threads: int) -> list[float]:
+    """n requests to one URL from `threads` threads (used to warm the workers)."""
     times: list[float] = []
     lock = threading.Lock()
-    per_thread = n // threads
 
     def worker() -> None:
-        for _ in range(per_thread):
+        for _ in range(n // threads):
             t = fetch(url, cookie)
             with lock:
                 times.append(t)
 
     pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return times
+
+
+def load_mixed(targets: dict[str, tuple[str, str]], n: int, threads: int) -> dict[str, list[float]]:
+    """n requests per page, interleaved: each thread cycles through the pages (starting at a
+    different one), so a burst of load from elsewhere on the machine hits every page alike."""
+    times: dict[str, list[float]] = {name: [] for name in targets}
+    lock = threading.Lock()
+    names = list(targets)
+
+    def worker(offset: int) -> None:
+        for i in range(n // threads):
+            for k in range(len(names)):
+                name = names[(i + k + offset) % len(names)]
+                url, cookie = targets[name]
+                t = fetch(url, cookie)
+                with lock:
+                    times[name].append(t)
+
+    pool = [threading.Thread(target=worker, args=(j,)) for j in range(threads)]
     for t in pool:
         t.start()
     for t in pool:
@@ -340,9 +365,10 @@ def main() -> None:
         for name, (path, _) in paths.items():  # warm every worker
             load(base + path, str(cookie_for[name]), 10, args.threads)
         samples: dict[str, list[float]] = {name: [] for name in paths}
+        targets = {name: (base + path, str(cookie_for[name])) for name, (path, _) in paths.items()}
         for round_no in range(args.rounds):
-            for name, (path, _) in paths.items():
-                samples[name] += load(base + path, str(cookie_for[name]), args.requests, args.threads)
+            for name, ts in load_mixed(targets, args.requests, args.threads).items():
+                samples[name] += ts
             log(f"bench: round {round_no + 1}/{args.rounds} done")
         medians = {name: statistics.median(ts) * 1000 for name, ts in samples.items()}
         for name in paths:
