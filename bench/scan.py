@@ -324,21 +324,26 @@ def scan_once(today: dt.date) -> tuple[float, int, set[tuple[str, int]]]:
     return elapsed, len(queries), hits
 
 
-def measure(clients: int, contacts: int, today: dt.date) -> dict[str, Any]:
+def measure(clients: int, contacts: int, today: dt.date, generate_data: bool = True
+            ) -> dict[str, Any]:
+    from django.core.management import call_command
     from django.db import connections
 
-    connections.close_all()
-    admin_exec(f"DROP DATABASE IF EXISTS {DB}")
-    admin_exec(f"CREATE DATABASE {DB}")
-    from django.core.management import call_command
-
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    migrate_s = time.perf_counter() - t0
-    gen = generate(clients, contacts, today)
-    print(f"  size {clients:,} clients / {contacts:,} contacts: migrate {migrate_s:.1f}s, "
-          f"people {gen['people']:.1f}s, contacts {gen['contacts']:.1f}s, "
-          f"vacuum analyze {gen['vacuum']:.1f}s", flush=True)
+    if generate_data:
+        connections.close_all()
+        admin_exec(f"DROP DATABASE IF EXISTS {DB}")
+        admin_exec(f"CREATE DATABASE {DB}")
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        migrate_s = time.perf_counter() - t0
+        gen = generate(clients, contacts, today)
+        print(f"  size {clients:,} clients / {contacts:,} contacts: migrate {migrate_s:.1f}s, "
+              f"people {gen['people']:.1f}s, contacts {gen['contacts']:.1f}s, "
+              f"vacuum analyze {gen['vacuum']:.1f}s", flush=True)
+    else:
+        call_command("migrate", verbosity=0)
+        print(f"  size {clients:,} clients / {contacts:,} contacts: reusing the kept database",
+              flush=True)
     sql_times, scan_times, query_counts = [], [], []
     hand_hits: set[tuple[str, int]] = set()
     scan_hits: set[tuple[str, int]] = set()
@@ -369,14 +374,21 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--contacts", type=int, default=5_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the bench_scan database")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the kept full-size bench_scan database again (no "
+                             "generation, no smaller size)")
     args = parser.parse_args()
     setup_django()
     from django.utils import timezone
 
     today = timezone.localdate()
     try:
-        small = measure(args.clients // 10, args.contacts // 10, today)
-        full = measure(args.clients, args.contacts, today)
+        if args.reuse:
+            full = measure(args.clients, args.contacts, today, generate_data=False)
+            small = full
+        else:
+            small = measure(args.clients // 10, args.contacts // 10, today)
+            full = measure(args.clients, args.contacts, today)
     finally:
         from django.db import connections
 

@@ -34,7 +34,9 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -327,41 +329,45 @@ def rule_readmission(c: ScanContext) -> RuleSQL:
 
 
 def rule_under_commitment(c: ScanContext) -> list[RuleSQL]:
-    """Per distinct `commitment_weeks`; a supporter's site is that of their oldest match."""
+    """Per distinct `commitment_weeks`; a supporter's site is that of their oldest match.
+
+    The weekly minutes come from one LEFT JOIN of the supporter's met contacts in the whole
+    window (FilteredRelation), summed per week with FILTER, grouped by supporter."""
     out = []
     groups = c.distinct("commitment_weeks")
     default_w = c.default.commitment_weeks
     for weeks, site_ids in groups.items():
         starts = r.week_starts(c.today, weeks)
         oldest = starts[-1]
+        end = c.midnight(starts[0] + dt.timedelta(days=7))
         active = Match.objects.filter(supporter_id=OuterRef("pk"), status=Match.Status.ACTIVE,
                                       started_on__lte=oldest)
         required = Subquery(active.values("supporter_id")
                             .annotate(s=Sum("site__weekly_commitment_minutes")).values("s"))
         site = Subquery(active.order_by("started_on", "id").values("site_id")[:1])
+        window = FilteredRelation("contacts", condition=Q(
+            contacts__outcome=MET, contacts__occurred_at__gte=c.midnight(oldest),
+            contacts__occurred_at__lt=end))
+        minutes = {
+            f"f_w{i}": Sum("window__duration_minutes", filter=Q(
+                window__occurred_at__gte=c.midnight(start),
+                window__occurred_at__lt=c.midnight(start + dt.timedelta(days=7))))
+            for i, start in enumerate(starts)}
         qs = (SupporterProfile.objects.filter(status=SupporterProfile.Status.ACTIVE)
+              .annotate(window=window).values("pk").annotate(**minutes)
               .annotate(f_req=required, f_site=site, f_supporter=F("pk")))
         if weeks == default_w:
             others = [s for v, ids in groups.items() if v != weeks for s in ids]
             qs = qs.exclude(f_site__in=others) if others else qs
         else:
             qs = qs.filter(f_site__in=site_ids)
-        names = []
-        for i, start in enumerate(starts):
-            minutes = Subquery(
-                Contact.objects.filter(supporter_id=OuterRef("pk"), outcome=MET,
-                                       occurred_at__gte=c.midnight(start),
-                                       occurred_at__lt=c.midnight(start + dt.timedelta(days=7)))
-                .values("supporter_id").annotate(m=Sum("duration_minutes")).values("m"))
-            qs = qs.annotate(**{f"f_w{i}": minutes})
-            names.append(f"f_w{i}")
-        under = " AND ".join(f"COALESCE(q.{n}, 0) < q.f_req" for n in names)
+        under = " AND ".join(f"COALESCE(q.{n}, 0) < q.f_req" for n in minutes)
         out.append(RuleSQL(
-            r.Rule.UNDER_COMMITMENT, qs.values("f_supporter", "f_site", "f_req", *names),
+            r.Rule.UNDER_COMMITMENT, qs.values("f_supporter", "f_site", "f_req", *minutes),
             select=_facts_select(r.Rule.UNDER_COMMITMENT, subject="q.f_supporter",
                                  client="NULL", supporter="q.f_supporter", owner="NULL",
                                  episode=f"'{oldest.isoformat()}'", severity="'warning'"),
-            where=f"q.f_req > 0 AND {under}", fence=True))
+            where=f"q.f_req IS NOT NULL AND q.f_req > 0 AND {under}", fence=True))
     return out
 
 
@@ -478,6 +484,10 @@ def evaluate(c: ScanContext) -> ScanResult:
             result.hits += max(cur.rowcount, 0)
             result.timings[name] = result.timings.get(name, 0.0) + time.perf_counter() - started
         started = time.perf_counter()
+        if connection.vendor == "postgresql":
+            # The staging table's statistics are those of the last scan (or none): refresh
+            # them so the diff below is planned for the rows actually staged.
+            cur.execute(f"ANALYZE {hit}")
         # Snoozes that have run out: the alert is open again.
         cur.execute(f"UPDATE {alert} SET status = 'open', snoozed_until = NULL, updated_at = %s "  # noqa: S608
                     f"WHERE status = 'snoozed' AND snoozed_until < %s", [now, today])
