@@ -157,7 +157,7 @@ x AS (
            AS episode_start
   FROM s WINDOW w AS (PARTITION BY client_id ORDER BY adm, id)
 ),
-idx AS (
+idx AS MATERIALIZED (
   SELECT x.id, x.client_id, x.hospital_id, x.ward_id, x.ward_type, x.episode_start,
          x.dis AS discharge, x.next_adm, x.prior_stays,
          CASE WHEN x.episode_start = x.adm THEN x.stay_cost ELSE
@@ -178,7 +178,7 @@ sites AS (
   SELECT hospital_id, MIN(id) AS site_id, MIN({d.dn('program_start_date')}) AS start_day
   FROM {t['site']} GROUP BY hospital_id
 ),
-r AS (
+r AS MATERIALIZED (
   SELECT idx.id AS stay_id, idx.client_id, sites.site_id, idx.hospital_id, idx.ward_id,
          idx.ward_type, idx.enrolment_id, idx.episode_start, idx.discharge,
          idx.discharge - idx.episode_start AS los,
