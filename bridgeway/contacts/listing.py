@@ -15,6 +15,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -67,7 +68,11 @@ def _uuid(value: Any) -> uuid.UUID:
 
 
 def _scope_sql(scope: QuerySet[Client]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = scope.order_by().values("id").query.sql_with_params()
+    """The scope as a subquery; a scope that can match nothing becomes an empty id list."""
+    try:
+        sql, params = scope.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:
+        return "SELECT NULL WHERE 1 = 0", ()
     return sql, tuple(params)
 
 

@@ -144,3 +144,13 @@ def test_weekly_summary(world, login):
     assert this_week.active_clients == 1
     if timezone.now() - timedelta(minutes=5) >= week_start():
         assert this_week.minutes == 70 and this_week.clients_at_target == 1
+
+
+def test_listing_with_an_empty_scope_returns_nothing(world):
+    from bridgeway.clients.models import Client
+    from bridgeway.contacts import listing
+
+    rows = listing.caseload_rows(world.supporter.user, Client.objects.none(),
+                                 since=week_start(), now=timezone.now())
+    assert rows == []
+    assert listing.site_match_rows(world.site_a, Client.objects.none(), since=week_start()) == []
