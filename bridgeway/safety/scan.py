@@ -345,16 +345,16 @@ def rule_under_commitment(c: ScanContext) -> list[RuleSQL]:
         required = Subquery(active.values("supporter_id")
                             .annotate(s=Sum("site__weekly_commitment_minutes")).values("s"))
         site = Subquery(active.order_by("started_on", "id").values("site_id")[:1])
-        window = FilteredRelation("contacts", condition=Q(
+        recent = FilteredRelation("contacts", condition=Q(
             contacts__outcome=MET, contacts__occurred_at__gte=c.midnight(oldest),
             contacts__occurred_at__lt=end))
         minutes = {
-            f"f_w{i}": Sum("window__duration_minutes", filter=Q(
-                window__occurred_at__gte=c.midnight(start),
-                window__occurred_at__lt=c.midnight(start + dt.timedelta(days=7))))
+            f"f_w{i}": Sum("recent__duration_minutes", filter=Q(
+                recent__occurred_at__gte=c.midnight(start),
+                recent__occurred_at__lt=c.midnight(start + dt.timedelta(days=7))))
             for i, start in enumerate(starts)}
         qs = (SupporterProfile.objects.filter(status=SupporterProfile.Status.ACTIVE)
-              .annotate(window=window).values("pk").annotate(**minutes)
+              .annotate(recent=recent).values("pk").annotate(**minutes)
               .annotate(f_req=required, f_site=site, f_supporter=F("pk")))
         if weeks == default_w:
             others = [s for v, ids in groups.items() if v != weeks for s in ids]
