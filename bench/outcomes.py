@@ -2,11 +2,11 @@
 
 Not a test; run it by hand:
 
-    .venv/bin/python bench/outcomes.py [--stays 100000] [--database sqlite|postgres] [--runs 3]
+    .venv/bin/python bench/outcomes.py [--stays 100000] [--database postgres|sqlite] [--runs 3]
 
-1. Creates its own database: a temporary SQLite file (default) or, with --database postgres,
-   `bench_outcomes` on postgres://postgres@127.0.0.1:5432 (BENCH_DATABASE_URL overrides),
-   dropped first and at the end; migrates it.
+1. Creates its own database: `bench_outcomes` on postgres://postgres@127.0.0.1:5432 (the
+   production database; BENCH_DATABASE_URL overrides), dropped first and at the end, or with
+   --database sqlite a temporary SQLite file; migrates it.
 2. Generates a program with 100,000 hospital stays (~40,000 clients over 9 hospitals; repeat
    stays, ~5 % same-day transfers, open stays), enrolments with their stay at referral, ED
    visits and per-diems, with bulk_create.
@@ -191,7 +191,7 @@ def duckdb_measures(paths: dict[str, Path]):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stays", type=int, default=100_000)
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-outcomes-") as tmpdir:
@@ -210,29 +210,27 @@ def main() -> None:
             t0 = time.perf_counter()
             sizes = generate(args.stays, random.Random(20251125))
             gen_s = time.perf_counter() - t0
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-            else:
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
             print(f"database: {connection.vendor}; generated {sizes} in {gen_s:.1f}s")
 
             from bridgeway.outcomes import measures
 
-            db_times = []
+            db_times, db_cpu = [], []
             for _ in range(args.runs):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 ours = measures.compute(cutoff=CUTOFF)
                 db_times.append(time.perf_counter() - t)
+                db_cpu.append(time.process_time() - c)
             t = time.perf_counter()
             paths = export_raw(tmp)
             export_s = time.perf_counter() - t
-            duck_times = []
+            duck_times, duck_cpu = [], []
             for _ in range(args.runs):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 theirs = duckdb_measures(paths)
                 duck_times.append(time.perf_counter() - t)
+                duck_cpu.append(time.process_time() - c)
 
             a = ours.sort_values("stay_id").reset_index(drop=True)
             b = theirs.sort_values("stay_id").reset_index(drop=True)
@@ -255,6 +253,11 @@ def main() -> None:
             print(f"DuckDB from the export: median {duck_s:.3f}s of "
                   f"{[round(x, 3) for x in duck_times]}")
             print("results identical: yes")
+            if connection.vendor == "sqlite":  # in-process: CPU time is comparable too
+                print(f"CPU time (all threads of this process): database "
+                      f"{statistics.median(db_cpu):.3f}s, DuckDB {statistics.median(duck_cpu):.3f}s, "
+                      f"ratio {statistics.median(db_cpu) / statistics.median(duck_cpu):.2f}")
+            print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             print(f"outcomes: over_duckdb={db_s / duck_s:.2f}")
         finally:
             connection.close()
