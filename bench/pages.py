@@ -3,6 +3,7 @@
 Not a test; run it by hand (it needs PostgreSQL and takes a few minutes):
 
     .venv/bin/python bench/pages.py [--server postgres://postgres@127.0.0.1:5432] [--contacts 1000000]
+    (or BENCH_DATABASE_URL=postgres://user@host:port; --keep / --reuse to iterate without regenerating)
 
 1. Creates its own database (`bench_pages`, dropped first and again at the end) and migrates it.
 2. Generates a program: one large site (60 supporters, 5 active clients each, 5,000 clients
@@ -33,6 +34,7 @@ import textwrap
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -307,9 +309,16 @@ def wait_up(url: str, cookie: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("gunicorn did not come up")
 
 
+def _server_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--server", default=_server_url(os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432")),
+        help="PostgreSQL server URL (default: $BENCH_DATABASE_URL without its database name)")
     parser.add_argument("--database", default="bench_pages")
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=120, help="per page per round")
