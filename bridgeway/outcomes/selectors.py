@@ -39,7 +39,7 @@ def sites_in_scope(user: User, roles: tuple[str, ...] = VIEW_ROLES) -> list[Prog
     return list(sites_for(user, *roles).select_related("hospital").order_by("name"))
 
 
-def _covering_role(user: User, roles: tuple[str, ...], site: ProgramSite | None) -> str | None:
+def covering_role(user: User, roles: tuple[str, ...], site: ProgramSite | None) -> str | None:
     for grant in grants_for(user):
         if grant.role not in roles:
             continue
@@ -61,7 +61,7 @@ def actor_for(user: User, roles: tuple[str, ...], *, site: ProgramSite | None = 
     Mirrors access.policy.authorize for site-scoped outcome writes, which that function does
     not cover for evaluators (they hold no client scope).
     """
-    role = _covering_role(user, roles, site)
+    role = covering_role(user, roles, site)
     if role is None:
         with transaction.atomic():
             first = grants_for(user)[0].role if grants_for(user) else ""
@@ -72,7 +72,7 @@ def actor_for(user: User, roles: tuple[str, ...], *, site: ProgramSite | None = 
 
 
 def view_role(user: User, site: ProgramSite | None = None) -> str | None:
-    return _covering_role(user, VIEW_ROLES, site)
+    return covering_role(user, VIEW_ROLES, site)
 
 
 def is_evaluator_only(user: User) -> bool:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -133,7 +134,7 @@ def feedback_matrix(request: HttpRequest) -> HttpResponse:
     book = feedback.codebook_for(chosen[0] if len(chosen) == 1 else None)
     excerpts = selectors.excerpts_for(chosen)
     rows = feedback.matrix(book, Excerpt.objects.filter(id__in=[e.id for e in excerpts]), chosen)
-    can_code = selectors._covering_role(user, selectors.CODE_ROLES,
+    can_code = selectors.covering_role(user, selectors.CODE_ROLES,
                                         chosen[0] if len(chosen) == 1 else None) is not None
     subthemes = Subtheme.objects.filter(theme__codebook=book).select_related("theme")
     selectors.audit_view(user, detail="outcomes:feedback",
@@ -213,7 +214,7 @@ def excerpt_code(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, _("Excerpt coded."))
     else:
         messages.error(request, _("Choose a subtheme from the codebook."))
-    return redirect(f"{request.build_absolute_uri('/outcomes/feedback/')}#excerpt-{excerpt.public_id}")
+    return redirect(f"{reverse('outcomes:feedback')}#excerpt-{excerpt.public_id}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -236,7 +237,7 @@ def codebook(request: HttpRequest) -> HttpResponse:
             return redirect("outcomes:codebook")
     else:
         selectors.audit_view(user, detail="outcomes:codebook")
-    can_edit = selectors._covering_role(user, selectors.CODE_ROLES, None) is not None
+    can_edit = selectors.covering_role(user, selectors.CODE_ROLES, None) is not None
     return render(request, "outcomes/codebook.html", {
         "codebook": book, "themes": themes.prefetch_related("subthemes"), "sites": sites,
         "theme_form": theme_form if can_edit else None,

@@ -7,12 +7,16 @@ import re
 
 import pandas as pd
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bridgeway.audit.models import AuditEvent
 from bridgeway.clients.models import Client
 from bridgeway.outcomes import analysis, exports, report
 from bridgeway.outcomes.selectors import sites_in_scope
+
+from .cohort import person, stay
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -96,3 +100,16 @@ def test_pdf_report_has_no_identifiers(world, program_data):
 def test_pdf_download(login, program_data):
     response = login("lead_a").get(reverse("outcomes:report"))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_dashboard_query_count_does_not_grow_with_data(login, program_data, world,
+                                                        django_assert_max_num_queries):
+    http = login("lead_a")
+    http.get(reverse("outcomes:dashboard"))  # warm the codebook and per-request caches
+    with CaptureQueriesContext(connection) as small:
+        http.get(reverse("outcomes:dashboard"))
+    for i in range(20):
+        c = person(f"Extra{i}")
+        stay(c, world.ward_a, pd.Timestamp("2024-05-01").date(), pd.Timestamp("2024-05-20").date())
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        http.get(reverse("outcomes:dashboard"))
