@@ -158,13 +158,30 @@ class RuleSQL:
     # Facts queries carry correlated subqueries the database must not copy into the outer
     # query (PostgreSQL pulls simple subqueries up, SQLite flattens them).
     fence: bool = False
+    # Other rules over the same facts: one statement, the facts computed once (a CTE).
+    also: list[RuleSQL] = field(default_factory=list)
 
-    def sql(self) -> tuple[str, list[Any]]:
+    @property
+    def name(self) -> str:
+        return "+".join([self.rule.value, *(b.rule.value for b in self.also)])
+
+    def statement(self, table: str, cols: str) -> tuple[str, list[Any]]:
+        """`INSERT INTO table (cols) SELECT ...` of this rule's hits (and its companions')."""
         inner, inner_params = self.qs.order_by().query.sql_with_params()
-        if self.fence:
-            inner += " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
-        return (f"SELECT {self.select} FROM ({inner}) q WHERE {self.where}",  # noqa: S608
-                [*self.select_params, *inner_params, *self.where_params])
+        if not self.also:
+            if self.fence:
+                inner += (" OFFSET 0" if connection.vendor == "postgresql"
+                          else " LIMIT -1 OFFSET 0")
+            return (f"INSERT INTO {table} ({cols}) SELECT {self.select} "  # noqa: S608
+                    f"FROM ({inner}) q WHERE {self.where}",
+                    [*self.select_params, *inner_params, *self.where_params])
+        branches = [self, *self.also]
+        union = " UNION ALL ".join(f"SELECT {b.select} FROM q WHERE {b.where}"  # noqa: S608
+                                   for b in branches)
+        params = [*inner_params]
+        for b in branches:
+            params += [*b.select_params, *b.where_params]
+        return f"WITH q AS ({inner}) INSERT INTO {table} ({cols}) {union}", params
 
 
 def _facts_select(rule: r.Rule, *, subject: str, client: str, supporter: str, severity: str,
@@ -227,17 +244,16 @@ def rule_no_first_contact(c: ScanContext) -> RuleSQL:
     ref = _greatest("q.f_ld", "q.f_started")
     first_sql, first_p = c.sql_case("q.f_site", "first_contact_days")
     urgent_sql, urgent_p = c.sql_case("q.f_site", "lapse_urgent_days")
-    contact = _contact_table()
     return RuleSQL(
-        r.Rule.NO_FIRST_CONTACT, _in_community(f_ld=_latest_discharged("discharged_on")),
+        r.Rule.NO_FIRST_CONTACT, _community_facts(),
         select=_facts_select(
             r.Rule.NO_FIRST_CONTACT, subject="q.f_client", client="q.f_client",
             supporter="q.f_supporter", owner="q.f_owner", episode=_as_text(ref),
             severity=f"CASE WHEN {ref} <= {urgent_sql} THEN 'urgent' ELSE 'warning' END"),
         select_params=urgent_p,
-        where=(f"q.f_ld IS NOT NULL AND {ref} <= {first_sql} AND NOT EXISTS (SELECT 1 FROM "  # noqa: S608  # our fragments; values are parameters
-               f"{contact} c WHERE c.client_id = q.f_client AND c.outcome = 'met' "
-               f"AND c.occurred_at >= {ref})"),
+        # No met contact since the reference day: the last met contact is older (or none).
+        where=(f"q.f_ld IS NOT NULL AND {ref} <= {first_sql} "
+               f"AND (q.f_lm IS NULL OR q.f_lm < {ref})"),
         where_params=first_p, fence=True)
 
 
@@ -246,8 +262,7 @@ def rule_contact_lapse(c: ScanContext) -> RuleSQL:
     warn_sql, warn_p = c.sql_case("q.f_site", "lapse_warning_days", end_of_day=True)
     urgent_sql, urgent_p = c.sql_case("q.f_site", "lapse_urgent_days", end_of_day=True)
     return RuleSQL(
-        r.Rule.CONTACT_LAPSE,
-        _in_community(f_ld=_latest_discharged("discharged_on"), f_lm=_last_met()),
+        r.Rule.CONTACT_LAPSE, _community_facts(),
         select=_facts_select(
             r.Rule.CONTACT_LAPSE, subject="q.f_client", client="q.f_client",
             supporter="q.f_supporter", owner="q.f_owner", episode=_as_text("q.f_lm"),
@@ -262,9 +277,7 @@ def rule_no_ward_contact(c: ScanContext) -> RuleSQL:
     look_sql, look_p = c.sql_case("q.f_site", "ward_contact_lookback_days")
     contact = _contact_table()
     return RuleSQL(
-        r.Rule.NO_WARD_CONTACT,
-        _in_community(f_ld=_latest_discharged("discharged_on"),
-                      f_la=_latest_discharged("admitted_on")),
+        r.Rule.NO_WARD_CONTACT, _community_facts(),
         select=_facts_select(
             r.Rule.NO_WARD_CONTACT, subject="q.f_client", client="q.f_client",
             supporter="q.f_supporter", owner="NULL", episode=_as_text("q.f_ld"),
@@ -273,6 +286,20 @@ def rule_no_ward_contact(c: ScanContext) -> RuleSQL:
                f"AND NOT EXISTS (SELECT 1 FROM {contact} c WHERE c.client_id = q.f_client "
                f"AND c.outcome = 'met' AND c.setting = 'ward' AND c.occurred_at >= q.f_la)"),
         where_params=look_p, fence=True)
+
+
+def _community_facts() -> QuerySet[Any]:
+    """Per active match of a client out of hospital: latest discharge and its admission,
+    last met contact. Shared by the three rules about life after discharge."""
+    return _in_community(f_ld=_latest_discharged("discharged_on"),
+                         f_la=_latest_discharged("admitted_on"), f_lm=_last_met())
+
+
+def rule_after_discharge(c: ScanContext) -> RuleSQL:
+    """The three rules over the same facts, as one statement (the facts computed once)."""
+    first = rule_no_first_contact(c)
+    first.also = [rule_contact_lapse(c), rule_no_ward_contact(c)]
+    return first
 
 
 def _site_groups(c: ScanContext, name: str, qs: QuerySet[Any], site_field: str
@@ -393,17 +420,19 @@ def rule_waitlist_long(c: ScanContext) -> RuleSQL:
         episode=_text(F("waitlisted_since")), owner=_none_int()))
 
 
-RULE_QUERIES: dict[r.Rule, Callable[[ScanContext], RuleSQL | list[RuleSQL]]] = {
-    r.Rule.NO_FIRST_CONTACT: rule_no_first_contact,
-    r.Rule.CONTACT_LAPSE: rule_contact_lapse,
-    r.Rule.MISSED_CONTACTS: rule_missed_contacts,
-    r.Rule.READMISSION: rule_readmission,
-    r.Rule.NO_WARD_CONTACT: rule_no_ward_contact,
-    r.Rule.UNDER_COMMITMENT: rule_under_commitment,
-    r.Rule.PROPOSAL_PENDING: rule_proposal_pending,
-    r.Rule.WAITLIST_LONG: rule_waitlist_long,
-}
-assert set(RULE_QUERIES) == set(r.SCANNED_RULES)  # noqa: S101  # every scanned rule has SQL
+# The statements of one scan. The three rules about life after discharge share one.
+RULE_QUERIES: list[Callable[[ScanContext], RuleSQL | list[RuleSQL]]] = [
+    rule_after_discharge,  # no_first_contact, contact_lapse, no_ward_contact
+    rule_missed_contacts,
+    rule_readmission,
+    rule_under_commitment,
+    rule_proposal_pending,
+    rule_waitlist_long,
+]
+COVERED = {r.Rule.NO_FIRST_CONTACT, r.Rule.CONTACT_LAPSE, r.Rule.NO_WARD_CONTACT,
+           r.Rule.MISSED_CONTACTS, r.Rule.READMISSION, r.Rule.UNDER_COMMITMENT,
+           r.Rule.PROPOSAL_PENDING, r.Rule.WAITLIST_LONG}
+assert set(r.SCANNED_RULES) == COVERED  # noqa: S101  # every scanned rule has SQL
 
 
 # --- running ----------------------------------------------------------------------------
@@ -430,7 +459,7 @@ def context_for(today: dt.date | None = None, now: dt.datetime | None = None) ->
 
 def rule_queries(c: ScanContext) -> list[RuleSQL]:
     out: list[RuleSQL] = []
-    for fn in RULE_QUERIES.values():
+    for fn in RULE_QUERIES:
         got = fn(c)
         out.extend(got if isinstance(got, list) else [got])
     return out
@@ -478,9 +507,9 @@ def evaluate(c: ScanContext) -> ScanResult:
         cols = ", ".join(HIT_COLUMNS)
         for rule_sql in rule_queries(c):
             started = time.perf_counter()
-            name = rule_sql.rule.value
-            sql, params = rule_sql.sql()
-            cur.execute(f"INSERT INTO {hit} ({cols}) {sql}", params)  # noqa: S608
+            name = rule_sql.name
+            sql, params = rule_sql.statement(hit, cols)
+            cur.execute(sql, params)
             result.hits += max(cur.rowcount, 0)
             result.timings[name] = result.timings.get(name, 0.0) + time.perf_counter() - started
         started = time.perf_counter()
