@@ -2,7 +2,7 @@
 
 Not a test; run it by hand:
 
-    .venv/bin/python bench/outcomes.py [--stays 100000] [--database postgres|sqlite] [--runs 3]
+    .venv/bin/python bench/outcomes.py [--stays 100000] [--database postgres|sqlite] [--runs 5]
 
 1. Creates its own database: `bench_outcomes` on postgres://postgres@127.0.0.1:5432 (the
    production database; BENCH_DATABASE_URL overrides), dropped first and at the end, or with
@@ -10,12 +10,12 @@ Not a test; run it by hand:
 2. Generates a program with 100,000 hospital stays (~40,000 clients over 9 hospitals; repeat
    stays, ~5 % same-day transfers, open stays), enrolments with their stay at referral, ED
    visits and per-diems, with bulk_create.
-3. Times `bridgeway.outcomes.measures.compute` (every per-stay measure: episodes, readmission
-   within 30/90/365 days with censoring, bed-days, ED visits, community days, costs, arms),
-   the median of --runs runs, rows fetched into a DataFrame.
-4. Exports the raw tables it reads to Parquet (timed separately), then has DuckDB compute the
-   same measures from those files with the same SQL (the query text is shared, so both sides
-   compute exactly the same thing), median of --runs runs, rows fetched into a DataFrame.
+3. Exports the raw tables the measures read to Parquet (timed, not in the ratio).
+4. Times, interleaved --runs times (median of each): `bridgeway.outcomes.measures.compute`
+   (every per-stay measure: episodes, readmission within 30/90/365 days with censoring,
+   bed-days, ED visits, community days, costs, arms; rows fetched into a DataFrame), and DuckDB
+   computing the same measures from the Parquet files with the same SQL text (so both sides
+   compute exactly the same thing; rows fetched into a DataFrame).
 5. Checks that both results are identical, then prints figures and, last:
    `outcomes: over_duckdb=<database seconds / DuckDB seconds>`.
 """
@@ -192,7 +192,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stays", type=int, default=100_000)
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-outcomes-") as tmpdir:
         tmp = Path(tmpdir)
@@ -216,17 +216,16 @@ def main() -> None:
 
             from bridgeway.outcomes import measures
 
-            db_times, db_cpu = [], []
+            t = time.perf_counter()
+            paths = export_raw(tmp)
+            export_s = time.perf_counter() - t
+            # Interleaved, so that both sides see the same machine load.
+            db_times, db_cpu, duck_times, duck_cpu = [], [], [], []
             for _ in range(args.runs):
                 t, c = time.perf_counter(), time.process_time()
                 ours = measures.compute(cutoff=CUTOFF)
                 db_times.append(time.perf_counter() - t)
                 db_cpu.append(time.process_time() - c)
-            t = time.perf_counter()
-            paths = export_raw(tmp)
-            export_s = time.perf_counter() - t
-            duck_times, duck_cpu = [], []
-            for _ in range(args.runs):
                 t, c = time.perf_counter(), time.process_time()
                 theirs = duckdb_measures(paths)
                 duck_times.append(time.perf_counter() - t)
