@@ -35,3 +35,13 @@ def ci(estimate: dict[str, Any] | None, kind: str = "num", digits: int = 1) -> s
     return _("%(value)s (%(low)s to %(high)s)") % {
         "value": fmt(estimate["value"], digits), "low": fmt(estimate["low"], digits),
         "high": fmt(estimate["high"], digits)}
+
+
+@register.filter
+def ward_type_label(value: str) -> str:
+    """"acute" -> "Acute" (translated); empty -> "all"."""
+    from bridgeway.core.models import Ward
+
+    if not value:
+        return _("all")
+    return str(dict(Ward.WardType.choices).get(value, value))
