@@ -67,12 +67,12 @@ def _uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def _scope_sql(scope: QuerySet[Client]) -> tuple[str, tuple[Any, ...]]:
-    """The scope as a subquery; a scope that can match nothing becomes an empty id list."""
+def _scope_sql(scope: QuerySet[Client]) -> tuple[str, tuple[Any, ...]] | None:
+    """The scope as a subquery, or None when it can match nothing."""
     try:
         sql, params = scope.order_by().values("id").query.sql_with_params()
     except EmptyResultSet:
-        return "SELECT NULL WHERE 1 = 0", ()
+        return None
     return sql, tuple(params)
 
 
@@ -85,7 +85,10 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 def caseload_rows(user: User, scope: QuerySet[Client], *, since: datetime,
                   now: datetime) -> list[dict[str, Any]]:
     """One row per active match of `user` (as supporter) within `scope`."""
-    scope_sql, scope_params = _scope_sql(scope)
+    compiled = _scope_sql(scope)
+    if compiled is None:
+        return []
+    scope_sql, scope_params = compiled
     adapt = connection.ops.adapt_datetimefield_value
     next_appt = (f"FROM {T['appointment']} a WHERE a.client_id = m.client_id"
                  f" AND a.supporter_id = m.supporter_id AND a.starts_at >= %s AND a.outcome = %s"
@@ -146,7 +149,10 @@ def active_goals(client_ids: list[int]) -> list[dict[str, Any]]:
 def site_match_rows(site: ProgramSite, scope: QuerySet[Client], *,
                     since: datetime) -> list[dict[str, Any]]:
     """One row per active match at `site` within `scope`, with the supporter's name."""
-    scope_sql, scope_params = _scope_sql(scope)
+    compiled = _scope_sql(scope)
+    if compiled is None:
+        return []
+    scope_sql, scope_params = compiled
     sql = f"""
         SELECT m.client_id, c.public_id, c.given_name, c.family_name, m.supporter_id,
                s.public_id, u.first_name, u.last_name, u.username, {_LAST_CONTACT},
