@@ -64,3 +64,14 @@ def test_supporter_logs_a_contact_and_a_goal_step_on_a_phone(live_server, world,
     assert list(goal.steps.values_list("title", flat=True)) == [
         "Visit the college's open house", "Ask about bursaries"]
     assert "Step done" in phone.inner_text(".timeline")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_sees_hours_and_gaps_on_a_phone(live_server, world, phone):
+    sign_in(phone, live_server.url, "coord_a")
+    phone.goto(f"{live_server.url}/contacts/site/")
+    assert "Daniel Tremblay" in phone.inner_text("#lapsed")  # never contacted yet
+    assert "Jordan Peer" in phone.inner_text("#supporters")
+    assert "0 min / 1 h" in phone.inner_text("#supporters")
+    screenshot(phone, "contacts-site-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
