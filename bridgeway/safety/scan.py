@@ -345,9 +345,9 @@ def rule_readmission(c: ScanContext) -> RuleSQL:
     readmitted = HospitalStay.objects.filter(client_id=OuterRef("client_id"),
                                              discharged_on__isnull=True,
                                              admitted_on__gt=OuterRef("started_on"))
-    qs = (Match.objects.filter(status=Match.Status.ACTIVE)
-          .annotate(open_stay_id=Subquery(readmitted.values("id")[:1]))
-          .filter(open_stay_id__isnull=False))
+    # Filter with a semi-join first; the stay id (the episode) is looked up for hits only.
+    qs = (Match.objects.filter(status=Match.Status.ACTIVE).filter(Exists(readmitted))
+          .annotate(open_stay_id=Subquery(readmitted.values("id")[:1])))
     return RuleSQL(r.Rule.READMISSION, _hits(
         qs, rule=r.Rule.READMISSION, subject=F("client_id"), site=F("site_id"),
         client=F("client_id"), supporter=F("supporter_id"),
@@ -521,16 +521,19 @@ def evaluate(c: ScanContext) -> ScanResult:
         cur.execute(f"UPDATE {alert} SET status = 'open', snoozed_until = NULL, updated_at = %s "  # noqa: S608
                     f"WHERE status = 'snoozed' AND snoozed_until < %s", [now, today])
         result.reopened = max(cur.rowcount, 0)
-        # Severity changes of alerts that stay open (e.g. a lapse turning urgent).
-        for sev in r.Severity:
-            cur.execute(
-                f"UPDATE {alert} SET severity = %s, due_on = %s, updated_at = %s "  # noqa: S608
-                f"WHERE status <> 'resolved' AND rule IN ({scanned}) AND severity <> %s AND "
-                f"%s = (SELECT MAX({LEVEL.format(col='h.severity')}) FROM {hit} h "
-                f"WHERE h.rule = {alert}.rule AND h.subject_id = {alert}.subject_id)",
-                [sev.value, due[sev], now, sev.value,
-                 {"urgent": 3, "warning": 2, "info": 1}[sev.value]])
-            result.updated += max(cur.rowcount, 0)
+        # Severity changes of alerts that stay open (e.g. a lapse turning urgent): one
+        # UPDATE ... FROM over the hits grouped per subject (PostgreSQL; SQLite >= 3.33).
+        level = LEVEL.format(col="h.severity")
+        cur.execute(
+            f"UPDATE {alert} SET severity = x.sev, updated_at = %s, due_on = CASE x.sev "  # noqa: S608
+            f"WHEN 'urgent' THEN %s WHEN 'warning' THEN %s ELSE %s END "
+            f"FROM (SELECT h.rule AS rule, h.subject_id AS subject_id, CASE MAX({level}) "
+            f"WHEN 3 THEN 'urgent' WHEN 2 THEN 'warning' ELSE 'info' END AS sev "
+            f"FROM {hit} h GROUP BY h.rule, h.subject_id) x "
+            f"WHERE {alert}.rule = x.rule AND {alert}.subject_id = x.subject_id "
+            f"AND {alert}.status <> 'resolved' AND {alert}.severity <> x.sev",
+            [now, due[r.Severity.URGENT], due[r.Severity.WARNING], due[r.Severity.INFO]])
+        result.updated = max(cur.rowcount, 0)
         # Conditions that cleared: resolve by themselves.
         cur.execute(
             f"UPDATE {alert} SET status = 'resolved', resolution = 'auto', resolved_at = %s, "  # noqa: S608
@@ -544,7 +547,6 @@ def evaluate(c: ScanContext) -> ScanResult:
                 f"'auto_resolved', '' FROM {alert} WHERE resolution = 'auto' AND resolved_at = %s",
                 [now, now])
         # New hits: one alert per rule and subject, unless a person resolved this episode.
-        level = LEVEL.format(col="h.severity")
         cur.execute(
             f"INSERT INTO {alert} (public_id, created_at, updated_at, rule, severity, status, "  # noqa: S608
             f"site_id, subject_id, client_id, supporter_id, incident_id, episode, owner_role, "
