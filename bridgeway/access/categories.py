@@ -38,8 +38,11 @@ class Info(models.TextChoices):
 CONSENT_GATED = frozenset(c.value for c in ConsentCategory)
 ALL = frozenset(i.value for i in Info)
 
-# Coordinators, site leads and administrators see the whole record of clients in scope.
+# Coordinators and administrators see the whole record of clients in scope.
 FULL = ALL
+# Site leads own implementation, not the peer relationship: a supporter's contact notes are
+# private to the supporter and the coordinator, so site leads see that contacts happened only.
+SITE_LEAD = ALL - {Info.CONTACT_NOTES.value}
 # Ward staff are the client's clinical team: they see the hospital-held record, that peer
 # contacts happened (not the supporter's notes), and what the client shared with the peer
 # program only where it concerns their care (safety notes), not the client's private background.

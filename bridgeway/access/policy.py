@@ -196,7 +196,8 @@ def _decide_one(user: User, grant: RoleAssignment, client: Client) -> Decision:
         return Decision(True, role, site_code, cat.FULL, grant=grant)
     if role in (Role.COORDINATOR, Role.SITE_LEAD):
         if client.enrolments.filter(site_id=grant.site_id).exists():
-            return Decision(True, role, site_code, cat.FULL, grant=grant)
+            seen = cat.FULL if role == Role.COORDINATOR else cat.SITE_LEAD
+            return Decision(True, role, site_code, seen, grant=grant)
     elif role == Role.WARD_STAFF:
         hospital = grant.organisation_id
         if (client.stays.filter(hospital_id=hospital).exists()

@@ -46,3 +46,10 @@ def test_ward_staff_never_see_contact_notes(world):
     access = client_for_user(world.staff_a, world.client_a.public_id)
     assert not access.sees(Info.CONTACT_NOTES)
     assert access.sees(Info.CONTACT_LOG)
+
+
+def test_site_lead_sees_that_contacts_happened_but_not_notes(world):
+    lead = client_for_user(world.lead_a, world.client_a.public_id)
+    coordinator = client_for_user(world.coord_a, world.client_a.public_id)
+    assert lead.sees(Info.CONTACT_LOG) and not lead.sees(Info.CONTACT_NOTES)
+    assert coordinator.sees(Info.CONTACT_NOTES)
