@@ -149,13 +149,8 @@ def generate(clients: int, contacts: int, today: dt.date) -> dict[str, float]:
             summary, dry_run, created_by_id, single_enrolment_id, site_id)
         SELECT g, gen_random_uuid(), now(), now(), '{}', '{}', false, g, NULL, g
         FROM generate_series(1, 10) g;
-        INSERT INTO matching_proposal (public_id, created_at, updated_at, score, contributions,
-            reason, alternatives, status, decision_note, enrolment_id, run_id, site_id,
-            supporter_id)
-        SELECT gen_random_uuid(), now() - ((g %% 14) || ' days')::interval, now(), 1, '{}', '',
-            '[]', 'proposed', '', g, (g - 1) %% 10 + 1, (g - 1) %% 10 + 1, (g - 1) %% 10 + 1
-        FROM generate_series(1, %(n)s) g WHERE g %% 10 = 4;
-        """, p)
+        {proposals}
+        """.replace("{proposals}", proposal_sql()), p)
         timings["people"] = time.perf_counter() - t0
         t1 = time.perf_counter()
         # Contacts: spread over each match from its start to today (to 20..39 days ago for
@@ -198,6 +193,28 @@ def generate(clients: int, contacts: int, today: dt.date) -> dict[str, float]:
         conn.execute("VACUUM ANALYZE")
     timings["vacuum"] = time.perf_counter() - t2
     return timings
+
+
+def proposal_sql() -> str:
+    """Pending proposals for the waitlisted clients, written against the Proposal model's
+    current columns (the matching app owns that model and may change it)."""
+    from bridgeway.matching.models import Proposal
+
+    known = {
+        "public_id": "gen_random_uuid()", "created_at": "now() - ((g %% 14) || ' days')::interval",
+        "updated_at": "now()", "score": "1", "contributions": "'{}'", "reason": "''",
+        "alternatives": "'[]'", "status": "'proposed'", "decision_note": "''",
+        "enrolment_id": "g", "run_id": "(g - 1) %% 10 + 1", "site_id": "(g - 1) %% 10 + 1",
+        "supporter_id": "(g - 1) %% 10 + 1", "decided_at": "NULL", "decided_by_id": "NULL",
+        "match_id": "NULL",
+    }
+    columns = [f.column for f in Proposal._meta.concrete_fields if f.column != "id"]
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        raise SystemExit(f"bench/scan.py: fill in Proposal columns {unknown}")
+    return (f"INSERT INTO matching_proposal ({', '.join(columns)}) SELECT "
+            f"{', '.join(known[c] for c in columns)} "
+            f"FROM generate_series(1, %(n)s) g WHERE g %% 10 = 4;")
 
 
 HAND_SQL: dict[str, str] = {

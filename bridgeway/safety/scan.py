@@ -510,9 +510,11 @@ def evaluate(c: ScanContext) -> ScanResult:
             name = rule_sql.name
             sql, params = rule_sql.statement(hit, cols)
             cur.execute(sql, params)
-            result.hits += max(cur.rowcount, 0)
             result.timings[name] = result.timings.get(name, 0.0) + time.perf_counter() - started
         started = time.perf_counter()
+        # (rowcount is not reliable for INSERT with a CTE on SQLite: count the staged rows.)
+        cur.execute(f"SELECT COUNT(*) FROM {hit}")  # noqa: S608
+        result.hits = int(cur.fetchone()[0])
         if connection.vendor == "postgresql":
             # The staging table's statistics are those of the last scan (or none): refresh
             # them so the diff below is planned for the rows actually staged.
