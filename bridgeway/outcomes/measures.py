@@ -30,6 +30,7 @@ Definitions (also printed on every report, see `ASSUMPTIONS`):
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -62,6 +63,7 @@ ASSUMPTIONS = [
       "discharged after the program started."),
 ]
 
+TEXT_COLUMNS = frozenset({"ward_type", "arm", "social", "gender"})
 COLUMNS = [
     "stay_id", "client_id", "site_id", "hospital_id", "ward_id", "ward_type", "enrolment_id",
     "episode_start", "discharge",
@@ -126,10 +128,16 @@ def measures_sql(vendor: str, *, filtered: bool = False) -> str:
                 f"CASE {ward}.ward_type WHEN 'acute' THEN {acute} ELSE {tertiary} END) "
                 f"AS DOUBLE PRECISION)")
 
+    def stay_per_diem(stay: str) -> str:
+        """Per-diem of another stay, looked up through its ward's primary key."""
+        return (f"(SELECT CAST(COALESCE(pdx.amount, CASE wx.ward_type WHEN 'acute' THEN {acute} "  # noqa: S608
+                f"ELSE {tertiary} END) AS DOUBLE PRECISION) FROM {t['ward']} wx "
+                f"LEFT JOIN {t['perdiem']} pdx ON pdx.hospital_id = {stay}.hospital_id "
+                f"AND pdx.ward_type = wx.ward_type WHERE wx.id = {stay}.ward_id)")
+
     window = (f"WHERE st2.client_id = idx.client_id AND {d.dn('st2.admitted_on')} > idx.discharge "
               f"AND {d.dn('st2.admitted_on')} <= idx.fu_end")
     later = f"FROM {t['stay']} st2 {window}"
-    later_ward = f"FROM {t['stay']} st2 JOIN {t['ward']} w2 ON w2.id = st2.ward_id {window}"
     later_end = "COALESCE(" + d.dn("st2.discharged_on") + ", %(cut)s)"
     overlap = f"({d.least(later_end, 'idx.fu_end')} - {d.dn('st2.admitted_on')})"
     visits = (f"FROM {t['ed']} v WHERE v.client_id = idx.client_id AND v.mental_health = %(true)s "
@@ -162,8 +170,8 @@ idx AS MATERIALIZED (
          x.dis AS discharge, x.next_adm, x.prior_stays,
          CASE WHEN x.episode_start = x.adm THEN x.stay_cost ELSE
            (SELECT SUM((COALESCE({d.least(d.dn('q.discharged_on'), '%(cut)s')}, %(cut)s)
-                        - {d.dn('q.admitted_on')}) * {per_diem('q', 'qw')})
-            FROM {t['stay']} q JOIN {t['ward']} qw ON qw.id = q.ward_id
+                        - {d.dn('q.admitted_on')}) * {stay_per_diem('q')})
+            FROM {t['stay']} q
             WHERE q.client_id = x.client_id AND {d.dn('q.admitted_on')} >= x.episode_start
               AND {d.dn('q.admitted_on')} <= x.adm) END AS episode_cost,
          {d.least('x.dis + 365', '%(cut)s')} AS fu_end,
@@ -206,7 +214,7 @@ r AS MATERIALIZED (
          CASE WHEN idx.next_adm IS NOT NULL AND idx.next_adm <= idx.fu_end THEN
            COALESCE((SELECT SUM({overlap}) {later}), 0) ELSE 0 END AS bed_days_after,
          CASE WHEN idx.next_adm IS NOT NULL AND idx.next_adm <= idx.fu_end THEN
-           COALESCE((SELECT SUM({overlap} * {per_diem('st2', 'w2')}) {later_ward}), 0)
+           COALESCE((SELECT SUM({overlap} * {stay_per_diem('st2')}) {later}), 0)
            ELSE 0 END AS cost_after,
          COALESCE((SELECT COUNT(*) {visits} AND {d.dn('v.visited_on')} <= idx.fu_end), 0)
            AS ed_visits_after,
@@ -239,16 +247,35 @@ def compute(*, cutoff: date, site_ids: Sequence[int] | None = None) -> pd.DataFr
         ids = [int(i) for i in site_ids] or [-1]
         # A literal list (ids are integers) keeps the query the same on both databases.
         sql = sql.replace("%(sites)s", "(" + ", ".join(str(i) for i in ids) + ")")
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # JIT compilation costs seconds on this one-off analytic query and saves nothing;
-            # the final sorts fit in memory with a little more work_mem.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+    if connection.vendor == "postgresql":
+        return _compute_postgresql(sql, params)
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
     if not frame.empty:
         for col in ("episode_cost", "cost_after"):
             frame[col] = frame[col].astype(float)
+    return frame
+
+
+def _compute_postgresql(sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    """PostgreSQL streams the result as CSV (COPY), parsed by pandas' C reader: building a
+    Python tuple per row would cost as much as the query itself."""
+    literal = sql % {"cut": int(params["cut"]), "true": "TRUE"}
+    buf = io.BytesIO()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # JIT compilation costs seconds on this one-off analytic query and saves nothing;
+        # the final sorts fit in memory with a little more work_mem.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY ({literal}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                buf.write(block)
+    buf.seek(0)
+    if buf.getbuffer().nbytes == 0:
+        return pd.DataFrame(columns=COLUMNS)
+    frame = pd.read_csv(buf, header=None, names=COLUMNS, keep_default_na=False,
+                        na_values={c: [""] for c in COLUMNS if c not in TEXT_COLUMNS})
     return frame
