@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -99,17 +100,6 @@ class Unmatched:
     detail: dict[str, Any]
 
 
-@dataclass
-class Result:
-    proposals: list[Proposed] = field(default_factory=list)
-    unmatched: list[Unmatched] = field(default_factory=list)
-    total_score: float = 0.0
-    objective: int = 0  # sum of integer (bonus + score) units of the chosen pairs
-    allowed_pairs: int = 0
-    scored: Scored | None = None
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-
-
 # --------------------------------------------------------------------------- encoding
 
 
@@ -150,10 +140,19 @@ def _opt(values: Sequence[float | int | None]) -> F64:
 
 @dataclass
 class Encoded:
-    clients: list[ClientIn]
-    supporters: list[SupporterIn]
-    c_site: I64
-    s_sites: NDArray[np.uint64]
+    """Clients and supporters as columns (numpy arrays), in canonical (key) order.
+
+    Built either from ClientIn/SupporterIn objects (`encode`, the pure API) or straight from
+    the database (selectors.load_columns, no Python object per client).
+    """
+
+    c_key: list[str]
+    s_key: list[str]
+    c_site: I64  # index into site_codes
+    m_site: I64  # site membership pairs (site, supporter), sorted by site then supporter
+    m_sup: I64
+    site_codes: list[str]
+    site_names: list[str]
     c_age: F64
     s_age: F64
     c_gender: I64
@@ -176,7 +175,7 @@ class Encoded:
     c_age_max: F64
     c_age_req: B
     c_age_on: B
-    c_pref_lang: I64
+    c_pref_lang: I64  # -1: none (or strength "none")
     c_pref_lang_req: B
     c_has_lang: B
     c_other_lang: NDArray[np.uint64]  # client languages except the site language
@@ -189,10 +188,34 @@ class Encoded:
     s_free: I64
     s_free_hours: I64  # -1: unknown (not limited by hours)
     forbidden: I64  # sorted pair codes client * n_supporters + supporter
-    site_index: dict[str, int]
-    lang_vocab: dict[str, int]
-    interest_names: list[str] = field(default_factory=list)
-    gender_names: list[str] = field(default_factory=list)
+    lang_names: list[str]
+    interest_names: list[str]
+    gender_names: list[str]
+    c_pref_lang_name: list[str] = field(default_factory=list)  # for unmatched details
+    c_pref_gender_name: list[str] = field(default_factory=list)
+    # The objects it was encoded from (pure API only; empty when loaded as columns).
+    clients: list[ClientIn] = field(default_factory=list)
+    supporters: list[SupporterIn] = field(default_factory=list)
+
+    @property
+    def n_clients(self) -> int:
+        return len(self.c_key)
+
+    @property
+    def n_supporters(self) -> int:
+        return len(self.s_key)
+
+
+def bits_from_pairs(rows: I64, bit: I64, n_rows: int, n_bits: int) -> NDArray[np.uint64]:
+    """Bitsets (n_rows x words) from (row, bit index) pairs; negative bit indexes are skipped."""
+    words = max(1, (n_bits + 63) // 64)
+    out = np.zeros((n_rows, words), dtype=np.uint64)
+    keep = bit >= 0
+    if keep.any():
+        b = bit[keep].astype(np.uint64)
+        np.bitwise_or.at(out, (rows[keep], (b // np.uint64(64)).astype(np.int64)),
+                         np.left_shift(np.uint64(1), b % np.uint64(64)))
+    return out
 
 
 def encode(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
@@ -200,6 +223,7 @@ def encode(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
     cs = sorted(clients, key=lambda c: c.key)
     ss = sorted(supporters, key=lambda s: s.key)
     sites = _vocab([frozenset({c.site}) for c in cs], [s.sites for s in ss])
+    site_name = {c.site: c.site_name or c.site for c in cs}
     langs = _vocab([c.languages for c in cs], [s.languages for s in ss],
                    [frozenset({c.pref_language} - {""}) for c in cs])
     interests = _vocab([c.interests for c in cs], [s.interests for s in ss])
@@ -210,13 +234,16 @@ def encode(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
     n_s = len(ss)
     forbidden = sorted(i * n_s + s_index[k] for i, c in enumerate(cs) for k in c.do_not_rematch
                        if k in s_index)
+    members = sorted((sites[code], j) for j, s in enumerate(ss) for code in s.sites)
     known = {genders[g] for g in KNOWN_GENDERS if g in genders}
     c_gender = np.array([genders[c.gender] for c in cs], dtype=np.int64)
     s_gender = np.array([genders[s.gender] for s in ss], dtype=np.int64)
     return Encoded(
-        clients=cs, supporters=ss,
+        c_key=[c.key for c in cs], s_key=[s.key for s in ss],
         c_site=np.array([sites[c.site] for c in cs], dtype=np.int64),
-        s_sites=_bits([s.sites for s in ss], sites),
+        m_site=np.array([m[0] for m in members], dtype=np.int64),
+        m_sup=np.array([m[1] for m in members], dtype=np.int64),
+        site_codes=list(sites), site_names=[site_name.get(code, code) for code in sites],
         c_age=_opt([c.age for c in cs]), s_age=_opt([s.age for s in ss]),
         c_gender=c_gender, s_gender=s_gender,
         c_gender_known=np.isin(c_gender, list(known)),
@@ -256,8 +283,10 @@ def encode(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
         s_free_hours=np.array([-1 if s.free_by_hours is None else s.free_by_hours for s in ss],
                               dtype=np.int64),
         forbidden=np.array(forbidden, dtype=np.int64),
-        site_index=sites, lang_vocab=langs, interest_names=list(interests),
-        gender_names=list(genders),
+        lang_names=list(langs), interest_names=list(interests), gender_names=list(genders),
+        c_pref_lang_name=[c.pref_language for c in cs],
+        c_pref_gender_name=[c.pref_gender for c in cs],
+        clients=cs, supporters=ss,
     )
 
 
@@ -274,68 +303,129 @@ def capacities(enc: Encoded, criteria: Criteria) -> I64:
 
 
 def candidate_pairs(enc: Encoded) -> tuple[I64, I64]:
-    """All (client, supporter) index pairs where the supporter serves the client's site."""
-    n_c = len(enc.clients)
-    pcs: list[I64] = []
-    pss: list[I64] = []
-    for site in range(len(enc.site_index)):
-        cl = np.flatnonzero(enc.c_site == site)
-        if cl.size == 0:
-            continue
-        sup = np.flatnonzero(_has_bit(enc.s_sites, np.arange(len(enc.supporters)),
-                                      np.full(len(enc.supporters), site)))
-        if sup.size == 0:
-            continue
-        pcs.append(np.repeat(cl, sup.size))
-        pss.append(np.tile(sup, cl.size))
-    if not pcs:
+    """All (client, supporter) index pairs where the supporter serves the client's site, in
+    canonical order (by client, then supporter): clients are in key order and each site's
+    supporters are listed in key order, so no sort is needed."""
+    n_sites = len(enc.site_codes)
+    start = np.searchsorted(enc.m_site, np.arange(n_sites + 1))
+    count = np.diff(start)[enc.c_site] if enc.c_site.size else np.zeros(0, np.int64)
+    total = int(count.sum())
+    if total == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pc = np.concatenate(pcs)
-    ps = np.concatenate(pss)
-    order = np.lexsort((ps, pc))  # canonical: by client, then supporter
-    del n_c
-    return pc[order].astype(np.int64), ps[order].astype(np.int64)
+    pc = np.repeat(np.arange(enc.n_clients, dtype=np.int64), count)
+    first = np.cumsum(count) - count  # position of each client's first pair
+    offset = np.arange(total, dtype=np.int64) - np.repeat(first, count)
+    ps = enc.m_sup[np.repeat(start[:-1][enc.c_site], count) + offset]
+    return pc, ps.astype(np.int64)
+
+
+def serves(enc: Encoded, pc: I64, ps: I64) -> B:
+    """Whether each pair's supporter serves the client's site."""
+    n_s = max(enc.n_supporters, 1)
+    member = np.sort(enc.m_site * n_s + enc.m_sup)
+    out: B = np.isin(enc.c_site[pc] * n_s + ps, member)
+    return out
 
 
 def distances_km(enc: Encoded, pc: I64, ps: I64) -> F64:
-    lat1, lon1 = np.radians(enc.c_lat[pc]), np.radians(enc.c_lon[pc])
-    lat2, lon2 = np.radians(enc.s_lat[ps]), np.radians(enc.s_lon[ps])
+    """Great-circle distance between home-area centroids (NaN when either is unknown)."""
+    c_lat, c_lon = np.radians(enc.c_lat), np.radians(enc.c_lon)
+    s_lat, s_lon = np.radians(enc.s_lat), np.radians(enc.s_lon)
+    lat1, lat2 = c_lat[pc], s_lat[ps]
     a = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+         + np.cos(c_lat)[pc] * np.cos(s_lat)[ps] * np.sin((s_lon[ps] - c_lon[pc]) / 2) ** 2)
     out: F64 = 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
     return out
 
 
 def first_failure(enc: Encoded, pc: I64, ps: I64, criteria: Criteria,
-                  dist: F64 | None = None) -> I64:
-    """Index into HARD of the first hard constraint each pair fails (OK when none does)."""
+                  dist: F64 | None = None, check_site: bool = True) -> I64:
+    """Index into HARD of the first hard constraint each pair fails (OK when none does).
+
+    `check_site=False` for pairs from candidate_pairs (they serve the site by construction).
+    """
     if dist is None:
         dist = distances_km(enc, pc, ps)
+    # Supporter-level constraints (status, training, capacity) come first in HARD: one code
+    # per supporter, gathered per pair.
     cap = capacities(enc, criteria)
-    s_age = enc.s_age[ps]
-    lo, hi = enc.c_age_min[pc], enc.c_age_max[pc]
-    with np.errstate(invalid="ignore"):
-        age_out = np.isnan(s_age) | (~np.isnan(lo) & (s_age < lo)) | (~np.isnan(hi) & (s_age > hi))
-        too_far = (criteria.max_distance_km is not None) & ~np.isnan(dist) & (
-            dist > (criteria.max_distance_km or 0.0))
-    n_s = len(enc.supporters)
-    fails: list[B] = [
-        ~_has_bit(enc.s_sites, ps, enc.c_site[pc]),                                  # site
-        ~enc.s_active[ps],                                                           # status
-        np.full(pc.size, criteria.require_training) & ~enc.s_trained[ps],             # training
-        cap[ps] <= 0,                                                                # capacity
-        too_far,                                                                     # distance
-        enc.c_pref_lang_req[pc] & ~_has_bit(enc.s_lang, ps, enc.c_pref_lang[pc]),     # language
-        np.full(pc.size, criteria.require_shared_language) & enc.c_has_lang[pc]
-        & (_shared(enc.c_lang[pc], enc.s_lang[ps]) == 0),                            # shared
-        enc.c_pref_gender_req[pc] & (enc.s_gender[ps] != enc.c_pref_gender[pc]),      # gender
-        enc.c_age_req[pc] & age_out,                                                 # age
-        np.isin(pc * n_s + ps, enc.forbidden),                                       # do not re-match
-    ]
-    code = np.full(pc.size, OK, dtype=np.int64)
-    for k in range(len(fails) - 1, -1, -1):  # last assignment wins: the first failing constraint
-        code[fails[k]] = k
+    s_code = np.full(enc.n_supporters, OK, dtype=np.int64)
+    s_code[cap <= 0] = HARD.index("capacity")
+    if criteria.require_training:
+        s_code[~enc.s_trained] = HARD.index("training")
+    s_code[~enc.s_active] = HARD.index("status")
+    code = s_code[ps]
+    # Pair-level constraints, last assignment wins so the first failing one is kept.
+    pair_code = np.full(pc.size, OK, dtype=np.int64)
+    if enc.forbidden.size:
+        n_s = enc.n_supporters
+        pair_code[np.isin(pc * n_s + ps, enc.forbidden)] = HARD.index("do_not_rematch")
+    age_req = enc.c_age_req[pc]
+    if age_req.any():
+        s_age = enc.s_age[ps]
+        lo, hi = enc.c_age_min[pc], enc.c_age_max[pc]
+        with np.errstate(invalid="ignore"):
+            age_out = (np.isnan(s_age) | (~np.isnan(lo) & (s_age < lo))
+                       | (~np.isnan(hi) & (s_age > hi)))
+        pair_code[age_req & age_out] = HARD.index("age_required")
+    gender_req = enc.c_pref_gender_req[pc]
+    if gender_req.any():
+        pair_code[gender_req & (enc.s_gender[ps] != enc.c_pref_gender[pc])] = HARD.index(
+            "gender_required")
+    if criteria.require_shared_language:
+        pair_code[enc.c_has_lang[pc] & (_shared(enc.c_lang[pc], enc.s_lang[ps]) == 0)] = (
+            HARD.index("shared_language"))
+    lang_req = enc.c_pref_lang_req[pc]
+    if lang_req.any():
+        pair_code[lang_req & ~_has_bit(enc.s_lang, ps, enc.c_pref_lang[pc])] = HARD.index(
+            "language_required")
+    if criteria.max_distance_km is not None:
+        with np.errstate(invalid="ignore"):
+            pair_code[dist > criteria.max_distance_km] = HARD.index("distance")  # NaN: never
+    code = np.where(code == OK, pair_code, code)
+    if check_site:
+        code[~serves(enc, pc, ps)] = HARD.index("site")
     return code
+
+
+def _columns(enc: Encoded, pc: I64, ps: I64, criteria: Criteria, dist: F64) -> list[F64]:
+    """Points (0..1, before weights) per soft criterion, in SOFT order."""
+    # gender: the client's preference met; without one, the same (disclosed) gender counts half.
+    c_gender, s_gender = enc.c_gender[pc], enc.s_gender[ps]
+    same = (c_gender == s_gender) & enc.c_gender_known[pc]
+    gender = np.where(enc.c_pref_gender_on[pc], s_gender == enc.c_pref_gender[pc], 0.5 * same)
+    # age: inside the client's range scores full; without a range, closeness in years.
+    s_age = enc.s_age[ps]
+    lo = np.where(np.isnan(enc.c_age_min), -np.inf, enc.c_age_min)[pc]
+    hi = np.where(np.isnan(enc.c_age_max), np.inf, enc.c_age_max)[pc]
+    with np.errstate(invalid="ignore"):
+        in_range = (s_age >= lo) & (s_age <= hi)
+        closeness = np.clip(1.0 - np.abs(enc.c_age[pc] - s_age) / criteria.age_span_years,
+                            0.0, 1.0)
+    age = np.where(enc.c_age_on[pc], in_range, closeness)
+    age = np.nan_to_num(np.where(np.isnan(s_age), 0.0, age), nan=0.0)
+    # interests
+    k_int = max(1, criteria.interests_for_full_points)
+    interests = np.minimum(_shared(enc.c_int[pc], enc.s_int[ps]), k_int) / k_int
+    # language: the client's preferred language; otherwise a shared language besides the site's.
+    pref = enc.c_pref_lang[pc]
+    language = np.where(pref >= 0, _has_bit(enc.s_lang, ps, pref),
+                        _shared(enc.c_other_lang[pc], enc.s_lang[ps]) > 0).astype(np.float64)
+    # distance between home-area centroids (unknown: no points)
+    distance = np.nan_to_num(np.clip(1.0 - dist / criteria.distance_span_km, 0.0, 1.0), nan=0.0)
+    # availability: overlapping day-part slots
+    k_av = max(1, criteria.availability_slots_for_full_points)
+    availability = np.minimum(_shared(enc.c_av[pc], enc.s_av[ps]), k_av) / k_av
+    # intensity: intensive support goes to paid supporters; volunteers suit standard support
+    # (a paid supporter for standard support still half, so paid places stay free for others).
+    paid = enc.s_paid[ps]
+    intensity = np.where(enc.c_intensive[pc], paid, np.where(paid, 0.5, 1.0))
+    # waiting: long waits first; a client back after an ended match counts as waited in full.
+    c_waiting = np.where(enc.c_priority, 1.0,
+                         np.clip(enc.c_wait / criteria.waiting_span_days, 0.0, 1.0))
+    waiting = c_waiting[pc]
+    return [np.asarray(x, dtype=np.float64) for x in
+            (gender, age, interests, language, distance, availability, intensity, waiting)]
 
 
 def contributions(enc: Encoded, pc: I64, ps: I64, criteria: Criteria,
@@ -343,43 +433,20 @@ def contributions(enc: Encoded, pc: I64, ps: I64, criteria: Criteria,
     """Points per soft criterion (columns in SOFT order) for each pair."""
     if dist is None:
         dist = distances_km(enc, pc, ps)
-    n = pc.size
-    out = np.zeros((n, len(SOFT)), dtype=np.float64)
-    # gender: the client's preference met; without one, the same (disclosed) gender counts half.
-    same = (enc.c_gender[pc] == enc.s_gender[ps]) & enc.c_gender_known[pc]
-    pref_on = enc.c_pref_gender_on[pc]
-    out[:, 0] = np.where(pref_on, enc.s_gender[ps] == enc.c_pref_gender[pc], 0.5 * same)
-    # age: inside the client's range scores full; without a range, closeness in years.
-    c_age, s_age = enc.c_age[pc], enc.s_age[ps]
-    lo = np.where(np.isnan(enc.c_age_min[pc]), -np.inf, enc.c_age_min[pc])
-    hi = np.where(np.isnan(enc.c_age_max[pc]), np.inf, enc.c_age_max[pc])
-    with np.errstate(invalid="ignore"):
-        in_range = (s_age >= lo) & (s_age <= hi)
-        closeness = np.clip(1.0 - np.abs(c_age - s_age) / criteria.age_span_years, 0.0, 1.0)
-    age = np.where(enc.c_age_on[pc], in_range.astype(np.float64), closeness)
-    out[:, 1] = np.nan_to_num(np.where(np.isnan(s_age), 0.0, age), nan=0.0)
-    # interests
-    k_int = max(1, criteria.interests_for_full_points)
-    out[:, 2] = np.minimum(_shared(enc.c_int[pc], enc.s_int[ps]), k_int) / k_int
-    # language: the client's preferred language; otherwise a shared language besides the site's.
-    has_pref = enc.c_pref_lang[pc] >= 0
-    out[:, 3] = np.where(has_pref, _has_bit(enc.s_lang, ps, enc.c_pref_lang[pc]),
-                         _shared(enc.c_other_lang[pc], enc.s_lang[ps]) > 0)
-    # distance between home-area centroids (unknown: no points)
-    out[:, 4] = np.nan_to_num(np.clip(1.0 - dist / criteria.distance_span_km, 0.0, 1.0), nan=0.0)
-    # availability: overlapping day-part slots
-    k_av = max(1, criteria.availability_slots_for_full_points)
-    out[:, 5] = np.minimum(_shared(enc.c_av[pc], enc.s_av[ps]), k_av) / k_av
-    # intensity: intensive support goes to paid supporters; volunteers suit standard support
-    # (a paid supporter for standard support still half, so paid places stay free for others).
-    paid = enc.s_paid[ps]
-    out[:, 6] = np.where(enc.c_intensive[pc], paid.astype(np.float64), np.where(paid, 0.5, 1.0))
-    # waiting: long waits first; a client back after an ended match counts as waited in full.
-    out[:, 7] = np.where(enc.c_priority[pc], 1.0,
-                         np.clip(enc.c_wait[pc] / criteria.waiting_span_days, 0.0, 1.0))
+    cols = _columns(enc, pc, ps, criteria, dist)
     weights = np.array([criteria.weight(k) for k in SOFT], dtype=np.float64)
-    result: F64 = out * weights
+    result: F64 = np.stack(cols, axis=1) * weights
     return result
+
+
+def total_points(enc: Encoded, pc: I64, ps: I64, criteria: Criteria, dist: F64) -> F64:
+    """The sum of contributions() per pair, without building the per-criterion matrix
+    (the same products, summed in the same order, so the totals are identical)."""
+    cols = _columns(enc, pc, ps, criteria, dist)
+    total = np.zeros(pc.size, dtype=np.float64)
+    for key, col in zip(SOFT, cols, strict=True):
+        total += col * criteria.weight(key)
+    return total
 
 
 # --------------------------------------------------------------------------- solve
@@ -443,13 +510,43 @@ class Scored:
     """Allowed pairs with their points, ready for the solver and for explanations."""
 
     enc: Encoded
+    criteria: Criteria
     pc: I64
     ps: I64
-    contrib: F64
     score: F64
+    dist: F64
     blocked_code: dict[int, int]  # client index -> blocking HARD index (clients with no pair)
-    dist: F64 | None = None
+    candidates: I64 = field(default_factory=lambda: np.zeros(0, np.int64))  # allowed per client
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def contrib(self) -> F64:
+        """Points per criterion of every allowed pair (n_pairs x len(SOFT))."""
+        return self.contributions_of(np.arange(self.pc.size))
+
+    def contributions_of(self, pairs: I64) -> F64:
+        return contributions(self.enc, self.pc[pairs], self.ps[pairs], self.criteria,
+                             self.dist[pairs])
+
+
+def score_encoded(enc: Encoded, criteria: Criteria) -> Scored:
+    t1 = time.perf_counter()
+    pc, ps = candidate_pairs(enc)
+    dist = distances_km(enc, pc, ps)
+    code = first_failure(enc, pc, ps, criteria, dist, check_site=False)
+    allowed = code == OK
+    n_c = enc.n_clients
+    # Progressive filtering: a client's blocking constraint is the last one any candidate
+    # reaches, i.e. the largest first-failure index among its candidates.
+    candidates = np.bincount(pc[allowed], minlength=n_c).astype(np.int64)
+    worst = np.full(n_c, -1, dtype=np.int64)
+    np.maximum.at(worst, pc, code)
+    blocked = {int(i): (int(worst[i]) if worst[i] >= 0 else 0)  # no candidate at all: site
+               for i in np.flatnonzero(candidates == 0)}
+    pc, ps, dist = pc[allowed], ps[allowed], dist[allowed]
+    score = total_points(enc, pc, ps, criteria, dist)
+    return Scored(enc, criteria, pc, ps, score, dist, blocked, candidates,
+                  timings={"score": time.perf_counter() - t1})
 
 
 def score_pairs(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
@@ -457,113 +554,146 @@ def score_pairs(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn],
     t0 = time.perf_counter()
     enc = encode(clients, supporters, criteria)
     t1 = time.perf_counter()
-    pc, ps = candidate_pairs(enc)
-    dist = distances_km(enc, pc, ps)
-    code = first_failure(enc, pc, ps, criteria, dist)
-    allowed = code == OK
-    # Progressive filtering: a client's blocking constraint is the last one any candidate
-    # reaches, i.e. the largest first-failure index among its candidates.
-    blocked: dict[int, int] = {}
-    has_allowed = np.zeros(len(enc.clients), dtype=bool)
-    has_allowed[pc[allowed]] = True
-    worst = np.full(len(enc.clients), -1, dtype=np.int64)
-    np.maximum.at(worst, pc, code)
-    for i in np.flatnonzero(~has_allowed):
-        blocked[int(i)] = int(worst[i]) if worst[i] >= 0 else 0  # no candidate: site
-    pc, ps, dist = pc[allowed], ps[allowed], dist[allowed]
-    contrib = contributions(enc, pc, ps, criteria, dist)
-    t2 = time.perf_counter()
-    return Scored(enc, pc, ps, contrib, contrib.sum(axis=1), blocked, dist,
-                  timings={"encode": t1 - t0, "score": t2 - t1})
+    sc = score_encoded(enc, criteria)
+    sc.timings = {"encode": t1 - t0, **sc.timings}
+    return sc
 
 
-def _detail(c: ClientIn, code: str, criteria: Criteria, candidates: int) -> dict[str, Any]:
-    detail: dict[str, Any] = {"site": c.site, "site_name": c.site_name or c.site,
+def unmatched_detail(enc: Encoded, i: int, code: str, criteria: Criteria,
+                     candidates: int) -> dict[str, Any]:
+    """What an unmatched reason names (site, the required language, gender, ages...)."""
+    site = int(enc.c_site[i])
+    detail: dict[str, Any] = {"site": enc.site_codes[site],
+                              "site_name": enc.site_names[site] or enc.site_codes[site],
                               "candidates": candidates}
     if code == "language_required":
-        detail["language"] = c.pref_language
+        detail["language"] = enc.c_pref_lang_name[i] if enc.c_pref_lang_name else ""
     elif code == "shared_language":
-        detail["languages"] = sorted(c.languages)
+        words = tuple(int(w) for w in enc.c_lang[i])
+        detail["languages"] = sorted(bit_names(words, enc.lang_names))
     elif code == "gender_required":
-        detail["gender"] = c.pref_gender
+        detail["gender"] = enc.c_pref_gender_name[i] if enc.c_pref_gender_name else ""
     elif code == "age_required":
-        detail["age_min"], detail["age_max"] = c.pref_age_min, c.pref_age_max
+        lo, hi = float(enc.c_age_min[i]), float(enc.c_age_max[i])
+        detail["age_min"] = None if np.isnan(lo) else int(lo)
+        detail["age_max"] = None if np.isnan(hi) else int(hi)
     elif code == "distance":
         detail["km"] = criteria.max_distance_km
     return detail
 
 
-def _best_first(pc: I64, ps: I64, units: I64) -> I64:
-    """Pair order: by client, then score descending, then supporter (one integer sort key
-    when it fits in 63 bits, which is much faster than a three-key lexsort)."""
-    if pc.size == 0:
-        return np.zeros(0, np.int64)
-    top = int(units.max())
-    b_s, b_u = int(ps.max()).bit_length(), top.bit_length()
-    if int(pc.max()).bit_length() + b_u + b_s <= 63:
-        key = (pc << (b_u + b_s)) | ((top - units) << b_s) | ps
-        out: I64 = np.argsort(key, kind="stable")
+def bit_names(words: tuple[int, ...], names: list[str]) -> list[str]:
+    out = []
+    for w, word in enumerate(words):
+        while word:
+            low = word & -word
+            out.append(names[w * 64 + low.bit_length() - 1])
+            word ^= low
+    return out
+
+
+def next_best(sc: Scored, client: int, exclude: int, k: int = 3) -> list[int]:
+    """Up to k allowed pairs of one client, best score first (ties: canonical supporter
+    order), leaving out supporter `exclude`."""
+    lo, hi = np.searchsorted(sc.pc, [client, client + 1])
+    pairs = np.arange(lo, hi)
+    pairs = pairs[sc.ps[pairs] != exclude]
+    units = integer_scores(sc.score[pairs], sc.criteria)
+    order = np.lexsort((sc.ps[pairs], -units))
+    return [int(p) for p in pairs[order[:k]]]
+
+
+@dataclass
+class Result:
+    """The assignment. Proposals are columns (one entry per matched client, in canonical
+    client order); `proposals` gives them as objects for the pure API and the tests."""
+
+    scored: Scored | None = None
+    chosen: I64 = field(default_factory=lambda: np.zeros(0, np.int64))  # pair index per proposal
+    unmatched: list[Unmatched] = field(default_factory=list)
+    total_score: float = 0.0
+    objective: int = 0  # sum of integer (bonus + score) units of the chosen pairs
+    allowed_pairs: int = 0
+    alternatives: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    @property
+    def n_proposals(self) -> int:
+        return int(self.chosen.size)
+
+    def proposal_scores(self) -> F64:
+        """Rounded scores (2 decimals) of the proposals."""
+        if self.scored is None:
+            return np.zeros(0)
+        out: F64 = np.round(self.scored.score[self.chosen], 2)
         return out
-    fallback: I64 = np.lexsort((ps, -units, pc))
-    return fallback
+
+    def proposal_points(self) -> F64:
+        """Rounded points per criterion (n_proposals x len(SOFT))."""
+        if self.scored is None:
+            return np.zeros((0, len(SOFT)))
+        out: F64 = np.round(self.scored.contributions_of(self.chosen), 2)
+        return out
+
+    @functools.cached_property
+    def proposals(self) -> list[Proposed]:
+        sc = self.scored
+        if sc is None or not self.chosen.size:
+            return []
+        enc = sc.enc
+        scores = self.proposal_scores().tolist()
+        points = self.proposal_points().tolist()
+        out = []
+        for pair, score, row in zip(self.chosen.tolist(), scores, points, strict=True):
+            client, supporter = int(sc.pc[pair]), int(sc.ps[pair])
+            alt_pairs = (next_best(sc, client, supporter, self.alternatives)
+                         if self.alternatives else [])
+            out.append(Proposed(
+                client_key=enc.c_key[client], supporter_key=enc.s_key[supporter],
+                score=score, contributions=dict(zip(SOFT, row, strict=True)),
+                alternatives=[(enc.s_key[int(sc.ps[p])], round(float(sc.score[p]), 2))
+                              for p in alt_pairs],
+                pair=pair, alternative_pairs=alt_pairs))
+        return out
 
 
-def run(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn], criteria: Criteria,
-        alternatives: int = 3) -> Result:
-    """Propose the best assignment of `clients` to `supporters` under `criteria`."""
-    sc = score_pairs(clients, supporters, criteria)
-    enc = sc.enc
-    n_c, n_s = len(enc.clients), len(enc.supporters)
+def run_encoded(enc: Encoded, criteria: Criteria, alternatives: int = 0,
+                scored: Scored | None = None) -> Result:
+    """Propose the best assignment for encoded clients and supporters (see module doc)."""
+    sc = scored or score_encoded(enc, criteria)
+    n_c, n_s = enc.n_clients, enc.n_supporters
     units = integer_scores(sc.score, criteria)
     t0 = time.perf_counter()
     sol = solve(n_c, n_s, sc.pc, sc.ps, units, capacities(enc, criteria))
     t1 = time.perf_counter()
     if not sol.status_ok:  # pragma: no cover - the graph is always feasible (bypass arcs)
         raise RuntimeError("min-cost flow did not find the optimum")
-    result = Result(objective=sol.objective, allowed_pairs=int(sc.pc.size))
-    chosen_of = np.full(n_c, -1, dtype=np.int64)
-    used = np.flatnonzero(sol.chosen > 0)
-    chosen_of[sc.pc[used]] = used
-    # per-client candidate slices, best first (score desc, then canonical supporter order)
-    order = _best_first(sc.pc, sc.ps, units)
-    bounds = np.searchsorted(sc.pc[order], np.arange(n_c + 1))
-    width = alternatives + 1
-    pos = bounds[:-1, None] + np.arange(width)[None, :]
-    if order.size == 0:
-        top = np.full((n_c, width), -1, dtype=np.int64)
-    else:
-        top = np.where(pos < bounds[1:, None], order[np.minimum(pos, order.size - 1)], -1)
-    # Python values only for the pairs we report (numpy row access one by one is slow).
-    needed = np.unique(np.concatenate([used, top[top >= 0]]))
-    points = dict(zip(used.tolist(), np.round(sc.contrib[used], 2).tolist(), strict=True))
-    scores = dict(zip(needed.tolist(), np.round(sc.score[needed], 2).tolist(), strict=True))
-    sup_of = dict(zip(needed.tolist(), sc.ps[needed].tolist(), strict=True))
-    top_lists = top.tolist()
-    chosen_list = chosen_of.tolist()
-    sizes = np.diff(bounds).tolist()
-    for i in range(n_c):
-        client = enc.clients[i]
+    chosen = np.flatnonzero(sol.chosen > 0)  # by client (pairs are in canonical order)
+    result = Result(scored=sc, chosen=chosen, objective=sol.objective,
+                    allowed_pairs=int(sc.pc.size), alternatives=alternatives)
+    result.total_score = float(np.round(sc.score[chosen], 2).sum())
+    matched = np.zeros(n_c, dtype=bool)
+    matched[sc.pc[chosen]] = True
+    for i in np.flatnonzero(~matched).tolist():
         if i in sc.blocked_code:
             code = HARD[sc.blocked_code[i]]
-            result.unmatched.append(Unmatched(client.key, code, _detail(client, code, criteria, 0)))
-            continue
-        pair = chosen_list[i]
-        if pair < 0:
-            result.unmatched.append(Unmatched(client.key, OUTCOMPETED, _detail(
-                client, OUTCOMPETED, criteria, sizes[i])))
-            continue
-        alt_pairs = [p for p in top_lists[i] if p >= 0 and p != pair][:alternatives]
-        result.proposals.append(Proposed(
-            client_key=client.key,
-            supporter_key=enc.supporters[sup_of[pair]].key,
-            score=scores[pair],
-            contributions=dict(zip(SOFT, points[pair], strict=True)),
-            alternatives=[(enc.supporters[sup_of[p]].key, scores[p]) for p in alt_pairs],
-            pair=pair, alternative_pairs=alt_pairs,
-        ))
-        result.total_score += scores[pair]
-    result.scored = sc
+            candidates = 0
+        else:
+            code, candidates = OUTCOMPETED, int(sc.candidates[i])
+        result.unmatched.append(Unmatched(enc.c_key[i], code, unmatched_detail(
+            enc, i, code, criteria, candidates)))
     result.timings = {**sc.timings, "solve": t1 - t0, "report": time.perf_counter() - t1}
+    return result
+
+
+def run(clients: Sequence[ClientIn], supporters: Sequence[SupporterIn], criteria: Criteria,
+        alternatives: int = 3) -> Result:
+    """Propose the best assignment of `clients` to `supporters` under `criteria`."""
+    t0 = time.perf_counter()
+    enc = encode(clients, supporters, criteria)
+    t1 = time.perf_counter()
+    result = run_encoded(enc, criteria, alternatives)
+    result.timings = {"encode": t1 - t0, **result.timings}
     return result
 
 

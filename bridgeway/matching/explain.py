@@ -11,9 +11,19 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .criteria import SOFT, SOFT_LABELS, Criteria, gettext_noop
-from .engine import ClientIn, Scored, SupporterIn, _has_bit, evaluate_pair
+from .engine import (
+    ClientIn,
+    Encoded,
+    Scored,
+    SupporterIn,
+    _has_bit,
+    bit_names,
+    distances_km,
+    evaluate_pair,
+)
 
 Tr = Callable[[str], str]
 
@@ -152,23 +162,20 @@ def _age_phrase(c_age: int, s_age: int, tr: Tr) -> str | None:
     return None
 
 
-def _bit_names(words: tuple[int, ...], names: list[str]) -> list[str]:
-    out = []
-    for w, word in enumerate(words):
-        while word:
-            low = word & -word
-            out.append(names[w * 64 + low.bit_length() - 1])
-            word ^= low
-    return out
-
-
 def reasons_for_pairs(scored: Scored, pairs: list[int], criteria: Criteria,
                       tr: Tr = _identity) -> list[str]:
-    """reason() for many allowed pairs of one engine run at once: the per-pair facts are
-    computed with numpy and the phrases cached (a large run explains ~10^5 pairs)."""
-    enc = scored.enc
+    """reason() for many allowed pairs of one engine run at once."""
     idx = np.asarray(pairs, dtype=np.int64)
-    pc, ps = scored.pc[idx], scored.ps[idx]
+    return reasons_for(scored.enc, scored.pc[idx], scored.ps[idx], criteria, tr,
+                       dist=scored.dist[idx])
+
+
+def reasons_for(enc: Encoded, pc: NDArray[np.int64], ps: NDArray[np.int64], criteria: Criteria,
+                tr: Tr = _identity, dist: NDArray[np.float64] | None = None) -> list[str]:
+    """reason() for many (client, supporter) index pairs of encoded inputs at once: the
+    per-pair facts are computed with numpy and the phrases cached."""
+    if dist is None:
+        dist = distances_km(enc, pc, ps)
     same = ((enc.c_gender[pc] == enc.s_gender[ps]) & enc.c_gender_known[pc]).tolist()
     gender = enc.c_gender[pc].tolist()
     c_age, s_age = enc.c_age[pc].tolist(), enc.s_age[ps].tolist()
@@ -178,16 +185,15 @@ def reasons_for_pairs(scored: Scored, pairs: list[int], criteria: Criteria,
     pref_spoken = _has_bit(enc.s_lang, ps, pref).tolist()
     pref_list = pref.tolist()
     shared_lang = [tuple(r) for r in (enc.c_other_lang[pc] & enc.s_lang[ps]).tolist()]
-    dist = (scored.dist[idx] if scored.dist is not None
-            else np.full(idx.size, np.nan)).tolist()
+    km_list = dist.tolist()
     paid_intensive = (enc.c_intensive[pc] & enc.s_paid[ps]).tolist()
-    lang_names = list(enc.lang_vocab)
+    lang_names = enc.lang_names
     interest_cache: dict[tuple[int, ...], list[str]] = {}
     lang_cache: dict[tuple[int, ...], list[str]] = {}
     age_cache: dict[tuple[int, int], str | None] = {}
     gender_cache: dict[int, str] = {}
     out = []
-    for k in range(idx.size):
+    for k in range(pc.size):
         parts: list[str] = []
         if same[k]:
             g = gender[k]
@@ -205,7 +211,7 @@ def reasons_for_pairs(scored: Scored, pairs: list[int], criteria: Criteria,
                 parts.append(age_cache[key] or "")
         si = shared_int[k]
         if si not in interest_cache:
-            interest_cache[si] = _interest_phrases(_bit_names(si, enc.interest_names), tr)
+            interest_cache[si] = _interest_phrases(bit_names(si, enc.interest_names), tr)
         parts += interest_cache[si]
         if has_pref[k]:
             if pref_spoken[k]:
@@ -213,9 +219,9 @@ def reasons_for_pairs(scored: Scored, pairs: list[int], criteria: Criteria,
         else:
             sl = shared_lang[k]
             if sl not in lang_cache:
-                lang_cache[sl] = _language_phrases(sorted(_bit_names(sl, lang_names)), tr)
+                lang_cache[sl] = _language_phrases(sorted(bit_names(sl, lang_names)), tr)
             parts += lang_cache[sl]
-        km = dist[k]
+        km = km_list[k]
         if km == km:
             parts.append(_km_phrase(km, tr))
         if paid_intensive[k]:

@@ -122,8 +122,10 @@ class Proposal(BaseModel):
                              db_index=False)
     score = models.FloatField(_("score"))
     contributions = models.JSONField(_("points per criterion"), default=dict)
+    # The reason in words is derived from the records when a page shows the proposal
+    # (selectors.explain_proposals, like its next best alternatives) and stored here when
+    # the proposal is decided, so the history keeps what the coordinator read.
     reason = models.TextField(_("why"), blank=True)
-    alternatives = models.JSONField(_("next best supporters"), default=list)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.PROPOSED)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from bridgeway.access.policy import clients_for_user
 from bridgeway.clients.models import Client, Enrolment, EnrolmentStatus, Match
 from bridgeway.core.models import Interest, Language, PostalArea, ProgramSite, User
 from bridgeway.supporters.models import SupporterProfile, TrainingRecord
 
+from . import engine
 from .criteria import DEFAULT_WEIGHTS, Criteria
 from .engine import ClientIn, SupporterIn
 from .models import MatchingCriteria, MatchNotice, Proposal
@@ -199,6 +202,308 @@ def load_inputs(enrolments: QuerySet[Enrolment], sites: list[ProgramSite],
     return Inputs(clients, supporters, enrolment_ids, {v: k for k, v in sup_key.items()}, names)
 
 
+# --------------------------------------------------------------------------- columns
+
+
+@dataclass
+class Columns:
+    """A run's inputs as columns, straight from the database (no Python object per client):
+    the engine's Encoded plus the database ids of its rows."""
+
+    enc: engine.Encoded
+    enrolment_id: NDArray[np.int64]  # per client row (canonical order)
+    site_id: NDArray[np.int64]  # per client row
+    client_public_id: list[str]  # per client row (for the audit event)
+    supporter_id: NDArray[np.int64]  # per supporter row (canonical order)
+
+
+def _fetch(sql: str, params: list[Any] | tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _sql_text(column: str) -> str:
+    return f"{column}::text" if connection.vendor == "postgresql" else column
+
+
+def _sql_epoch(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM {column})::float8"
+    return f"((julianday({column}) - 2440587.5) * 86400.0)"
+
+
+def _uuid_text(value: Any) -> str:
+    """PostgreSQL gives uuid::text; SQLite stores 32 hex digits."""
+    text = str(value)
+    if len(text) == 32:
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
+
+
+def _slot_bits(texts: list[Any], slots: list[str]) -> tuple[NDArray[np.uint64], list[str]]:
+    """Availability (JSON text lists of day-part slots) as bitsets, decoded with vectorised
+    substring search (pyarrow) for the known slots; rows holding anything else are decoded
+    one by one and their slots added to the vocabulary."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array([t if isinstance(t, str) else (json.dumps(t) if t else None) for t in texts],
+                   type=pa.string())
+    n = len(texts)
+    bits = np.zeros(n, dtype=np.uint64)
+    for j, slot in enumerate(slots):
+        hit = pc.fill_null(pc.match_substring(arr, f'"{slot}"'), False)
+        bits |= np.asarray(hit.to_numpy(zero_copy_only=False), dtype=np.uint64) << np.uint64(j)
+    quotes = np.asarray(pc.fill_null(pc.count_substring(arr, '"'), 0).to_numpy(
+        zero_copy_only=False), dtype=np.int64)
+    names = list(slots)
+    odd = np.flatnonzero(np.bitwise_count(bits).astype(np.int64) * 2 != quotes)
+    if odd.size:
+        extra: dict[str, int] = {}
+        rows: list[set[str]] = []
+        for i in odd.tolist():
+            value = texts[i]
+            items = set(json.loads(value) if isinstance(value, str) else (value or []))
+            rows.append(items)
+            for item in sorted(items - set(names)):
+                extra.setdefault(item, len(names) + len(extra))
+        names += list(extra)
+        out = np.zeros((n, max(1, (len(names) + 63) // 64)), dtype=np.uint64)
+        out[:, 0] = bits
+        vocab = {name: k for k, name in enumerate(names)}
+        for i, items in zip(odd.tolist(), rows, strict=True):
+            out[i] = 0
+            for item in items:
+                k = vocab[item]
+                out[i, k // 64] |= np.uint64(1) << np.uint64(k % 64)
+        return out, names
+    return bits[:, None], names
+
+
+def _lut(ids: list[int], values: list[int] | None = None) -> NDArray[np.int64]:
+    """Lookup array: id -> value (default: position in `ids`), -1 for unknown ids."""
+    out = np.full((max(ids) + 1) if ids else 1, -1, dtype=np.int64)
+    if ids:
+        out[np.array(ids, dtype=np.int64)] = (np.arange(len(ids)) if values is None
+                                              else np.array(values, dtype=np.int64))
+    return out
+
+
+def _lookup(lut: NDArray[np.int64], ids: NDArray[np.int64]) -> NDArray[np.int64]:
+    ok = (ids >= 0) & (ids < lut.size)
+    out = np.full(ids.size, -1, dtype=np.int64)
+    out[ok] = lut[ids[ok]]
+    return out
+
+
+def _m2m_bits(rows: list[tuple[Any, ...]], owner_ids: NDArray[np.int64],
+              target_bit: NDArray[np.int64], n_bits: int) -> NDArray[np.uint64]:
+    """Bitsets per owner row from (owner id, target id) rows (owners may repeat)."""
+    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    uniq, inverse = np.unique(owner_ids, return_inverse=True)
+    pos = np.searchsorted(uniq, pairs[:, 0])
+    pos = np.minimum(pos, max(uniq.size - 1, 0))
+    known = (uniq.size > 0) & (uniq[pos] == pairs[:, 0]) if uniq.size else np.zeros(
+        pairs.shape[0], dtype=bool)
+    bits = engine.bits_from_pairs(pos[known], _lookup(target_bit, pairs[known, 1]),
+                                  uniq.size, n_bits)
+    out: NDArray[np.uint64] = bits[inverse]
+    return out
+
+
+def _ages(dobs: list[Any], today: date) -> NDArray[np.float64]:
+    """Age in whole years on `today` (NaN when unknown), vectorised."""
+    d = np.array(dobs, dtype="datetime64[D]")
+    known = ~np.isnat(d)
+    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
+    before = (month > today.month) | ((month == today.month) & (day > today.day))
+    age = (today.year - year - before).astype(np.float64)
+    age[~known] = np.nan
+    return age
+
+
+def _opt_float(values: list[Any]) -> NDArray[np.float64]:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], criteria: Criteria,
+                 today: date | None = None, now: datetime | None = None) -> Columns:
+    """The engine's inputs for `enrolments` and every supporter serving one of `sites`, as
+    columns: one query per table (M2M rows as id pairs), decoded with numpy."""
+    from bridgeway.core.choices import AVAILABILITY_SLOTS
+
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    sites = sorted(sites, key=lambda s: s.code)
+    site_pos = {s.id: k for k, s in enumerate(sites)}
+    site_ids = [s.id for s in sites]
+    languages = list(Language.objects.order_by("name", "id").values_list("id", "name"))
+    interests = list(Interest.objects.order_by("name", "id").values_list("id", "name"))
+    lang_bit = _lut([i for i, _n in languages])
+    int_bit = _lut([i for i, _n in interests])
+    lang_names = [n for _i, n in languages]
+    lang_name_of = dict(languages)
+
+    e_t, c_t = Enrolment._meta.db_table, Client._meta.db_table
+    area_t = PostalArea._meta.db_table
+    sub_sql, sub_params = enrolments.order_by().values("id").query.sql_with_params()
+    rows = _fetch(
+        f"SELECT {_sql_text('e.public_id')}, e.id, e.site_id, {_sql_epoch('e.waitlisted_since')}, "  # noqa: S608
+        f"e.priority, e.support_intensity, e.client_id, {_sql_text('c.public_id')}, "
+        f"c.date_of_birth, c.gender, {_sql_text('c.availability')}, pa.latitude, pa.longitude, "
+        f"c.pref_gender, c.pref_gender_strength, c.pref_age_min, c.pref_age_max, "
+        f"c.pref_age_strength, c.pref_language_id, c.pref_language_strength "
+        f"FROM {e_t} e JOIN {c_t} c ON c.id = e.client_id "
+        f"LEFT JOIN {area_t} pa ON pa.fsa = c.home_fsa WHERE e.id IN ({sub_sql})", sub_params)
+    rows.sort(key=lambda r: _uuid_text(r[0]))  # canonical order: by key
+    cols: list[tuple[Any, ...]] = (list(zip(*rows, strict=True)) if rows
+                                    else [() for _ in range(20)])
+    (keys, e_ids, e_sites, since, priority, intensity, c_ids, c_pids, dobs, genders, avail,
+     lats, lons, pgs, pg_strength, amins, amaxs, a_strength, plangs, pl_strength) = cols
+    n_c = len(rows)
+    client_ids = np.array(c_ids, dtype=np.int64)
+    client_sub = (f"SELECT e2.client_id FROM {e_t} e2 WHERE e2.id IN ({sub_sql})", sub_params)  # noqa: S608
+
+    s_t = SupporterProfile._meta.db_table
+    through = SupporterProfile.sites.through._meta.db_table
+    m_t = Match._meta.db_table
+    marks = ", ".join(["%s"] * len(site_ids)) or "NULL"
+    s_rows = _fetch(
+        f"SELECT {_sql_text('s.public_id')}, s.id, s.status, s.max_active_clients, "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {m_t} m WHERE m.supporter_id = s.id AND m.status = %s), "
+        f"s.hours_per_week, s.date_of_birth, s.gender, {_sql_text('s.availability')}, "
+        f"pa.latitude, pa.longitude, s.employment "
+        f"FROM {s_t} s LEFT JOIN {area_t} pa ON pa.fsa = s.home_fsa "
+        f"WHERE s.id IN (SELECT t.supporterprofile_id FROM {through} t "
+        f"WHERE t.programsite_id IN ({marks}))", [Match.Status.ACTIVE, *site_ids])
+    s_rows.sort(key=lambda r: _uuid_text(r[0]))
+    s_cols: list[tuple[Any, ...]] = (list(zip(*s_rows, strict=True)) if s_rows
+                                      else [() for _ in range(12)])
+    (s_keys, s_ids, status, max_n, active_n, hours, s_dobs, s_genders, s_avail, s_lats, s_lons,
+     employment) = s_cols
+    n_s = len(s_rows)
+    sup_ids = np.array(s_ids, dtype=np.int64)
+    sup_pos = _lut(list(s_ids))
+
+    # site membership, weekly hours (the strictest commitment among the sites served) and
+    # training (every site's required training) per supporter
+    members = np.array(_fetch(
+        f"SELECT t.supporterprofile_id, t.programsite_id FROM {through} t "  # noqa: S608
+        f"WHERE t.programsite_id IN ({marks})", site_ids), dtype=np.int64).reshape(-1, 2)
+    m_sup = _lookup(sup_pos, members[:, 0])
+    m_site = np.array([site_pos[int(x)] for x in members[:, 1]], dtype=np.int64)
+    order = np.lexsort((m_sup, m_site))
+    m_sup, m_site = m_sup[order], m_site[order]
+    minutes = np.array([max(1, s.weekly_commitment_minutes) for s in sites], dtype=np.int64)
+    s_minutes = np.full(n_s, 60, dtype=np.int64)
+    if m_sup.size:
+        s_minutes[np.unique(m_sup)] = 0
+        np.maximum.at(s_minutes, m_sup, minutes[m_site])
+    trained_sets = _trained_by_site(sites, list(s_ids), today)
+    untrained = np.array([int(s_ids[j]) not in trained_sets[sites[k].code]
+                          for j, k in zip(m_sup.tolist(), m_site.tolist(), strict=True)],
+                         dtype=bool)
+    s_trained = (np.bincount(m_sup[untrained], minlength=n_s) == 0) & (
+        np.bincount(m_sup, minlength=n_s) > 0)
+    s_hours = np.array([float(h or 0) for h in hours], dtype=np.float64)
+    s_active_n = np.array(active_n, dtype=np.int64)
+    by_hours = np.floor(s_hours * 60 / s_minutes).astype(np.int64) - s_active_n
+
+    # many-to-many rows as id pairs -> bitsets
+    lt, it = Client.languages.through._meta.db_table, Client.interests.through._meta.db_table
+    c_lang = _m2m_bits(_fetch(f"SELECT client_id, language_id FROM {lt} WHERE client_id IN "  # noqa: S608
+                              f"({client_sub[0]})", client_sub[1]),
+                       client_ids, lang_bit, len(languages))
+    c_int = _m2m_bits(_fetch(f"SELECT client_id, interest_id FROM {it} WHERE client_id IN "  # noqa: S608
+                             f"({client_sub[0]})", client_sub[1]),
+                      client_ids, int_bit, len(interests))
+    slt = SupporterProfile.languages.through._meta.db_table
+    sit = SupporterProfile.interests.through._meta.db_table
+    sup_sub = (f"SELECT t.supporterprofile_id FROM {through} t "  # noqa: S608
+               f"WHERE t.programsite_id IN ({marks})")
+    s_lang = _m2m_bits(_fetch(f"SELECT supporterprofile_id, language_id FROM {slt} "  # noqa: S608
+                              f"WHERE supporterprofile_id IN ({sup_sub})", site_ids),
+                       sup_ids, lang_bit, len(languages))
+    s_int = _m2m_bits(_fetch(f"SELECT supporterprofile_id, interest_id FROM {sit} "  # noqa: S608
+                             f"WHERE supporterprofile_id IN ({sup_sub})", site_ids),
+                      sup_ids, int_bit, len(interests))
+    av_bits, slot_names = _slot_bits(list(avail) + list(s_avail), list(AVAILABILITY_SLOTS))
+    c_av, s_av = av_bits[:n_c], av_bits[n_c:]
+
+    # do-not-re-match pairs
+    forbidden_rows = _fetch(f"SELECT client_id, supporter_id FROM {m_t} WHERE do_not_rematch = %s "  # noqa: S608
+                            f"AND client_id IN ({client_sub[0]})", [True, *client_sub[1]])
+    rows_of: dict[int, list[int]] = defaultdict(list)
+    for i, cid in enumerate(client_ids.tolist()):
+        rows_of[cid].append(i)
+    forbidden = sorted({i * n_s + int(sup_pos[sid]) for cid, sid in forbidden_rows
+                        if sid < sup_pos.size and sup_pos[sid] >= 0 for i in rows_of[cid]})
+
+    # genders, preferences
+    gender_names = sorted(set(genders) | set(s_genders) | {g for g in pgs if g})
+    g_index = {g: k for k, g in enumerate(gender_names)}
+    known = np.array([g in engine.KNOWN_GENDERS for g in gender_names], dtype=bool)
+    c_gender = np.array([g_index[g] for g in genders], dtype=np.int64)
+    pref_gender_on = np.array([bool(g) and st != "none" for g, st in zip(pgs, pg_strength,
+                                                                          strict=True)], dtype=bool)
+    pref_lang_ids = np.array([x if x is not None else -1 for x in plangs], dtype=np.int64)
+    pref_lang_on = np.array([x is not None and st != "none" for x, st in zip(
+        plangs, pl_strength, strict=True)], dtype=bool)
+    age_min, age_max = _opt_float(list(amins)), _opt_float(list(amaxs))
+    has_range = ~np.isnan(age_min) | ~np.isnan(age_max)
+    a_strength_arr = np.array(a_strength, dtype=object)
+    site_lang = [k for k, name in enumerate(lang_names) if name == criteria.site_language]
+    c_other = c_lang.copy()
+    for k in site_lang:
+        c_other[:, k // 64] &= ~(np.uint64(1) << np.uint64(k % 64))
+    wait = (now.timestamp() - np.array([np.nan if x is None else float(x) for x in since],
+                                       dtype=np.float64)) / 86400
+    enc = engine.Encoded(
+        c_key=[_uuid_text(k) for k in keys], s_key=[_uuid_text(k) for k in s_keys],
+        c_site=np.array([site_pos[int(x)] for x in e_sites], dtype=np.int64),
+        m_site=m_site, m_sup=m_sup,
+        site_codes=[s.code for s in sites], site_names=[s.name for s in sites],
+        c_age=_ages(list(dobs), today), s_age=_ages(list(s_dobs), today),
+        c_gender=c_gender, s_gender=np.array([g_index[g] for g in s_genders], dtype=np.int64),
+        c_gender_known=known[c_gender] if n_c else np.zeros(0, dtype=bool),
+        c_lang=c_lang, s_lang=s_lang, c_int=c_int, s_int=s_int, c_av=c_av, s_av=s_av,
+        c_lat=_opt_float(list(lats)), c_lon=_opt_float(list(lons)),
+        s_lat=_opt_float(list(s_lats)), s_lon=_opt_float(list(s_lons)),
+        c_pref_gender=np.array([g_index[g] if g else -3 for g in pgs], dtype=np.int64),
+        c_pref_gender_req=np.array([bool(g) and st == "required" for g, st in zip(
+            pgs, pg_strength, strict=True)], dtype=bool),
+        c_pref_gender_on=pref_gender_on,
+        c_age_min=age_min, c_age_max=age_max,
+        c_age_req=(a_strength_arr == "required") & has_range,
+        c_age_on=(a_strength_arr != "none") & has_range,
+        c_pref_lang=np.where(pref_lang_on, _lookup(lang_bit, pref_lang_ids), -1),
+        c_pref_lang_req=np.array([x is not None and st == "required" for x, st in zip(
+            plangs, pl_strength, strict=True)], dtype=bool),
+        c_has_lang=np.asarray(c_lang.any(axis=1), dtype=bool),
+        c_other_lang=c_other,
+        c_intensive=np.array(intensity, dtype=object) == Enrolment.Intensity.INTENSIVE,
+        c_wait=np.nan_to_num(np.maximum(wait, 0.0), nan=0.0),
+        c_priority=np.array(priority, dtype=bool),
+        s_active=np.array(status, dtype=object) == SupporterProfile.Status.ACTIVE,
+        s_trained=s_trained,
+        s_paid=np.array(employment, dtype=object) == SupporterProfile.Employment.PAID,
+        s_free=np.array(max_n, dtype=np.int64) - s_active_n,
+        s_free_hours=by_hours,
+        forbidden=np.array(forbidden, dtype=np.int64),
+        lang_names=lang_names, interest_names=[n for _i, n in interests],
+        gender_names=gender_names,
+        c_pref_lang_name=[lang_name_of.get(x, "") if x is not None else "" for x in plangs],
+        c_pref_gender_name=[g or "" for g in pgs],
+    )
+    del slot_names
+    return Columns(enc=enc, enrolment_id=np.array(e_ids, dtype=np.int64),
+                   site_id=np.array(e_sites, dtype=np.int64),
+                   client_public_id=[_uuid_text(x) for x in c_pids], supporter_id=sup_ids)
+
+
 def _trained_by_site(sites: list[ProgramSite], sup_ids: list[int],
                      today: date) -> dict[str, set[int]]:
     """Per site code: supporters holding every training the site requires, valid today."""
@@ -269,32 +574,51 @@ def supporters_at_site(site: ProgramSite) -> QuerySet[SupporterProfile]:
     return SupporterProfile.objects.filter(sites=site).select_related("user")
 
 
-def explained_alternatives(proposals: list[Proposal]) -> dict[int, list[dict[str, Any]]]:
-    """Each proposal's stored alternatives with a reason in words, from today's records."""
+def explain_proposals(proposals: list[Proposal], alternatives: int = 3) -> dict[int, dict[str, Any]]:
+    """Per proposal: its reason in words and its next best alternatives (supporter key, name,
+    score, reason), derived from today's records with the site's criteria — one columnar
+    load and one scoring per site, however many proposals a page shows. A decided proposal
+    keeps the reason stored when it was decided."""
     from django.utils.translation import gettext
 
     from . import explain
 
-    out: dict[int, list[dict[str, Any]]] = {}
+    out: dict[int, dict[str, Any]] = {}
     by_site: dict[int, list[Proposal]] = defaultdict(list)
     for p in proposals:
         by_site[p.site_id].append(p)
     for group in by_site.values():
         site = group[0].site
         criteria = criteria_for_site(site)
-        inputs = load_inputs(Enrolment.objects.filter(pk__in=[p.enrolment_id for p in group]),
-                             [site])
-        clients = {inputs.enrolment_ids[c.key]: c for c in inputs.clients}
-        supporters = {s.key: s for s in inputs.supporters}
+        cols = load_columns(Enrolment.objects.filter(pk__in=[p.enrolment_id for p in group]),
+                            [site], criteria)
+        enc = cols.enc
+        sc = engine.score_encoded(enc, criteria)
+        row_of = {int(e): i for i, e in enumerate(cols.enrolment_id.tolist())}
+        sup_of = {int(s): j for j, s in enumerate(cols.supporter_id.tolist())}
+        pairs: list[tuple[Proposal, int, int]] = [
+            (p, row_of[p.enrolment_id], sup_of.get(p.supporter_id, -1)) for p in group
+            if p.enrolment_id in row_of]
+        known = [(p, i, j) for p, i, j in pairs if j >= 0]
+        texts = explain.reasons_for(enc, np.array([i for _p, i, _j in known], dtype=np.int64),
+                                    np.array([j for _p, _i, j in known], dtype=np.int64),
+                                    criteria, gettext) if known else []
+        reason_of = {p.pk: text for (p, _i, _j), text in zip(known, texts, strict=True)}
+        alt_pairs = {p.pk: engine.next_best(sc, i, j, alternatives) for p, i, j in pairs}
+        flat = [a for alts in alt_pairs.values() for a in alts]
+        alt_texts = dict(zip(flat, explain.reasons_for_pairs(sc, flat, criteria, gettext)
+                             if flat else [], strict=True))
+        ids = {int(cols.supporter_id[int(sc.ps[a])]) for a in flat}
+        names = {s.pk: str(s) for s in SupporterProfile.objects.filter(pk__in=ids)
+                 .select_related("user")}
         for p in group:
-            client = clients.get(p.enrolment_id)
             rows = []
-            for alt in p.alternatives:
-                supporter = supporters.get(str(alt.get("supporter")))
-                reason = (explain.reason(client, supporter, criteria, gettext)
-                          if client is not None and supporter is not None else "")
-                rows.append({**alt, "reason": reason})
-            out[p.pk] = rows
+            for a in alt_pairs.get(p.pk, []):
+                j = int(sc.ps[a])
+                rows.append({"supporter": enc.s_key[j],
+                             "name": names.get(int(cols.supporter_id[j]), ""),
+                             "score": round(float(sc.score[a]), 2), "reason": alt_texts[a]})
+            out[p.pk] = {"reason": p.reason or reason_of.get(p.pk, ""), "alts": rows}
     return out
 
 

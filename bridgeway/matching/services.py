@@ -12,15 +12,18 @@ import functools
 import json
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from numpy.typing import NDArray
 
 from bridgeway.audit.writer import record
 from bridgeway.clients import services as client_services
@@ -31,9 +34,16 @@ from bridgeway.core.models import ProgramSite
 from bridgeway.supporters.models import SupporterProfile
 
 from . import engine, explain
-from .criteria import Criteria
+from .criteria import SOFT, Criteria
 from .models import MatchingCriteria, MatchingRun, MatchNotice, Proposal, UnmatchedReport
-from .selectors import MATCHABLE, criteria_for_site, load_inputs, waitlist
+from .selectors import (
+    MATCHABLE,
+    criteria_for_site,
+    explain_proposals,
+    load_columns,
+    load_inputs,
+    waitlist,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -62,87 +72,98 @@ def criteria_update(*, actor: Actor, site: ProgramSite, fields: dict[str, Any]) 
 
 @dataclass
 class RunOutcome:
-    run: MatchingRun | None  # None for a dry run
+    run: MatchingRun | None  # None for a dry run (the first site's run for several sites)
     result: engine.Result
     summary: dict[str, Any]
-    proposals: list[ProposalRow] = field(default_factory=list)
     unmatched: list[tuple[str, str, str]] = field(default_factory=list)  # (key, code, reason)
     timings: dict[str, float] = field(default_factory=dict)
+    runs: list[MatchingRun] = field(default_factory=list)
 
 
-@dataclass
-class ProposalRow:
-    """A proposal to write (plain data: a run may hold tens of thousands)."""
-
-    enrolment_id: int
-    supporter_id: int
-    site_id: int
-    score: float
-    contributions: dict[str, float]
-    reason: str
-    alternatives: list[dict[str, Any]]
-
-
-def build_rows(*, result: engine.Result, inputs: Any, criteria: Criteria,
-               site_of: dict[str, int]) -> tuple[list[ProposalRow], list[tuple[str, str, str]]]:
-    """Proposals with their reasons and alternatives; unmatched clients' reasons in words."""
-    names = inputs.supporter_names
-    # The same few phrases are translated tens of thousands of times in a large run.
-    tr = functools.lru_cache(maxsize=4096)(_)
-    pairs = [p.pair for p in result.proposals]
-    texts = (explain.reasons_for_pairs(result.scored, pairs, criteria, tr)
-             if result.scored is not None and pairs else [])
-    reason_of = dict(zip(pairs, texts, strict=True))
-    rows: list[ProposalRow] = []
-    for p in result.proposals:
-        # Alternatives keep who and how well; their reasons are written when a page shows
-        # them (selectors.explained_alternatives), from the records as they are then.
-        alternatives = [{"supporter": key, "name": names.get(key, ""), "score": score}
-                        for key, score in p.alternatives]
-        rows.append(ProposalRow(
-            enrolment_id=inputs.enrolment_ids[p.client_key],
-            supporter_id=inputs.supporter_ids[p.supporter_key],
-            site_id=site_of[p.client_key], score=p.score, contributions=p.contributions,
-            reason=reason_of.get(p.pair, ""), alternatives=alternatives))
-    unmatched = [(u.client_key, u.code, explain.unmatched_reason(u.code, u.detail, tr))
-                 for u in result.unmatched]
-    return rows, unmatched
+def unmatched_reasons(result: engine.Result) -> list[tuple[str, str, str]]:
+    """(client key, code, reason in words) per unmatched client."""
+    tr = functools.lru_cache(maxsize=4096)(_)  # the same few phrases, thousands of times
+    cache: dict[str, str] = {}
+    out = []
+    for u in result.unmatched:
+        key = json.dumps([u.code, u.detail], sort_keys=True, default=str)
+        if key not in cache:
+            cache[key] = explain.unmatched_reason(u.code, u.detail, tr)
+        out.append((u.client_key, u.code, cache[key]))
+    return out
 
 
-PROPOSAL_COLUMNS = ["public_id", "created_at", "updated_at", "run_id", "enrolment_id",
-                    "supporter_id", "site_id", "score", "contributions", "reason", "alternatives",
-                    "status", "decision_note"]
-
-
-def write_proposals(run: MatchingRun, rows: list[ProposalRow]) -> None:
-    """Insert proposals in bulk: COPY on PostgreSQL, bulk_create elsewhere."""
-    if connection.vendor != "postgresql":
-        Proposal.objects.bulk_create([
-            Proposal(run=run, enrolment_id=r.enrolment_id, supporter_id=r.supporter_id,
-                     site_id=r.site_id, score=r.score, contributions=r.contributions,
-                     reason=r.reason, alternatives=r.alternatives) for r in rows], batch_size=2000)
-        return
-    now = timezone.now()
-    table = Proposal._meta.db_table
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg cursor, for COPY
-        with raw.copy(f"COPY {table} ({', '.join(PROPOSAL_COLUMNS)}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row((uuid.uuid4(), now, now, run.pk, r.enrolment_id, r.supporter_id,
-                                r.site_id, r.score, json.dumps(r.contributions), r.reason,
-                                json.dumps(r.alternatives), Proposal.Status.PROPOSED, ""))
-
-
-def summarise(result: engine.Result, unmatched: list[tuple[str, str, str]]) -> dict[str, Any]:
-    n = len(result.proposals)
+def summarise(n_clients: int, scores: list[float], allowed_pairs: int,
+              unmatched: list[tuple[str, str, str]]) -> dict[str, Any]:
+    n = len(scores)
     return {
-        "clients": n + len(result.unmatched),
+        "clients": n_clients,
         "matched": n,
-        "unmatched": len(result.unmatched),
+        "unmatched": len(unmatched),
         "unmatched_by_reason": dict(Counter(reason for _k, _c, reason in unmatched)),
-        "mean_score": round(result.total_score / n, 2) if n else 0.0,
-        "allowed_pairs": result.allowed_pairs,
+        "mean_score": round(sum(scores) / n, 2) if n else 0.0,
+        "allowed_pairs": allowed_pairs,
     }
+
+
+def _int_array(values: NDArray[Any]) -> str:
+    return "{" + ",".join(map(str, values.tolist())) + "}"
+
+
+def write_proposals(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64],
+                    supporter_ids: NDArray[np.int64], site_ids: NDArray[np.int64],
+                    scores: NDArray[np.float64], points: NDArray[np.float64]) -> None:
+    """Insert proposals in bulk. On PostgreSQL one INSERT ... SELECT over arrays (scores and
+    points travel as integer hundredths; the database builds the points' JSON); elsewhere
+    bulk_create."""
+    now = timezone.now()
+    if not enrolment_ids.size:
+        return
+    if connection.vendor != "postgresql":
+        rows = points.tolist()
+        Proposal.objects.bulk_create([
+            Proposal(run_id=r, enrolment_id=e, supporter_id=s, site_id=site, score=score,
+                     contributions=dict(zip(SOFT, row, strict=True)))
+            for r, e, s, site, score, row in zip(
+                run_ids.tolist(), enrolment_ids.tolist(), supporter_ids.tolist(),
+                site_ids.tolist(), scores.tolist(), rows, strict=True)], batch_size=2000)
+        return
+    cents = np.rint(points * 100).astype(np.int64)
+    names = [f"p{k}" for k in range(len(SOFT))]
+    points_json = ", ".join(f"'{key}', t.{name}::float8 / 100" for key, name in
+                            zip(SOFT, names, strict=True))
+    columns = ["run_id", "enrolment_id", "supporter_id", "site_id", "score", *names]
+    arrays = [run_ids, enrolment_ids, supporter_ids, site_ids,
+              np.rint(scores * 100).astype(np.int64), *cents.T]
+    table = Proposal._meta.db_table
+    sql = (f"INSERT INTO {table} (public_id, created_at, updated_at, run_id, enrolment_id, "  # noqa: S608  # names from the model; values are parameters
+           f"supporter_id, site_id, score, contributions, reason, status, decision_note) "
+           f"SELECT gen_random_uuid(), %s, %s, t.run_id, t.enrolment_id, t.supporter_id, "
+           f"t.site_id, t.score::float8 / 100, jsonb_build_object({points_json}), '', %s, '' "
+           f"FROM unnest({', '.join(['%s::bigint[]'] * len(arrays))}) "
+           f"AS t({', '.join(columns)})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, now, Proposal.Status.PROPOSED,
+                             *[_int_array(np.asarray(a)) for a in arrays]])
+
+
+def write_unmatched(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64],
+                    codes: list[str], reasons: list[str]) -> None:
+    """Insert unmatched reports in bulk (one INSERT ... SELECT over arrays on PostgreSQL)."""
+    if not codes:
+        return
+    if connection.vendor != "postgresql":
+        UnmatchedReport.objects.bulk_create([
+            UnmatchedReport(run_id=r, enrolment_id=e, code=c, reason=text) for r, e, c, text in
+            zip(run_ids.tolist(), enrolment_ids.tolist(), codes, reasons, strict=True)],
+            batch_size=2000)
+        return
+    table = UnmatchedReport._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (run_id, enrolment_id, code, reason) "  # noqa: S608  # model names
+            f"SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])",
+            [_int_array(run_ids), _int_array(enrolment_ids), codes, reasons])
 
 
 @transaction.atomic
@@ -153,9 +174,6 @@ def matching_run(*, actor: Actor, site: ProgramSite, enrolment: Enrolment | None
     Open proposals for the same clients are superseded. A dry run stores nothing but still
     audits that the waitlist was read.
     """
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    progress(_("Loading the waitlist"), 0, 4)
     if enrolment is not None:
         if enrolment.site_id != site.id:
             raise ValidationError(_("This client is not enrolled at this site."))
@@ -165,41 +183,90 @@ def matching_run(*, actor: Actor, site: ProgramSite, enrolment: Enrolment | None
         enrolments = Enrolment.objects.filter(pk=enrolment.pk)
     else:
         enrolments = waitlist(site)
-    criteria = criteria_for_site(site)
-    inputs = load_inputs(enrolments, [site])
+    return run_sites(actor=actor, sites=[site], enrolments=enrolments,
+                     criteria=criteria_for_site(site), single_enrolment=enrolment,
+                     dry_run=dry_run, progress=progress)
+
+
+@transaction.atomic
+def run_sites(*, actor: Actor, sites: list[ProgramSite], enrolments: QuerySet[Enrolment],
+              criteria: Criteria, single_enrolment: Enrolment | None = None,
+              dry_run: bool = False, progress: Progress = _noop) -> RunOutcome:
+    """The run itself: `enrolments` (at `sites`) against every supporter serving one of
+    `sites`, solved together under `criteria`. matching_run calls it for one site; several
+    sites share one solve when their supporters serve more than one of them. Stores one
+    MatchingRun per site, its proposals and unmatched reports, and one audit event.
+
+    Proposals store their score and points per criterion; the reason in words and the next
+    best alternatives are derived when a page shows them (selectors.explain_proposals) and
+    the reason is stored when the proposal is decided.
+    """
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    progress(_("Loading the waitlist"), 0, 4)
+    cols = load_columns(enrolments, sites, criteria)
     timings["load"] = time.perf_counter() - t0
     progress(_("Scoring and solving"), 1, 4)
-    t1 = time.perf_counter()
-    result = engine.run(inputs.clients, inputs.supporters, criteria)
-    timings["solve"] = time.perf_counter() - t1
-    progress(_("Writing proposals"), 2, 4)
+    result = engine.run_encoded(cols.enc, criteria)
+    timings.update(result.timings)
     t2 = time.perf_counter()
-    run = None
+    progress(_("Writing proposals"), 2, 4)
+    sc = result.scored
+    if sc is None:  # pragma: no cover - run_encoded always scores
+        raise RuntimeError("no scored pairs")
+    rows = sc.pc[result.chosen]
+    scores = result.proposal_scores()
+    unmatched = unmatched_reasons(result)
+    row_of = {key: i for i, key in enumerate(cols.enc.c_key)}
+    runs: list[MatchingRun] = []
     if not dry_run:
-        run = MatchingRun.objects.create(
-            site=site, created_by=actor.user, parameters=criteria.snapshot(),
-            single_enrolment=enrolment, dry_run=False)
-    site_of = {c.key: site.id for c in inputs.clients}
-    rows, unmatched = build_rows(result=result, inputs=inputs, criteria=criteria,
-                                 site_of=site_of)
-    summary = summarise(result, unmatched)
-    if run is not None:
-        Proposal.objects.filter(enrolment_id__in=inputs.enrolment_ids.values(),
+        by_site = {s.id: s for s in sites}
+        present = [by_site[i] for i in sorted(set(cols.site_id.tolist()) & set(by_site))] or sites[:1]
+        runs = MatchingRun.objects.bulk_create([MatchingRun(
+            site=s, created_by=actor.user, parameters=criteria.snapshot(),
+            single_enrolment=single_enrolment, dry_run=False) for s in present])
+        run_of_site = np.zeros(int(max(s.id for s in present)) + 1, dtype=np.int64)
+        for r in runs:
+            run_of_site[r.site_id] = r.pk
+        Proposal.objects.filter(enrolment_id__in=enrolments.order_by().values("id"),
                                 status=Proposal.Status.PROPOSED).update(
             status=Proposal.Status.SUPERSEDED, decided_at=timezone.now())
-        write_proposals(run, rows)
-        UnmatchedReport.objects.bulk_create([
-            UnmatchedReport(run=run, enrolment_id=inputs.enrolment_ids[key], code=code,
-                            reason=reason) for key, code, reason in unmatched], batch_size=2000)
-        run.summary = summary
-        run.save(update_fields=["summary", "updated_at"])
+        site_ids = cols.site_id[rows]
+        write_proposals(run_ids=run_of_site[site_ids], enrolment_ids=cols.enrolment_id[rows],
+                        supporter_ids=cols.supporter_id[sc.ps[result.chosen]],
+                        site_ids=site_ids, scores=scores, points=result.proposal_points())
+        timings["write"] = time.perf_counter() - t2
+        t3 = time.perf_counter()
+        u_rows = np.array([row_of[key] for key, _c, _r in unmatched], dtype=np.int64)
+        u_sites = cols.site_id[u_rows].tolist()
+        write_unmatched(run_ids=run_of_site[cols.site_id[u_rows]],
+                        enrolment_ids=cols.enrolment_id[u_rows],
+                        codes=[c for _k, c, _r in unmatched],
+                        reasons=[r for _k, _c, r in unmatched])
+        # each site's run keeps its own summary
+        clients_at = Counter(cols.site_id.tolist())
+        scores_at: dict[int, list[float]] = defaultdict(list)
+        for site_id, score in zip(site_ids.tolist(), scores.tolist(), strict=True):
+            scores_at[site_id].append(score)
+        unmatched_at: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        for site_id, item in zip(u_sites, unmatched, strict=True):
+            unmatched_at[site_id].append(item)
+        for r in runs:
+            r.summary = summarise(clients_at[r.site_id], scores_at[r.site_id],
+                                  result.allowed_pairs, unmatched_at[r.site_id])
+        MatchingRun.objects.bulk_update(runs, ["summary"], batch_size=500)
+        timings["unmatched"] = time.perf_counter() - t3
+    summary = summarise(cols.enc.n_clients, scores.tolist(), result.allowed_pairs, unmatched)
+    t4 = time.perf_counter()
+    run = runs[0] if runs else None
     record(who=actor.who, category="match", action="dry_run" if dry_run else "propose",
-           subjects=list(enrolments.values_list("client__public_id", flat=True)),
-           detail=f"site:{site.code} run:{run.public_id if run else '-'} "
+           subjects=[uuid.UUID(x) for x in cols.client_public_id],
+           detail=f"site:{','.join(s.code for s in sites)[:60]} "
+                  f"run:{run.public_id if run else '-'} "
                   f"matched:{summary['matched']} unmatched:{summary['unmatched']}")
-    timings["write"] = time.perf_counter() - t2
+    timings["audit"] = time.perf_counter() - t4
     progress(_("Done"), 4, 4)
-    return RunOutcome(run, result, summary, rows, unmatched, timings)
+    return RunOutcome(run, result, summary, unmatched, timings, runs)
 
 
 def _lock_open(proposal: Proposal) -> Proposal:
@@ -223,16 +290,18 @@ def _pair_explained(proposal: Proposal, supporter: SupporterProfile) -> tuple[di
 
 @transaction.atomic
 def proposal_approve(*, actor: Actor, proposal: Proposal,
-                     supporter: SupporterProfile | None = None, note: str = "") -> Match:
-    """Create the match (atomically, capacity-checked under a row lock) and notify."""
+                     supporter: SupporterProfile | None = None, note: str = "",
+                     score: float | None = None) -> Match:
+    """Create the match (atomically, capacity-checked under a row lock) and notify. The
+    reason in words is stored with the decision (history keeps what the coordinator read)."""
     proposal = _lock_open(proposal)
     chosen = supporter or proposal.supporter
+    points, reason = _pair_explained(proposal, chosen)
     if chosen.pk != proposal.supporter_id:  # a swap: the proposal now records the alternative
-        alternative: dict[str, Any] = next((a for a in proposal.alternatives
-                                            if a.get("supporter") == str(chosen.public_id)), {})
         proposal.supporter = chosen
-        proposal.score = float(alternative.get("score", 0.0))
-        proposal.contributions, proposal.reason = _pair_explained(proposal, chosen)
+        proposal.score = float(score if score is not None else round(sum(points.values()), 2))
+        proposal.contributions = points
+    proposal.reason = reason or proposal.reason
     match = client_services.match_create(actor=actor, enrolment=proposal.enrolment,
                                          supporter=chosen)
     proposal.status = Proposal.Status.APPROVED
@@ -265,10 +334,11 @@ def proposal_reject(*, actor: Actor, proposal: Proposal, note: str = "") -> Prop
 
 @transaction.atomic
 def proposal_swap(*, actor: Actor, proposal: Proposal, supporter_key: str) -> Match:
-    """Approve one of the proposal's alternatives instead of the proposed supporter."""
+    """Approve one of the proposal's next best alternatives (as they are now) instead."""
     locked = _lock_open(proposal)
+    alternatives = explain_proposals([locked]).get(locked.pk, {}).get("alts", [])
     alternative: dict[str, Any] | None = next(
-        (a for a in locked.alternatives if a.get("supporter") == supporter_key), None)
+        (a for a in alternatives if a.get("supporter") == supporter_key), None)
     if alternative is None:
         raise ValidationError({"supporter": _("Choose one of the listed alternatives.")})
     supporter = SupporterProfile.objects.filter(public_id=supporter_key).first()
@@ -276,6 +346,7 @@ def proposal_swap(*, actor: Actor, proposal: Proposal, supporter_key: str) -> Ma
         raise ValidationError({"supporter": _("This peer supporter no longer exists.")})
     previous = str(locked.supporter)
     return proposal_approve(actor=actor, proposal=locked, supporter=supporter,
+                            score=float(alternative["score"]),
                             note=_("Swapped from %(name)s") % {"name": previous})
 
 

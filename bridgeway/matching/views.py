@@ -129,10 +129,13 @@ def proposals(request: HttpRequest, site_code: str) -> HttpResponse:
     audit_list(user, category=Info.MATCH,
                clients=[p.enrolment.client for p in rows] + [u.enrolment.client for u in unmatched],
                role=actor.role, site_code=program_site.code, detail="page:matching:proposals")
-    alternatives = selectors.explained_alternatives(rows)
-    cards = [{"p": p, "points": _labelled(p.contributions), "alts": alternatives.get(p.pk, []),
-              "swap": SwapForm(alternatives=p.alternatives, prefix=str(p.public_id))}
-             for p in rows]
+    explained = selectors.explain_proposals(rows)
+    cards = []
+    for p in rows:
+        info = explained.get(p.pk, {"reason": p.reason, "alts": []})
+        cards.append({"p": p, "points": _labelled(p.contributions), "reason": info["reason"],
+                      "alts": info["alts"],
+                      "swap": SwapForm(alternatives=info["alts"], prefix=str(p.public_id))})
     return render(request, "matching/proposals.html", {
         "site": program_site, "cards": cards, "unmatched": unmatched, "latest": latest,
         "reject_form": RejectForm(),
@@ -152,11 +155,12 @@ def proposal(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             why = {"error": _("Choose a peer supporter of this site.")}
         else:
             why = _why_not(item, chosen.public_id)
+    info = selectors.explain_proposals([item]).get(item.pk, {"reason": item.reason, "alts": []})
     return render(request, "matching/proposal.html", {
         "p": item, "points": _labelled(item.contributions), "supporters": supporters,
-        "alts": selectors.explained_alternatives([item]).get(item.pk, []),
+        "reason": info["reason"], "alts": info["alts"],
         "why": why, "asked": asked, "reject_form": RejectForm(),
-        "swap": SwapForm(alternatives=item.alternatives, prefix=str(item.public_id)),
+        "swap": SwapForm(alternatives=info["alts"], prefix=str(item.public_id)),
     })
 
 
@@ -202,7 +206,8 @@ def reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def swap(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     _u, item, actor = _proposal(request, public_id)
-    form = SwapForm(request.POST, alternatives=item.alternatives, prefix=str(item.public_id))
+    alternatives = selectors.explain_proposals([item]).get(item.pk, {}).get("alts", [])
+    form = SwapForm(request.POST, alternatives=alternatives, prefix=str(item.public_id))
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed alternatives."))
         return _back(request, item)

@@ -31,12 +31,9 @@ def _proposal_setup(w: Any) -> None:
                                                    status="waitlisted"))
     f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=w.coord_a)
     run = MatchingRun.objects.create(site=w.site_a, created_by=w.coord_a)
-    other = w.other_supporter
     w.extra = {"proposal": Proposal.objects.create(
         run=run, enrolment=enrolment, supporter=w.supporter, site=w.site_a, score=42.0,
-        contributions={"interests": 10.0}, reason="both men",
-        alternatives=[{"supporter": str(other.public_id), "name": str(other), "score": 30.0,
-                       "reason": "", "contributions": {}}])}
+        contributions={"interests": 10.0}, reason="both men")}
 
 
 def _proposal(w: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from bridgeway.core.management.commands.demo_data import run_demo
 from bridgeway.core.models import ProgramSite
 from bridgeway.matching import services
 from bridgeway.matching.models import MatchingCriteria, Proposal
+from bridgeway.matching.selectors import explain_proposals
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,9 @@ def test_sam_runs_matching_jordan_for_daniel_then_alex_for_maya() -> None:
     services.matching_run(actor=actor, site=site)
     daniel = Proposal.objects.get(status="proposed", enrolment__client__given_name="Daniel")
     assert daniel.supporter.user.first_name == "Jordan"
-    assert daniel.reason.startswith("both men; both in their 40s; both like fishing; ")
-    assert daniel.reason.endswith(" km apart")
+    reason = explain_proposals([daniel])[daniel.pk]["reason"]
+    assert reason.startswith("both men; both in their 40s; both like fishing; ")
+    assert reason.endswith(" km apart")
 
     maya_match = Match.objects.get(client__given_name="Maya", status="active")
     services.match_end_for_rematch(actor=actor, match=maya_match, reason="no_rapport",
@@ -35,6 +37,7 @@ def test_sam_runs_matching_jordan_for_daniel_then_alex_for_maya() -> None:
     services.matching_run(actor=actor, site=site)
     maya = Proposal.objects.get(status="proposed", enrolment__client__given_name="Maya")
     assert maya.supporter.user.first_name == "Alex"
-    assert maya.reason.startswith("both in their 20s; both into art")
-    assert "both speak French" in maya.reason
+    reason = explain_proposals([maya])[maya.pk]["reason"]
+    assert reason.startswith("both in their 20s; both into art")
+    assert "both speak French" in reason
     assert maya.supporter != maya_match.supporter

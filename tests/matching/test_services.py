@@ -9,6 +9,7 @@ from bridgeway.audit.models import AuditEvent
 from bridgeway.clients.models import Match
 from bridgeway.matching import services
 from bridgeway.matching.models import MatchingCriteria, MatchingRun, MatchNotice, Proposal
+from bridgeway.matching.selectors import explain_proposals
 from bridgeway.supporters.models import SupporterProfile
 from tests import factories as f
 from tests.conftest import World
@@ -37,11 +38,14 @@ def test_run_proposes_for_the_waitlist_and_explains(setup: World) -> None:
     proposal = Proposal.objects.get(enrolment=maya)
     assert proposal.supporter == alex
     assert proposal.status == Proposal.Status.PROPOSED
-    assert "both women" in proposal.reason and "both into art" in proposal.reason
-    assert "both speak French" in proposal.reason
+    assert proposal.reason == ""  # derived when shown, stored when decided
+    shown = explain_proposals([proposal])[proposal.pk]
+    assert "both women" in shown["reason"] and "both into art" in shown["reason"]
+    assert "both speak French" in shown["reason"]
     assert set(proposal.contributions) >= {"interests", "age", "gender"}
-    assert proposal.alternatives and proposal.alternatives[0]["supporter"] == str(
-        w.supporter.public_id)
+    assert proposal.score == pytest.approx(sum(proposal.contributions.values()), abs=0.05)
+    assert shown["alts"] and shown["alts"][0]["supporter"] == str(w.supporter.public_id)
+    assert shown["alts"][0]["score"] < proposal.score and shown["alts"][0]["reason"]
     assert outcome.summary["matched"] == 1
     event = AuditEvent.objects.filter(action="propose").latest("seq")
     assert str(maya.client.public_id) in event.subjects
@@ -105,6 +109,7 @@ def test_approve_creates_match_notice_and_status(setup: World) -> None:
     proposal.refresh_from_db()
     e.refresh_from_db()
     assert proposal.status == "approved" and proposal.match == match
+    assert proposal.reason  # the reason the coordinator read is kept with the decision
     assert proposal.decided_by == w.coord_a and proposal.decided_at is not None
     assert e.status == "matched"
     assert MatchNotice.objects.filter(supporter=w.supporter, match=match).exists()
@@ -144,7 +149,8 @@ def test_swap_approves_an_alternative(setup: World) -> None:
     e = waiting(w.site_a)
     services.matching_run(actor=coordinator(w), site=w.site_a)
     proposal = Proposal.objects.get(enrolment=e)
-    alternative = next(a["supporter"] for a in proposal.alternatives
+    alternatives = explain_proposals([proposal])[proposal.pk]["alts"]
+    alternative = next(a["supporter"] for a in alternatives
                        if a["supporter"] != str(proposal.supporter.public_id))
     match = services.proposal_swap(actor=coordinator(w), proposal=proposal,
                                    supporter_key=alternative)
@@ -153,7 +159,8 @@ def test_swap_approves_an_alternative(setup: World) -> None:
     assert proposal.status == "approved" and proposal.supporter == match.supporter
     assert "Swapped from" in proposal.decision_note
     assert proposal.contributions and proposal.score == next(
-        a["score"] for a in proposal.alternatives if a["supporter"] == alternative)
+        a["score"] for a in alternatives if a["supporter"] == alternative)
+    assert proposal.reason  # stored with the decision
     assert {alex.public_id, w.supporter.public_id} >= {match.supporter.public_id}
     with pytest.raises(ValidationError):
         services.proposal_swap(actor=coordinator(w), proposal=proposal, supporter_key="nobody")
