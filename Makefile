@@ -55,3 +55,11 @@ bench: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) var
+
+# French catalogue (docs/translation.md): collect new strings into bridgeway/locale/fr (needs GNU
+# gettext), translate them, then compile. Commit both django.po and django.mo.
+.PHONY: messages
+messages: $(BIN)/.installed
+	cd bridgeway && ../$(BIN)/python -m django makemessages -l fr --no-obsolete \
+		--ignore='*/migrations/*' --ignore=static
+	cd bridgeway && ../$(BIN)/python -m django compilemessages -l fr
