@@ -186,6 +186,23 @@ def populate(rng: random.Random, n_clients: int, n_supporters: int) -> None:
         for i, c in enumerate(clients)], batch_size=2000)
 
 
+def reset_runs() -> None:
+    """Remove every run, proposal and unmatched report (TRUNCATE on PostgreSQL, so no dead
+    rows from an earlier run are left in the tables or their indexes)."""
+    from django.db import connection
+
+    from bridgeway.matching.models import MatchingRun, Proposal, UnmatchedReport
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE matching_unmatchedreport, matching_proposal, "
+                           "matching_matchingrun")
+        return
+    UnmatchedReport.objects.all().delete()
+    Proposal.objects.all().delete()
+    MatchingRun.objects.all().delete()
+
+
 def greedy(n_clients: int, pc: np.ndarray, ps: np.ndarray, units: np.ndarray,
            score: np.ndarray, cap: np.ndarray) -> tuple[int, int]:
     """Highest score first; returns (objective units, matched)."""
@@ -259,7 +276,7 @@ def main() -> None:
     from bridgeway.core.models import ProgramSite
     from bridgeway.matching import engine, services
     from bridgeway.matching.criteria import Criteria
-    from bridgeway.matching.models import MatchingRun, Proposal, UnmatchedReport
+    from bridgeway.matching.models import Proposal
     from bridgeway.matching.selectors import load_columns
 
     try:
@@ -270,9 +287,7 @@ def main() -> None:
             with transaction.atomic():
                 populate(rng, args.clients, args.supporters)
         else:
-            UnmatchedReport.objects.all().delete()
-            Proposal.objects.all().delete()
-            MatchingRun.objects.all().delete()
+            reset_runs()
         print(f"setup: {args.database} database {url.rsplit('/', 1)[-1]}, migrate + populate "
               f"{time.perf_counter() - t:.1f}s")
         criteria = Criteria(require_training=False)
@@ -288,9 +303,7 @@ def main() -> None:
         runs = []
         for k in range(args.repeat):
             if k:
-                UnmatchedReport.objects.all().delete()
-                Proposal.objects.all().delete()
-                MatchingRun.objects.all().delete()
+                reset_runs()
             t0 = time.perf_counter()
             outcome = services.run_sites(actor=actor, sites=sites, enrolments=waitlisted,
                                          criteria=criteria)

@@ -115,8 +115,12 @@ class Proposal(BaseModel):
 
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="proposals")
+    # No index of their own on supporter and match: nothing looks proposals up by them (a
+    # run writes ~10^4 rows at once, and every index costs), and neither is ever deleted
+    # while it has proposals in practice (matches are kept; supporters with matches are
+    # protected).
     supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE,
-                                  related_name="proposals")
+                                  related_name="proposals", db_index=False)
     # (site, status) has its own index below; no separate one on site.
     site = models.ForeignKey(ProgramSite, on_delete=models.PROTECT, related_name="proposals",
                              db_index=False)
@@ -133,7 +137,7 @@ class Proposal(BaseModel):
                                    blank=True, related_name="+", db_index=False)
     decision_note = models.CharField(_("note"), max_length=300, blank=True)
     match = models.ForeignKey(Match, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="proposals")
+                              related_name="proposals", db_index=False)
 
     class Meta:
         ordering = ["-created_at", "id"]

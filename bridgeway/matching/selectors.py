@@ -6,12 +6,14 @@ over tens of thousands of clients spends its time in the solver, not in the ORM.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -223,8 +225,22 @@ def _fetch(sql: str, params: list[Any] | tuple[Any, ...]) -> list[tuple[Any, ...
         return cursor.fetchall()
 
 
+def _int_rows(rows: list[tuple[Any, ...]], width: int) -> NDArray[np.int64]:
+    """Rows of integers as an (n, width) array (fromiter: no per-row array conversion)."""
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64,
+                       count=len(rows) * width)
+    return flat.reshape(-1, width)
+
+
 def _sql_text(column: str) -> str:
     return f"{column}::text" if connection.vendor == "postgresql" else column
+
+
+def _sql_days(column: str) -> str:
+    """A date as days since 1970-01-01 (NULL stays NULL)."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
 def _sql_epoch(column: str) -> str:
@@ -239,6 +255,12 @@ def _uuid_text(value: Any) -> str:
     if len(text) == 32:
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
     return text
+
+
+def _uuid_texts(values: tuple[Any, ...]) -> list[str]:
+    if connection.vendor == "postgresql":  # already uuid::text
+        return list(values)
+    return [_uuid_text(v) for v in values]
 
 
 def _slot_bits(texts: list[Any], slots: list[str]) -> tuple[NDArray[np.uint64], list[str]]:
@@ -300,7 +322,7 @@ def _lookup(lut: NDArray[np.int64], ids: NDArray[np.int64]) -> NDArray[np.int64]
 def _m2m_bits(rows: list[tuple[Any, ...]], owner_ids: NDArray[np.int64],
               target_bit: NDArray[np.int64], n_bits: int) -> NDArray[np.uint64]:
     """Bitsets per owner row from (owner id, target id) rows (owners may repeat)."""
-    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    pairs = _int_rows(rows, 2)
     uniq, inverse = np.unique(owner_ids, return_inverse=True)
     pos = np.searchsorted(uniq, pairs[:, 0])
     pos = np.minimum(pos, max(uniq.size - 1, 0))
@@ -312,10 +334,11 @@ def _m2m_bits(rows: list[tuple[Any, ...]], owner_ids: NDArray[np.int64],
     return out
 
 
-def _ages(dobs: list[Any], today: date) -> NDArray[np.float64]:
-    """Age in whole years on `today` (NaN when unknown), vectorised."""
-    d = np.array(dobs, dtype="datetime64[D]")
-    known = ~np.isnat(d)
+def _ages(days: tuple[Any, ...], today: date) -> NDArray[np.float64]:
+    """Age in whole years on `today` from dates of birth as day numbers (NaN when unknown)."""
+    day_numbers = np.array(days, dtype=np.float64)
+    known = ~np.isnan(day_numbers)
+    d = np.where(known, day_numbers, 0).astype(np.int64).astype("datetime64[D]")
     year = d.astype("datetime64[Y]").astype(np.int64) + 1970
     month = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
     day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
@@ -325,8 +348,8 @@ def _ages(dobs: list[Any], today: date) -> NDArray[np.float64]:
     return age
 
 
-def _opt_float(values: list[Any]) -> NDArray[np.float64]:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+def _opt_float(values: tuple[Any, ...]) -> NDArray[np.float64]:
+    return np.array(values, dtype=np.float64)  # None -> NaN
 
 
 def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], criteria: Criteria,
@@ -353,12 +376,13 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     rows = _fetch(
         f"SELECT {_sql_text('e.public_id')}, e.id, e.site_id, {_sql_epoch('e.waitlisted_since')}, "  # noqa: S608
         f"e.priority, e.support_intensity, e.client_id, {_sql_text('c.public_id')}, "
-        f"c.date_of_birth, c.gender, {_sql_text('c.availability')}, pa.latitude, pa.longitude, "
+        f"{_sql_days('c.date_of_birth')}, c.gender, {_sql_text('c.availability')}, pa.latitude, pa.longitude, "
         f"c.pref_gender, c.pref_gender_strength, c.pref_age_min, c.pref_age_max, "
         f"c.pref_age_strength, c.pref_language_id, c.pref_language_strength "
         f"FROM {e_t} e JOIN {c_t} c ON c.id = e.client_id "
         f"LEFT JOIN {area_t} pa ON pa.fsa = c.home_fsa WHERE e.id IN ({sub_sql})", sub_params)
-    rows.sort(key=lambda r: _uuid_text(r[0]))  # canonical order: by key
+    # canonical order: by key (32 hex digits on SQLite sort like the dashed text)
+    rows.sort(key=itemgetter(0))
     cols: list[tuple[Any, ...]] = (list(zip(*rows, strict=True)) if rows
                                     else [() for _ in range(20)])
     (keys, e_ids, e_sites, since, priority, intensity, c_ids, c_pids, dobs, genders, avail,
@@ -374,12 +398,12 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     s_rows = _fetch(
         f"SELECT {_sql_text('s.public_id')}, s.id, s.status, s.max_active_clients, "  # noqa: S608
         f"(SELECT COUNT(*) FROM {m_t} m WHERE m.supporter_id = s.id AND m.status = %s), "
-        f"s.hours_per_week, s.date_of_birth, s.gender, {_sql_text('s.availability')}, "
+        f"s.hours_per_week, {_sql_days('s.date_of_birth')}, s.gender, {_sql_text('s.availability')}, "
         f"pa.latitude, pa.longitude, s.employment "
         f"FROM {s_t} s LEFT JOIN {area_t} pa ON pa.fsa = s.home_fsa "
         f"WHERE s.id IN (SELECT t.supporterprofile_id FROM {through} t "
         f"WHERE t.programsite_id IN ({marks}))", [Match.Status.ACTIVE, *site_ids])
-    s_rows.sort(key=lambda r: _uuid_text(r[0]))
+    s_rows.sort(key=itemgetter(0))
     s_cols: list[tuple[Any, ...]] = (list(zip(*s_rows, strict=True)) if s_rows
                                       else [() for _ in range(12)])
     (s_keys, s_ids, status, max_n, active_n, hours, s_dobs, s_genders, s_avail, s_lats, s_lons,
@@ -452,26 +476,25 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     pref_lang_ids = np.array([x if x is not None else -1 for x in plangs], dtype=np.int64)
     pref_lang_on = np.array([x is not None and st != "none" for x, st in zip(
         plangs, pl_strength, strict=True)], dtype=bool)
-    age_min, age_max = _opt_float(list(amins)), _opt_float(list(amaxs))
+    age_min, age_max = _opt_float(amins), _opt_float(amaxs)
     has_range = ~np.isnan(age_min) | ~np.isnan(age_max)
     a_strength_arr = np.array(a_strength, dtype=object)
     site_lang = [k for k, name in enumerate(lang_names) if name == criteria.site_language]
     c_other = c_lang.copy()
     for k in site_lang:
         c_other[:, k // 64] &= ~(np.uint64(1) << np.uint64(k % 64))
-    wait = (now.timestamp() - np.array([np.nan if x is None else float(x) for x in since],
-                                       dtype=np.float64)) / 86400
+    wait = (now.timestamp() - np.array(since, dtype=np.float64)) / 86400
     enc = engine.Encoded(
-        c_key=[_uuid_text(k) for k in keys], s_key=[_uuid_text(k) for k in s_keys],
+        c_key=_uuid_texts(keys), s_key=_uuid_texts(s_keys),
         c_site=np.array([site_pos[int(x)] for x in e_sites], dtype=np.int64),
         m_site=m_site, m_sup=m_sup,
         site_codes=[s.code for s in sites], site_names=[s.name for s in sites],
-        c_age=_ages(list(dobs), today), s_age=_ages(list(s_dobs), today),
+        c_age=_ages(dobs, today), s_age=_ages(s_dobs, today),
         c_gender=c_gender, s_gender=np.array([g_index[g] for g in s_genders], dtype=np.int64),
         c_gender_known=known[c_gender] if n_c else np.zeros(0, dtype=bool),
         c_lang=c_lang, s_lang=s_lang, c_int=c_int, s_int=s_int, c_av=c_av, s_av=s_av,
-        c_lat=_opt_float(list(lats)), c_lon=_opt_float(list(lons)),
-        s_lat=_opt_float(list(s_lats)), s_lon=_opt_float(list(s_lons)),
+        c_lat=_opt_float(lats), c_lon=_opt_float(lons),
+        s_lat=_opt_float(s_lats), s_lon=_opt_float(s_lons),
         c_pref_gender=np.array([g_index[g] if g else -3 for g in pgs], dtype=np.int64),
         c_pref_gender_req=np.array([bool(g) and st == "required" for g, st in zip(
             pgs, pg_strength, strict=True)], dtype=bool),
@@ -501,7 +524,7 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     del slot_names
     return Columns(enc=enc, enrolment_id=np.array(e_ids, dtype=np.int64),
                    site_id=np.array(e_sites, dtype=np.int64),
-                   client_public_id=[_uuid_text(x) for x in c_pids], supporter_id=sup_ids)
+                   client_public_id=_uuid_texts(c_pids), supporter_id=sup_ids)
 
 
 def _trained_by_site(sites: list[ProgramSite], sup_ids: list[int],

@@ -69,5 +69,6 @@ class Command(BaseCommand):
         console.print(table)
         t = outcome.timings
         console.print(_("load %(load).2fs · score+solve %(solve).2fs · write %(write).2fs")
-                      % {"load": t.get("load", 0), "solve": t.get("solve", 0),
-                         "write": t.get("write", 0)})
+                      % {"load": t.get("load", 0),
+                         "solve": t.get("score", 0) + t.get("solve", 0) + t.get("report", 0),
+                         "write": t.get("write", 0) + t.get("unmatched", 0)})
