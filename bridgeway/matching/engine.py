@@ -123,7 +123,10 @@ def _bits(sets: Sequence[frozenset[str]], vocab: dict[str, int]) -> NDArray[np.u
 def _has_bit(bits: NDArray[np.uint64], rows: I64, index: I64) -> B:
     """bits[rows] has bit `index` set (index < 0: never)."""
     safe = np.maximum(index, 0)
-    words = bits[rows, safe // 64]
+    if bits.shape[1] == 1:  # one word: a 1-D gather is much cheaper than a 2-D one
+        words = bits[:, 0][rows]
+    else:
+        words = bits[rows, safe // 64]
     hit = ((words >> (safe % 64).astype(np.uint64)) & np.uint64(1)).astype(bool)
     return hit & (index >= 0)
 
@@ -132,6 +135,14 @@ def _shared(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> I64:
     if a.shape[1] == 1:  # the usual case: a vocabulary of at most 64 names
         return np.bitwise_count(a[:, 0] & b[:, 0]).astype(np.int64)
     return np.bitwise_count(a & b).sum(axis=1).astype(np.int64)
+
+
+def _shared_pairs(a: NDArray[np.uint64], b: NDArray[np.uint64], pc: I64, ps: I64) -> I64:
+    """How many bits client rows a[pc] and supporter rows b[ps] share."""
+    if a.shape[1] == 1:
+        out: I64 = np.bitwise_count(a[:, 0][pc] & b[:, 0][ps]).astype(np.int64)
+        return out
+    return _shared(a[pc], b[ps])
 
 
 def _opt(values: Sequence[float | int | None]) -> F64:
@@ -373,7 +384,7 @@ def first_failure(enc: Encoded, pc: I64, ps: I64, criteria: Criteria,
         pair_code[gender_req & (enc.s_gender[ps] != enc.c_pref_gender[pc])] = HARD.index(
             "gender_required")
     if criteria.require_shared_language:
-        pair_code[enc.c_has_lang[pc] & (_shared(enc.c_lang[pc], enc.s_lang[ps]) == 0)] = (
+        pair_code[enc.c_has_lang[pc] & (_shared_pairs(enc.c_lang, enc.s_lang, pc, ps) == 0)] = (
             HARD.index("shared_language"))
     lang_req = enc.c_pref_lang_req[pc]
     if lang_req.any():
@@ -391,9 +402,11 @@ def first_failure(enc: Encoded, pc: I64, ps: I64, criteria: Criteria,
 def _columns(enc: Encoded, pc: I64, ps: I64, criteria: Criteria, dist: F64) -> list[F64]:
     """Points (0..1, before weights) per soft criterion, in SOFT order."""
     # gender: the client's preference met; without one, the same (disclosed) gender counts half.
-    c_gender, s_gender = enc.c_gender[pc], enc.s_gender[ps]
-    same = (c_gender == s_gender) & enc.c_gender_known[pc]
-    gender = np.where(enc.c_pref_gender_on[pc], s_gender == enc.c_pref_gender[pc], 0.5 * same)
+    # Per client: the gender that earns points and how much (one gather and compare per pair).
+    target = np.where(enc.c_pref_gender_on, enc.c_pref_gender,
+                      np.where(enc.c_gender_known, enc.c_gender, -9))
+    full = np.where(enc.c_pref_gender_on, 1.0, 0.5)
+    gender = full[pc] * (enc.s_gender[ps] == target[pc])
     # age: inside the client's range scores full; without a range, closeness in years.
     s_age = enc.s_age[ps]
     lo = np.where(np.isnan(enc.c_age_min), -np.inf, enc.c_age_min)[pc]
@@ -406,20 +419,21 @@ def _columns(enc: Encoded, pc: I64, ps: I64, criteria: Criteria, dist: F64) -> l
     age = np.nan_to_num(np.where(np.isnan(s_age), 0.0, age), nan=0.0)
     # interests
     k_int = max(1, criteria.interests_for_full_points)
-    interests = np.minimum(_shared(enc.c_int[pc], enc.s_int[ps]), k_int) / k_int
+    interests = np.minimum(_shared_pairs(enc.c_int, enc.s_int, pc, ps), k_int) / k_int
     # language: the client's preferred language; otherwise a shared language besides the site's.
     pref = enc.c_pref_lang[pc]
     language = np.where(pref >= 0, _has_bit(enc.s_lang, ps, pref),
-                        _shared(enc.c_other_lang[pc], enc.s_lang[ps]) > 0).astype(np.float64)
+                        _shared_pairs(enc.c_other_lang, enc.s_lang, pc, ps) > 0).astype(np.float64)
     # distance between home-area centroids (unknown: no points)
     distance = np.nan_to_num(np.clip(1.0 - dist / criteria.distance_span_km, 0.0, 1.0), nan=0.0)
     # availability: overlapping day-part slots
     k_av = max(1, criteria.availability_slots_for_full_points)
-    availability = np.minimum(_shared(enc.c_av[pc], enc.s_av[ps]), k_av) / k_av
+    availability = np.minimum(_shared_pairs(enc.c_av, enc.s_av, pc, ps), k_av) / k_av
     # intensity: intensive support goes to paid supporters; volunteers suit standard support
     # (a paid supporter for standard support still half, so paid places stay free for others).
-    paid = enc.s_paid[ps]
-    intensity = np.where(enc.c_intensive[pc], paid, np.where(paid, 0.5, 1.0))
+    # (standard, volunteer) 1, (standard, paid) 0.5, (intensive, volunteer) 0, (intensive, paid) 1
+    table = np.array([1.0, 0.5, 0.0, 1.0])
+    intensity = table[enc.c_intensive[pc].astype(np.int64) * 2 + enc.s_paid[ps]]
     # waiting: long waits first; a client back after an ended match counts as waited in full.
     c_waiting = np.where(enc.c_priority, 1.0,
                          np.clip(enc.c_wait / criteria.waiting_span_days, 0.0, 1.0))
