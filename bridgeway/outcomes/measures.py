@@ -34,9 +34,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +43,9 @@ from bridgeway.clients.models import Client, Enrolment, EnrolmentStatus, Hospita
 from bridgeway.core.models import ProgramSite, Ward
 
 from .models import DEFAULT_PER_DIEM, EDVisit, PerDiem
+
+if TYPE_CHECKING:  # pandas is imported where used: it costs ~1.5 s at process start
+    import pandas as pd
 
 EPOCH = date(1970, 1, 1)
 FOLLOW_UP_DAYS = 365
@@ -241,6 +243,8 @@ FROM r {"WHERE r.site_id IN %(sites)s" if filtered else ""}
 
 def compute(*, cutoff: date, site_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """Per-index-stay measures as a DataFrame (day numbers for dates; see COLUMNS)."""
+    import pandas as pd
+
     params: dict[str, Any] = {"cut": day_number(cutoff), "true": True}
     sql = measures_sql(connection.vendor, filtered=site_ids is not None)
     if site_ids is not None:
@@ -262,6 +266,8 @@ def compute(*, cutoff: date, site_ids: Sequence[int] | None = None) -> pd.DataFr
 def _compute_postgresql(sql: str, params: dict[str, Any]) -> pd.DataFrame:
     """PostgreSQL streams the result as CSV (COPY), parsed by pandas' C reader: building a
     Python tuple per row would cost as much as the query itself."""
+    import pandas as pd
+
     literal = sql % {"cut": int(params["cut"]), "true": "TRUE"}
     buf = io.BytesIO()
     with transaction.atomic(), connection.cursor() as cursor:

@@ -6,6 +6,9 @@ through selectors.audit_view or, for writes, the service.
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bridgeway.core.models import ProgramSite, User
 
-from . import analysis, exports, feedback, report, selectors, services
+from . import selectors, services
 from .forms import (
     CodeExcerptForm,
     FilterForm,
@@ -29,6 +32,30 @@ from .forms import (
 )
 from .measures import ASSUMPTIONS
 from .models import Excerpt, Subtheme, Theme
+
+
+class _LazyModule:
+    """Imports a module on first use.
+
+    The statistics, plotting and PDF stacks (statsmodels, lifelines, matplotlib, reportlab)
+    take seconds to import; loading them with the URL conf slowed every process start
+    (`make demo`, each test worker, each gunicorn worker) for pages most people never open.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(import_module(self._name), attr)
+
+
+if TYPE_CHECKING:
+    from . import analysis, exports, feedback, report
+else:
+    analysis = _LazyModule("bridgeway.outcomes.analysis")
+    exports = _LazyModule("bridgeway.outcomes.exports")
+    feedback = _LazyModule("bridgeway.outcomes.feedback")
+    report = _LazyModule("bridgeway.outcomes.report")
 
 
 def _user(request: HttpRequest) -> User:
