@@ -11,6 +11,7 @@ import json
 import math
 import uuid
 from collections import defaultdict
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
@@ -225,6 +226,27 @@ def _fetch(sql: str, params: list[Any] | tuple[Any, ...]) -> list[tuple[Any, ...
         return cursor.fetchall()
 
 
+def _fetch_all(statements: list[tuple[str, list[Any] | tuple[Any, ...]]]
+               ) -> Generator[list[tuple[Any, ...]], None, None]:
+    """Rows of each statement, in order. On PostgreSQL all statements are sent at once in
+    pipeline mode, so the server works on the next ones while the caller decodes a result."""
+    if connection.vendor != "postgresql":
+        for sql, params in statements:
+            yield _fetch(sql, params)
+        return
+    connection.ensure_connection()
+    pg = connection.connection
+    with pg.pipeline():
+        cursors = []
+        for sql, params in statements:
+            cursor = pg.cursor()
+            cursor.execute(sql, params)
+            cursors.append(cursor)
+        for cursor in cursors:
+            yield cursor.fetchall()
+            cursor.close()
+
+
 def _int_rows(rows: list[tuple[Any, ...]], width: int) -> NDArray[np.int64]:
     """Rows of integers as an (n, width) array (fromiter: no per-row array conversion)."""
     flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64,
@@ -371,16 +393,48 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     lang_name_of = dict(languages)
 
     e_t, c_t = Enrolment._meta.db_table, Client._meta.db_table
-    area_t = PostalArea._meta.db_table
+    area_t, s_t = PostalArea._meta.db_table, SupporterProfile._meta.db_table
+    through = SupporterProfile.sites.through._meta.db_table
+    m_t = Match._meta.db_table
+    lt, it = Client.languages.through._meta.db_table, Client.interests.through._meta.db_table
+    slt = SupporterProfile.languages.through._meta.db_table
+    sit = SupporterProfile.interests.through._meta.db_table
     sub_sql, sub_params = enrolments.order_by().values("id").query.sql_with_params()
-    rows = _fetch(
-        f"SELECT {_sql_text('e.public_id')}, e.id, e.site_id, {_sql_epoch('e.waitlisted_since')}, "  # noqa: S608
-        f"e.priority, e.support_intensity, e.client_id, {_sql_text('c.public_id')}, "
-        f"{_sql_days('c.date_of_birth')}, c.gender, {_sql_text('c.availability')}, pa.latitude, pa.longitude, "
-        f"c.pref_gender, c.pref_gender_strength, c.pref_age_min, c.pref_age_max, "
-        f"c.pref_age_strength, c.pref_language_id, c.pref_language_strength "
-        f"FROM {e_t} e JOIN {c_t} c ON c.id = e.client_id "
-        f"LEFT JOIN {area_t} pa ON pa.fsa = c.home_fsa WHERE e.id IN ({sub_sql})", sub_params)
+    client_sub = f"SELECT e2.client_id FROM {e_t} e2 WHERE e2.id IN ({sub_sql})"  # noqa: S608
+    marks = ", ".join(["%s"] * len(site_ids)) or "NULL"
+    sup_sub = f"SELECT t.supporterprofile_id FROM {through} t WHERE t.programsite_id IN ({marks})"  # noqa: S608
+    trained_sets = _trained_at_sites(sites, sup_sub, site_ids, today)
+    # Independent queries, sent together (a pipeline on PostgreSQL: the server runs the
+    # later ones while the earlier ones are decoded here).
+    fetched = _fetch_all([
+        (f"SELECT {_sql_text('e.public_id')}, e.id, e.site_id, "  # noqa: S608
+         f"{_sql_epoch('e.waitlisted_since')}, e.priority, e.support_intensity, e.client_id, "
+         f"{_sql_text('c.public_id')}, {_sql_days('c.date_of_birth')}, c.gender, "
+         f"{_sql_text('c.availability')}, pa.latitude, pa.longitude, c.pref_gender, "
+         f"c.pref_gender_strength, c.pref_age_min, c.pref_age_max, c.pref_age_strength, "
+         f"c.pref_language_id, c.pref_language_strength "
+         f"FROM {e_t} e JOIN {c_t} c ON c.id = e.client_id "
+         f"LEFT JOIN {area_t} pa ON pa.fsa = c.home_fsa WHERE e.id IN ({sub_sql})", sub_params),
+        (f"SELECT {_sql_text('s.public_id')}, s.id, s.status, s.max_active_clients, "  # noqa: S608
+         f"(SELECT COUNT(*) FROM {m_t} m WHERE m.supporter_id = s.id AND m.status = %s), "
+         f"s.hours_per_week, {_sql_days('s.date_of_birth')}, s.gender, "
+         f"{_sql_text('s.availability')}, pa.latitude, pa.longitude, s.employment "
+         f"FROM {s_t} s LEFT JOIN {area_t} pa ON pa.fsa = s.home_fsa "
+         f"WHERE s.id IN ({sup_sub})", [str(Match.Status.ACTIVE), *site_ids]),
+        (f"SELECT t.supporterprofile_id, t.programsite_id FROM {through} t "  # noqa: S608
+         f"WHERE t.programsite_id IN ({marks})", site_ids),
+        (f"SELECT client_id, language_id FROM {lt} WHERE client_id IN ({client_sub})",  # noqa: S608
+         sub_params),
+        (f"SELECT client_id, interest_id FROM {it} WHERE client_id IN ({client_sub})",  # noqa: S608
+         sub_params),
+        (f"SELECT supporterprofile_id, language_id FROM {slt} "  # noqa: S608
+         f"WHERE supporterprofile_id IN ({sup_sub})", site_ids),
+        (f"SELECT supporterprofile_id, interest_id FROM {sit} "  # noqa: S608
+         f"WHERE supporterprofile_id IN ({sup_sub})", site_ids),
+        (f"SELECT client_id, supporter_id FROM {m_t} WHERE do_not_rematch = %s "  # noqa: S608
+         f"AND client_id IN ({client_sub})", [True, *sub_params]),
+    ])
+    rows = next(fetched)
     # canonical order: by key (32 hex digits on SQLite sort like the dashed text)
     rows.sort(key=itemgetter(0))
     cols: list[tuple[Any, ...]] = (list(zip(*rows, strict=True)) if rows
@@ -389,20 +443,8 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
      lats, lons, pgs, pg_strength, amins, amaxs, a_strength, plangs, pl_strength) = cols
     n_c = len(rows)
     client_ids = np.array(c_ids, dtype=np.int64)
-    client_sub = (f"SELECT e2.client_id FROM {e_t} e2 WHERE e2.id IN ({sub_sql})", sub_params)  # noqa: S608
 
-    s_t = SupporterProfile._meta.db_table
-    through = SupporterProfile.sites.through._meta.db_table
-    m_t = Match._meta.db_table
-    marks = ", ".join(["%s"] * len(site_ids)) or "NULL"
-    s_rows = _fetch(
-        f"SELECT {_sql_text('s.public_id')}, s.id, s.status, s.max_active_clients, "  # noqa: S608
-        f"(SELECT COUNT(*) FROM {m_t} m WHERE m.supporter_id = s.id AND m.status = %s), "
-        f"s.hours_per_week, {_sql_days('s.date_of_birth')}, s.gender, {_sql_text('s.availability')}, "
-        f"pa.latitude, pa.longitude, s.employment "
-        f"FROM {s_t} s LEFT JOIN {area_t} pa ON pa.fsa = s.home_fsa "
-        f"WHERE s.id IN (SELECT t.supporterprofile_id FROM {through} t "
-        f"WHERE t.programsite_id IN ({marks}))", [Match.Status.ACTIVE, *site_ids])
+    s_rows = next(fetched)
     s_rows.sort(key=itemgetter(0))
     s_cols: list[tuple[Any, ...]] = (list(zip(*s_rows, strict=True)) if s_rows
                                       else [() for _ in range(12)])
@@ -414,9 +456,7 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
 
     # site membership, weekly hours (the strictest commitment among the sites served) and
     # training (every site's required training) per supporter
-    members = np.array(_fetch(
-        f"SELECT t.supporterprofile_id, t.programsite_id FROM {through} t "  # noqa: S608
-        f"WHERE t.programsite_id IN ({marks})", site_ids), dtype=np.int64).reshape(-1, 2)
+    members = _int_rows(next(fetched), 2)
     m_sup = _lookup(sup_pos, members[:, 0])
     m_site = np.array([site_pos[int(x)] for x in members[:, 1]], dtype=np.int64)
     order = np.lexsort((m_sup, m_site))
@@ -426,10 +466,9 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     if m_sup.size:
         s_minutes[np.unique(m_sup)] = 0
         np.maximum.at(s_minutes, m_sup, minutes[m_site])
-    trained_sets = _trained_by_site(sites, list(s_ids), today)
-    untrained = np.array([int(s_ids[j]) not in trained_sets[sites[k].code]
-                          for j, k in zip(m_sup.tolist(), m_site.tolist(), strict=True)],
-                         dtype=bool)
+    untrained = np.array([
+        trained_sets[k] is not None and int(s_ids[j]) not in (trained_sets[k] or set())
+        for j, k in zip(m_sup.tolist(), m_site.tolist(), strict=True)], dtype=bool)
     s_trained = (np.bincount(m_sup[untrained], minlength=n_s) == 0) & (
         np.bincount(m_sup, minlength=n_s) > 0)
     s_hours = np.array([float(h or 0) for h in hours], dtype=np.float64)
@@ -437,29 +476,16 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     by_hours = np.floor(s_hours * 60 / s_minutes).astype(np.int64) - s_active_n
 
     # many-to-many rows as id pairs -> bitsets
-    lt, it = Client.languages.through._meta.db_table, Client.interests.through._meta.db_table
-    c_lang = _m2m_bits(_fetch(f"SELECT client_id, language_id FROM {lt} WHERE client_id IN "  # noqa: S608
-                              f"({client_sub[0]})", client_sub[1]),
-                       client_ids, lang_bit, len(languages))
-    c_int = _m2m_bits(_fetch(f"SELECT client_id, interest_id FROM {it} WHERE client_id IN "  # noqa: S608
-                             f"({client_sub[0]})", client_sub[1]),
-                      client_ids, int_bit, len(interests))
-    slt = SupporterProfile.languages.through._meta.db_table
-    sit = SupporterProfile.interests.through._meta.db_table
-    sup_sub = (f"SELECT t.supporterprofile_id FROM {through} t "  # noqa: S608
-               f"WHERE t.programsite_id IN ({marks})")
-    s_lang = _m2m_bits(_fetch(f"SELECT supporterprofile_id, language_id FROM {slt} "  # noqa: S608
-                              f"WHERE supporterprofile_id IN ({sup_sub})", site_ids),
-                       sup_ids, lang_bit, len(languages))
-    s_int = _m2m_bits(_fetch(f"SELECT supporterprofile_id, interest_id FROM {sit} "  # noqa: S608
-                             f"WHERE supporterprofile_id IN ({sup_sub})", site_ids),
-                      sup_ids, int_bit, len(interests))
+    c_lang = _m2m_bits(next(fetched), client_ids, lang_bit, len(languages))
+    c_int = _m2m_bits(next(fetched), client_ids, int_bit, len(interests))
+    s_lang = _m2m_bits(next(fetched), sup_ids, lang_bit, len(languages))
+    s_int = _m2m_bits(next(fetched), sup_ids, int_bit, len(interests))
     av_bits, slot_names = _slot_bits(list(avail) + list(s_avail), list(AVAILABILITY_SLOTS))
     c_av, s_av = av_bits[:n_c], av_bits[n_c:]
 
     # do-not-re-match pairs
-    forbidden_rows = _fetch(f"SELECT client_id, supporter_id FROM {m_t} WHERE do_not_rematch = %s "  # noqa: S608
-                            f"AND client_id IN ({client_sub[0]})", [True, *client_sub[1]])
+    forbidden_rows = next(fetched)
+    fetched.close()
     rows_of: dict[int, list[int]] = defaultdict(list)
     for i, cid in enumerate(client_ids.tolist()):
         rows_of[cid].append(i)
@@ -525,6 +551,31 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     return Columns(enc=enc, enrolment_id=np.array(e_ids, dtype=np.int64),
                    site_id=np.array(e_sites, dtype=np.int64),
                    client_public_id=_uuid_texts(c_pids), supporter_id=sup_ids)
+
+
+def _trained_at_sites(sites: list[ProgramSite], sup_sub: str, site_ids: list[int],
+                      today: date) -> list[set[int] | None]:
+    """Per site (in `sites` order): the supporters holding every training it requires, valid
+    today; None when the site requires none."""
+    required: dict[int, set[int]] = defaultdict(set)
+    for site_id, module_id in ProgramSite.required_training.through.objects.filter(
+            programsite_id__in=site_ids).values_list("programsite_id", "trainingmodule_id"):
+        required[site_id].add(module_id)
+    held: dict[int, set[int]] = defaultdict(set)
+    if required:
+        with connection.cursor() as cursor:
+            records = TrainingRecord.objects.filter(
+                module_id__in=set().union(*required.values()), completed_on__lte=today).filter(
+                Q(expires_on__isnull=True) | Q(expires_on__gte=today)).values_list(
+                "supporter_id", "module_id")
+            sql, params = records.query.sql_with_params()
+            cursor.execute(f"SELECT * FROM ({sql}) r WHERE r.supporter_id IN ({sup_sub})",  # noqa: S608
+                           [*params, *site_ids])
+            for sid, module_id in cursor.fetchall():
+                held[sid].add(module_id)
+    return [None if not required.get(site.id) else
+            {sid for sid, modules in held.items() if required[site.id] <= modules}
+            for site in sites]
 
 
 def _trained_by_site(sites: list[ProgramSite], sup_ids: list[int],
