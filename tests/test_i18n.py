@@ -59,10 +59,6 @@ def test_login_page_in_french_with_the_language_cookie(client: HttpClient) -> No
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=(
-    "LoginRequiredMiddleware sends a signed-out POST to /i18n/setlang/ to the sign-in page, so "
-    "the FR/EN switcher on the sign-in page does nothing; bridgeway/urls.py should route "
-    "i18n/setlang/ to login_not_required(set_language). Remove this mark once it does."))
 def test_signed_out_visitor_can_switch_to_french(client: HttpClient) -> None:
     _to_french(client)
     assert "Se connecter" in client.get(reverse("login")).content.decode()
