@@ -286,6 +286,11 @@ def main() -> None:
             rng = random.Random(args.seed)
             with transaction.atomic():
                 populate(rng, args.clients, args.supporters)
+        if args.database == "postgres":  # planner statistics, as autovacuum keeps them live
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         else:
             reset_runs()
         print(f"setup: {args.database} database {url.rsplit('/', 1)[-1]}, migrate + populate "
