@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -281,3 +283,16 @@ def test_columnar_load_equals_the_per_object_load(setup: World) -> None:
     assert {u.code for u in by_columns.unmatched} >= {"language_required", "distance"}
     trained = dict(zip(cols.enc.s_key, cols.enc.s_trained.tolist(), strict=True))
     assert trained[str(w.supporter.public_id)] and not trained[str(w.other_supporter.public_id)]
+
+
+def test_site_without_supporters_reports_every_client(setup: World) -> None:
+    from bridgeway.core.models import ProgramSite
+
+    w = setup
+    empty = cast(ProgramSite, f.SiteFactory())
+    waiting(empty), waiting(empty, languages=(("fr", "French"),))
+    outcome = services.matching_run(actor=coordinator(w), site=empty)
+    assert outcome.summary["matched"] == 0 and outcome.summary["clients"] == 2
+    assert [code for _k, code, _r in outcome.unmatched] == ["site", "site"]
+    assert outcome.run is not None and outcome.run.unmatched.count() == 2
+    assert not Proposal.objects.filter(site=empty).exists()
