@@ -19,7 +19,7 @@ from django.http import Http404
 
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess, grants_for, has_role, sites_for
-from bridgeway.clients.models import ConsentRecord, HospitalStay, Match
+from bridgeway.clients.models import ConsentRecord, Enrolment, HospitalStay, Match
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.supporters.models import SupporterProfile
 
@@ -185,6 +185,21 @@ def client_alerts(access: ClientAccess) -> QuerySet[Alert]:
 def outreach(access: ClientAccess) -> OutreachCase | None:
     return (OutreachCase.objects.filter(client=access.client, closed_at__isnull=True)
             .prefetch_related("steps").first())
+
+
+def enrolments_of(access: ClientAccess) -> list[Enrolment]:
+    """The client's enrolments, newest change first (already under the page's access check)."""
+    return list(Enrolment.objects.filter(client=access.client).select_related("site")
+                .order_by("-status_changed_at"))
+
+
+def enrolment_of(access: ClientAccess, enrolment_id: uuid.UUID | str) -> Enrolment:
+    """One enrolment of the accessed client, or 404 (never another client's)."""
+    enrolment = (Enrolment.objects.filter(public_id=enrolment_id, client=access.client)
+                 .select_related("site").first())
+    if enrolment is None:
+        raise Http404
+    return enrolment
 
 
 def binder_people(access: ClientAccess) -> QuerySet[User]:

@@ -32,7 +32,7 @@ from bridgeway.access.policy import (
     supporter_profile_of,
 )
 from bridgeway.audit.writer import record
-from bridgeway.clients.models import Enrolment, EnrolmentStatus
+from bridgeway.clients.models import EnrolmentStatus
 from bridgeway.core.models import ProgramSite, Role, User
 
 from . import care, selectors, services
@@ -189,8 +189,7 @@ def _client_page(request: HttpRequest, access: ClientAccess, status: int = 200,
     user = access.user
     ctx = panel_context(access, request)
     people = selectors.binder_people(access)
-    enrolments = list(Enrolment.objects.filter(client=access.client)
-                      .select_related("site").order_by("-status_changed_at"))
+    enrolments = selectors.enrolments_of(access)
     coordinating = access.role in {Role.COORDINATOR, Role.SITE_LEAD, Role.ADMINISTRATOR}
     ctx.update({
         "access": access,
@@ -377,9 +376,7 @@ def outreach_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def reopen(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID) -> HttpResponse:
     access = _access(request, public_id, Info.ENROLMENT)
-    enrolment = Enrolment.objects.filter(public_id=enrolment_id, client=access.client).first()
-    if enrolment is None:
-        raise Http404
+    enrolment = selectors.enrolment_of(access, enrolment_id)
     actor = authorize(access.user, Action.CHANGE_ENROLMENT, client_access=access,
                       site=enrolment.site, audit_category="enrolment")
     form = ReasonForm(request.POST)
