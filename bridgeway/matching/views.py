@@ -185,7 +185,7 @@ def approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Approved: %(supporter)s supports %(client)s.") % {
-            "supporter": item.supporter, "client": item.enrolment.client.first_name_initial})
+            "supporter": item.supporter, "client": item.enrolment.client})
     return _back(request, item)
 
 
