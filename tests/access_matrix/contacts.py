@@ -15,14 +15,7 @@ from bridgeway.contacts.models import (
     RecoveryGoal,
 )
 
-from . import OUT_OF_SCOPE, Row, everyone
-
-# The calendar feed is the one public URL of the app (calendar apps cannot sign in): it is
-# reached with a secret token only, so an anonymous request gets the feed (valid token) or
-# 404, never the sign-in redirect this matrix expects. tests/contacts/test_calendar.py covers
-# it for every persona and for anonymous requests (valid, revoked and unknown tokens).
-OUT_OF_SCOPE.setdefault("contacts:calendar_feed",
-                        "public iCalendar feed reached by secret token (tests/contacts/test_calendar.py)")
+from . import Row, everyone
 
 
 def _client(w: Any) -> dict[str, Any]:
