@@ -193,6 +193,8 @@ def main() -> None:
     parser.add_argument("--stays", type=int, default=100_000)
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the bench database (PostgreSQL) for EXPLAIN ANALYZE")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-outcomes-") as tmpdir:
         tmp = Path(tmpdir)
@@ -260,7 +262,8 @@ def main() -> None:
             print(f"outcomes: over_duckdb={db_s / duck_s:.2f}")
         finally:
             connection.close()
-            drop_database(args.database)
+            if not args.keep:
+                drop_database(args.database)
 
 
 if __name__ == "__main__":
