@@ -48,7 +48,7 @@ def test_coordinator_reviews_and_approves_a_proposal(live_server: Any, world: Wo
 
     card.locator("button.approve").click()
     page.wait_for_load_state("networkidle")
-    assert "Approved: Jordan Peer supports Robin F." in page.inner_text("main")
+    assert "Approved: Jordan Peer supports Robin Fisher." in page.inner_text("main")
     assert Match.objects.filter(enrolment=enrolment, supporter=world.supporter,
                                 status="active").exists()
     assert Proposal.objects.get(enrolment=enrolment).status == "approved"
