@@ -30,13 +30,12 @@ Definitions (also printed on every report, see `ASSUMPTIONS`):
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Client, Enrolment, EnrolmentStatus, HospitalStay
@@ -110,9 +109,13 @@ def _tables() -> dict[str, str]:
 NOT_ENROLLED = (EnrolmentStatus.REFERRED.value, EnrolmentStatus.DECLINED.value)
 
 
-def measures_sql(vendor: str, *, filtered: bool = False) -> str:
-    """The measures query; placeholders %(cut)s (day number), %(true)s, and if filtered
-    %(sites)s.
+def measures_sql(vendor: str, *, filtered: bool = False, client_range: bool = False) -> str:
+    """The measures query; placeholders %(cut)s (day number), %(true)s, if filtered
+    %(sites)s, and if client_range %(lo)s < client_id <= %(hi)s.
+
+    Every measure depends only on the rows of one client, so a client range computes exactly
+    the rows of those clients: PostgreSQL runs the ranges on parallel connections (see
+    `outcomes.postgres`).
 
     Also used verbatim (vendor "duckdb", which shares PostgreSQL's date arithmetic) by the
     benchmark, so the comparison computes exactly the same thing. Lookups into other rows of
@@ -126,6 +129,13 @@ def measures_sql(vendor: str, *, filtered: bool = False) -> str:
     t = _tables()
     acute, tertiary = (DEFAULT_PER_DIEM[Ward.WardType.ACUTE], DEFAULT_PER_DIEM[Ward.WardType.TERTIARY])
     not_enrolled = ", ".join(f"'{s}'" for s in NOT_ENROLLED)
+
+    def in_range(alias: str) -> str:
+        """The client range on a scan of all rows (also the hashed pre-check sets, so each
+        range builds only its own part of them)."""
+        if not client_range:
+            return ""
+        return f" AND {alias}.client_id > %(lo)s AND {alias}.client_id <= %(hi)s"
 
     def stay_per_diem(stay: str) -> str:
         """Per-diem of another stay, looked up through its ward's primary key."""
@@ -181,13 +191,13 @@ WITH s AS (
          -- pre-check (client, day) in one hash, exact test by the indexed lookup
          CASE WHEN CAST(st.client_id AS BIGINT) * 100000 + adm IN (
                 SELECT CAST(p0.client_id AS BIGINT) * 100000 + {d.dn('p0.discharged_on')}
-                FROM {t['stay']} p0 WHERE p0.discharged_on IS NOT NULL)
+                FROM {t['stay']} p0 WHERE p0.discharged_on IS NOT NULL{in_range('p0')})
               AND EXISTS (SELECT 1 FROM {t['stay']} p
                            WHERE p.client_id = st.client_id AND p.discharged_on = st.admitted_on
                              AND p.id <> st.id AND p.admitted_on <= st.admitted_on)
               THEN 0 ELSE 1 END AS new_episode
   FROM (SELECT st.*, {d.dn('st.admitted_on')} AS adm, {d.dn('st.discharged_on')} AS dis0
-        FROM {t['stay']} st) st
+        FROM {t['stay']} st{in_range('st').replace(' AND ', ' WHERE ', 1)}) st
   JOIN {t['ward']} w ON w.id = st.ward_id
   LEFT JOIN {t['perdiem']} pd ON pd.hospital_id = st.hospital_id AND pd.ward_type = w.ward_type
   WHERE adm <= %(cut)s
@@ -212,7 +222,7 @@ idx AS MATERIALIZED (
          {d.least('x.dis + 365', '%(cut)s')} AS fu_end,
          {d.least('x.dis + 365', '%(cut)s')} - x.dis AS follow_days,
          CASE WHEN x.client_id IN (SELECT ec.client_id FROM {t['enrolment']} ec
-                                   WHERE ec.status NOT IN ({not_enrolled})) THEN
+                                   WHERE ec.status NOT IN ({not_enrolled}){in_range('ec')}) THEN
          (SELECT MIN(en.id) FROM {t['enrolment']} en JOIN {t['stay']} st3 ON st3.id = en.stay_id
            WHERE en.client_id = x.client_id AND en.status NOT IN ({not_enrolled})
              AND {d.dn('st3.admitted_on')} >= x.episode_start
@@ -250,7 +260,7 @@ r AS MATERIALIZED (
               WHEN idx.follow_days >= 365 THEN 0 END AS readmit_365,
 {after_cols}
          CASE WHEN idx.client_id IN (SELECT v0.client_id FROM {t['ed']} v0
-                                     WHERE v0.mental_health = %(true)s) THEN
+                                     WHERE v0.mental_health = %(true)s{in_range('v0')}) THEN
            COALESCE((SELECT COUNT(*) {visits} AND {d.dn('v.visited_on')} <= idx.fu_end), 0)
            ELSE 0 END AS ed_visits_after,
          idx.fu_end,
@@ -280,54 +290,25 @@ def compute(*, cutoff: date, site_ids: Sequence[int] | None = None) -> pd.DataFr
     import pandas as pd
 
     params: dict[str, Any] = {"cut": day_number(cutoff), "true": True}
-    sql = measures_sql(connection.vendor, filtered=site_ids is not None)
-    if site_ids is not None:
-        ids = [int(i) for i in site_ids] or [-1]
+    sites = None if site_ids is None else [int(i) for i in site_ids] or [-1]
+
+    def build(client_range: bool) -> str:
+        sql = measures_sql(connection.vendor, filtered=sites is not None,
+                           client_range=client_range)
+        if sites is None:
+            return sql
         # A literal list (ids are integers) keeps the query the same on both databases.
-        sql = sql.replace("%(sites)s", "(" + ", ".join(str(i) for i in ids) + ")")
+        return sql.replace("%(sites)s", "(" + ", ".join(str(i) for i in sites) + ")")
+
     if connection.vendor == "postgresql":
-        return _compute_postgresql(sql, params)
+        from . import postgres
+
+        return postgres.compute(build, cut=params["cut"])
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(build(False), params)
         rows = cursor.fetchall()
     frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
     if not frame.empty:
         for col in ("episode_cost", "cost_after"):
             frame[col] = frame[col].astype(float)
-    return frame
-
-
-def _compute_postgresql(sql: str, params: dict[str, Any]) -> pd.DataFrame:
-    """PostgreSQL streams the result as CSV (COPY), parsed by pandas' C reader: building a
-    Python tuple per row would cost as much as the query itself."""
-    import pandas as pd
-
-    literal = sql % {"cut": int(params["cut"]), "true": "TRUE"}
-    buf = io.BytesIO()
-    with transaction.atomic(), connection.cursor() as cursor:
-        # JIT compilation costs seconds on this one-off analytic query and saves nothing;
-        # the final sorts fit in memory with a little more work_mem.
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY ({literal}) TO STDOUT WITH (FORMAT csv)") as copy:
-            for block in copy:
-                buf.write(block)
-    buf.seek(0)
-    if buf.getbuffer().nbytes == 0:
-        return pd.DataFrame(columns=COLUMNS)
-    # pyarrow's CSV reader (multi-threaded) gives the same frame as pandas' C reader with
-    # keep_default_na=False and "" as missing in numeric columns, in half the time.
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
-    table = pa_csv.read_csv(
-        buf, read_options=pa_csv.ReadOptions(column_names=COLUMNS),
-        convert_options=pa_csv.ConvertOptions(
-            column_types={c: pa.string() for c in TEXT_COLUMNS},
-            strings_can_be_null=False, null_values=[""]))
-    for i, field in enumerate(table.schema):  # an all-empty column: NaN floats, as pandas
-        if pa.types.is_null(field.type):
-            table = table.set_column(i, field.name, table.column(i).cast(pa.float64()))
-    frame: pd.DataFrame = table.to_pandas()
     return frame
