@@ -19,6 +19,7 @@ from bridgeway.audit.writer import record
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import Interest, Language, ProgramSite, Ward
 from bridgeway.supporters.models import SupporterProfile
+from bridgeway.supporters.selectors import has_required_training
 
 from .events import Event, emit
 from .models import (
@@ -301,8 +302,12 @@ def match_create(
     supporter: SupporterProfile,
     started_on: date | None = None,
     home_visits_allowed: bool = False,
+    require_training: bool = True,
 ) -> Match:
-    """Assign a supporter. Locks the supporter row so concurrent approvals cannot overfill."""
+    """Assign a supporter. Locks the supporter row so concurrent approvals cannot overfill.
+
+    The site's required training is a hard constraint for manual matches too; matching passes
+    its site criteria's `require_training` (a coordinator may turn it off there)."""
     supporter = SupporterProfile.objects.select_for_update().get(pk=supporter.pk)
     enrolment = Enrolment.objects.select_for_update().select_related("client", "site").get(
         pk=enrolment.pk)
@@ -314,6 +319,11 @@ def match_create(
         raise ValidationError({"supporter": _("This peer supporter is not taking new clients.")})
     if not supporter.sites.filter(pk=enrolment.site_id).exists():
         raise ValidationError({"supporter": _("This peer supporter does not serve this site.")})
+    if require_training and not has_required_training(supporter, enrolment.site,
+                                                      timezone.localdate()):
+        raise ValidationError({"supporter": _(
+            "This peer supporter has not completed the training this site requires, or it "
+            "has expired.")})
     if supporter_free_capacity(supporter) <= 0:
         raise ValidationError({"supporter": _("This peer supporter has no free place.")})
     if Match.objects.filter(client=enrolment.client, supporter=supporter, do_not_rematch=True).exists():

@@ -314,8 +314,9 @@ def proposal_approve(*, actor: Actor, proposal: Proposal,
         proposal.score = float(score if score is not None else round(sum(points.values()), 2))
         proposal.contributions = points
     proposal.reason = reason or proposal.reason
-    match = client_services.match_create(actor=actor, enrolment=proposal.enrolment,
-                                         supporter=chosen)
+    match = client_services.match_create(
+        actor=actor, enrolment=proposal.enrolment, supporter=chosen,
+        require_training=criteria_for_site(proposal.site).require_training)
     proposal.status = Proposal.Status.APPROVED
     proposal.decided_at = timezone.now()
     proposal.decided_by = actor.user

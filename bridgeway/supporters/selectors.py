@@ -37,3 +37,14 @@ def trained_supporter_ids(site: ProgramSite, on: date) -> set[int]:
     counts = (valid.values("supporter_id").annotate(n=Count("module_id", distinct=True))
               .filter(n=len(required)))
     return {row["supporter_id"] for row in counts}
+
+
+def has_required_training(supporter: SupporterProfile, site: ProgramSite, on: date) -> bool:
+    """Whether one supporter holds every training the site requires, current on `on`."""
+    required = set(site.required_training.values_list("id", flat=True))
+    if not required:
+        return True
+    held = set(TrainingRecord.objects.filter(
+        supporter=supporter, module_id__in=required, completed_on__lte=on).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on)).values_list("module_id", flat=True))
+    return held == required

@@ -200,6 +200,53 @@ def test_manual_match_shows_capacity_and_creates_the_match(world, login):
     assert enrolment.matches.get().supporter == world.other_supporter
 
 
+def test_manual_match_requires_the_sites_training(world, login):
+    from bridgeway.core.models import TrainingModule
+    from bridgeway.supporters.models import TrainingRecord
+    from tests import factories as f
+
+    module = TrainingModule.objects.create(code="opdi-2", name="OPDI level 2", level=2)
+    world.site_a.required_training.add(module)
+    TrainingRecord.objects.create(supporter=world.supporter, module=module,
+                                  completed_on=TODAY - timedelta(days=30))
+    TrainingRecord.objects.create(supporter=world.other_supporter, module=module,
+                                  completed_on=TODAY - timedelta(days=400),
+                                  expires_on=TODAY - timedelta(days=35))  # expired
+    client = f.ClientFactory(given_name="Wai")
+    enrolment = f.EnrolmentFactory(client=client, site=world.site_a)
+    f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=world.coord_a)
+    url = f"/clients/{client.public_id}/enrolments/{enrolment.public_id}/match/"
+    http = login("coord_a")
+    page = http.get(url).content.decode()
+    assert str(world.supporter) in page and str(world.other_supporter) not in page
+    response = http.post(url, {"supporter": world.other_supporter.pk})
+    assert response.status_code == 200 and field_errors(response, "supporter")
+    assert not enrolment.matches.exists()
+    response = http.post(url, {"supporter": world.supporter.pk})
+    assert response.status_code == 302
+    assert enrolment.matches.get().supporter == world.supporter
+
+
+def test_matching_service_refuses_an_untrained_supporter_unless_criteria_allow(world):
+    from django.core.exceptions import ValidationError
+
+    from bridgeway.clients import services
+    from bridgeway.core.actors import Actor
+    from bridgeway.core.models import TrainingModule
+    from tests import factories as f
+
+    module = TrainingModule.objects.create(code="opdi-1", name="OPDI level 1", level=1)
+    world.site_a.required_training.add(module)
+    enrolment = f.EnrolmentFactory(client=f.ClientFactory(), site=world.site_a)
+    actor = Actor(user=world.coord_a, role="coordinator", site_code=world.site_a.code)
+    with pytest.raises(ValidationError) as caught:
+        services.match_create(actor=actor, enrolment=enrolment, supporter=world.other_supporter)
+    assert "training" in str(caught.value.message_dict["supporter"])
+    match = services.match_create(actor=actor, enrolment=enrolment,
+                                  supporter=world.other_supporter, require_training=False)
+    assert match.supporter == world.other_supporter
+
+
 def test_ending_a_match_with_do_not_rematch(world, login):
     url = f"/clients/{world.client_a.public_id}/matches/{world.match_a.public_id}/end/"
     response = login("coord_a").post(url, {"reason": "no_rapport", "note": "",

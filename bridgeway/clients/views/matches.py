@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bridgeway.access.categories import Info
@@ -15,7 +16,7 @@ from bridgeway.access.policy import Action, authorize, client_for_user
 from bridgeway.clients import services
 from bridgeway.clients.forms import MatchCreateForm, MatchEndForm
 from bridgeway.supporters.models import SupporterProfile
-from bridgeway.supporters.selectors import supporters_for_site
+from bridgeway.supporters.selectors import supporters_for_site, trained_supporter_ids
 
 from .common import apply_errors, enrolment_of, match_of, user_of
 
@@ -27,7 +28,8 @@ def create(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID) 
     enrolment = enrolment_of(access, enrolment_id)
     actor = authorize(user, Action.MATCH, client_access=access, site=enrolment.site)
     supporters = supporters_for_site(enrolment.site).filter(  # type: ignore[misc]  # annotated
-        status=SupporterProfile.Status.ACTIVE, free_places__gt=0).order_by(
+        status=SupporterProfile.Status.ACTIVE, free_places__gt=0,
+        pk__in=trained_supporter_ids(enrolment.site, timezone.localdate())).order_by(
         "-free_places", "user__first_name")
     form = MatchCreateForm(request.POST or None, supporters=supporters)
     if request.method == "POST" and form.is_valid():
