@@ -38,4 +38,8 @@ def test_evaluator_dashboard_on_a_phone(live_server, world, program_data, phone)
     phone.goto(f"{live_server.url}/outcomes/?site=riverside&start=2022-01-01")
     phone.wait_for_selector("canvas#chart-km[data-rendered='1']")
     assert phone.locator("h1").inner_text() == "Evaluation"
+    # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "outcomes-dashboard-phone")
+    phone.goto(f"{live_server.url}/outcomes/feedback/?site=riverside")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
