@@ -118,7 +118,7 @@ def is_coordinating(user: User, site: ProgramSite) -> bool:
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user)
+    return Notification.objects.filter(recipient=user).select_related("alert__client")
 
 
 def unread_count(user: User) -> int:

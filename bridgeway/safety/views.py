@@ -159,6 +159,9 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     rows = list(selectors.notifications_for(user)[:100])
+    # Titles name clients (first name and initial): the page is a read of those clients.
+    clients = [n.alert.client for n in rows if n.alert is not None and n.alert.client is not None]
+    audit_list(user, category=Info.SAFETY, clients=clients, detail="safety:notifications")
     return render(request, "safety/notifications.html", {"rows": rows})
 
 

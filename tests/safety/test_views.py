@@ -158,3 +158,19 @@ def test_inbox_lists_urgent_before_warning(world, login):
     Alert.objects.filter(pk=urgent.pk).update(severity="urgent")
     html = login("coord_a").get(reverse("safety:inbox")).content.decode()
     assert html.index(str(urgent.public_id)) < html.index(str(warning.public_id))
+
+
+def test_notifications_page_is_audited_with_the_clients_it_names(world, login):
+    from bridgeway.audit.models import AuditEvent
+
+    alert = _alert(world)
+    Notification.objects.create(recipient=world.coord_a, kind="alert", title="Daniel T.: no contact",
+                                alert=alert, url="/")
+    Notification.objects.create(recipient=world.coord_a, kind="notice", title="Welcome")
+    before = AuditEvent.objects.count()
+    page = login("coord_a").get(reverse("safety:notifications"))
+    assert page.status_code == 200 and "Daniel T." in page.content.decode()
+    event = AuditEvent.objects.order_by("-id").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert event.detail == "safety:notifications" and event.actor_username == "coord_a"
+    assert [s.client_public_id for s in event.subject_rows.all()] == [world.client_a.public_id]
