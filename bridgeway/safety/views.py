@@ -7,6 +7,7 @@ client, audit_list for lists. Writes are services, authorised by access.policy.a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -248,20 +249,37 @@ def _back(access: ClientAccess, anchor: str = "") -> HttpResponse:
         reverse("safety:client", kwargs={"public_id": access.client.public_id}) + anchor)
 
 
+def _refuse(request: HttpRequest, access: ClientAccess, form: BaseForm, *, name: str,
+            message: str) -> HttpResponse:
+    """A post whose precondition is missing (no stay, nothing open): the page again, 400,
+    with the reason at the top (the form's own section may not be on the page then)."""
+    messages.error(request, message)
+    return _client_page(request, access, status=400, **{name: form})
+
+
+def _submit(request: HttpRequest, access: ClientAccess, form: BaseForm, *, name: str,
+            anchor: str, write: Callable[[dict[str, Any]], object]) -> HttpResponse:
+    """What every form on the client's safety page does with a post: invalid fields, or the
+    service's own ValidationError, go back onto the form (the page again, 400); success
+    returns to the form's section of the page."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _back(access, anchor)
+    return _client_page(request, access, status=400, **{name: form})
+
+
 @require_POST
 def binder_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     access = _access(request, public_id, Info.BINDER)
     actor = authorize(access.user, Action.WRITE_BINDER, client_access=access,
                       audit_category="binder")
-    form = BinderEntryForm(request.POST)
-    if form.is_valid():
-        try:
-            care.binder_add_entry(actor=actor, client=access.client, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _back(access, "#binder")
-    return _client_page(request, access, status=400, binder_form=form)
+    return _submit(request, access, BinderEntryForm(request.POST), name="binder_form",
+                   anchor="#binder", write=lambda data: care.binder_add_entry(
+                       actor=actor, client=access.client, **data))
 
 
 @require_POST
@@ -273,11 +291,9 @@ def binder_in_charge(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     actor = authorize(access.user, Action.WRITE_BINDER, client_access=access,
                       audit_category="binder")
     form = InChargeForm(request.POST, people=selectors.binder_people(access))
-    if form.is_valid():
-        care.binder_set_in_charge(actor=actor, client=access.client,
-                                  person=form.cleaned_data["person"])
-        return _back(access, "#binder")
-    return _client_page(request, access, status=400, in_charge_form=form)
+    return _submit(request, access, form, name="in_charge_form", anchor="#binder",
+                   write=lambda data: care.binder_set_in_charge(
+                       actor=actor, client=access.client, person=data["person"]))
 
 
 @require_POST
@@ -288,15 +304,10 @@ def checklist(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     stay = selectors.current_stay(access)
     form = ChecklistForm(request.POST)
     if stay is None:
-        form.add_error(None, _("This client has no hospital stay."))
-    elif form.is_valid():
-        try:
-            care.checklist_update(actor=actor, stay=stay, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _back(access, "#checklist")
-    return _client_page(request, access, status=400, checklist_form=form)
+        return _refuse(request, access, form, name="checklist_form",
+                       message=_("This client has no hospital stay."))
+    return _submit(request, access, form, name="checklist_form", anchor="#checklist",
+                   write=lambda data: care.checklist_update(actor=actor, stay=stay, **data))
 
 
 @require_POST
@@ -305,17 +316,10 @@ def bridging_start(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     actor = authorize(access.user, Action.RECORD_BRIDGING, client_access=access,
                       audit_category="binder")
     form = BridgingStartForm(request.POST, people=selectors.binder_people(access))
-    if form.is_valid():
-        try:
-            care.bridging_start(actor=actor, client=access.client,
-                                staff=form.cleaned_data["staff"],
-                                started_on=form.cleaned_data["started_on"],
-                                stay=selectors.current_stay(access))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _back(access, "#bridging")
-    return _client_page(request, access, status=400, bridging_start_form=form)
+    return _submit(request, access, form, name="bridging_start_form", anchor="#bridging",
+                   write=lambda data: care.bridging_start(
+                       actor=actor, client=access.client, staff=data["staff"],
+                       started_on=data["started_on"], stay=selectors.current_stay(access)))
 
 
 @require_POST
@@ -326,15 +330,11 @@ def bridging_establish(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     bridging = Bridging.objects.filter(client=access.client, established_on__isnull=True).first()
     form = BridgingEstablishForm(request.POST)
     if bridging is None:
-        form.add_error(None, _("No bridging is under way."))
-    elif form.is_valid():
-        try:
-            care.bridging_establish(actor=actor, bridging=bridging, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _back(access, "#bridging")
-    return _client_page(request, access, status=400, bridging_establish_form=form)
+        return _refuse(request, access, form, name="bridging_establish_form",
+                       message=_("No bridging is under way."))
+    return _submit(request, access, form, name="bridging_establish_form", anchor="#bridging",
+                   write=lambda data: care.bridging_establish(actor=actor, bridging=bridging,
+                                                              **data))
 
 
 @require_POST
@@ -343,16 +343,13 @@ def outreach_step(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     access = _access(request, public_id, Info.ENROLMENT)
     actor = authorize(access.user, Action.LOG_CONTACT, client_access=access,
                       audit_category="enrolment")
-    form = OutreachStepForm(request.POST)
-    if form.is_valid():
-        try:
-            case = care.outreach_open(actor=actor, client=access.client)
-            care.outreach_add_step(actor=actor, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _back(access, "#outreach")
-    return _client_page(request, access, status=400, outreach_step_form=form)
+
+    def write(data: dict[str, Any]) -> object:
+        case = care.outreach_open(actor=actor, client=access.client)
+        return care.outreach_add_step(actor=actor, case=case, **data)
+
+    return _submit(request, access, OutreachStepForm(request.POST), name="outreach_step_form",
+                   anchor="#outreach", write=write)
 
 
 @require_POST
@@ -365,15 +362,10 @@ def outreach_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     case = selectors.outreach(access)
     form = OutreachCloseForm(request.POST)
     if case is None:
-        form.add_error(None, _("No outreach is open."))
-    elif form.is_valid():
-        try:
-            care.outreach_close(actor=actor, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _back(access, "#outreach")
-    return _client_page(request, access, status=400, outreach_close_form=form)
+        return _refuse(request, access, form, name="outreach_close_form",
+                       message=_("No outreach is open."))
+    return _submit(request, access, form, name="outreach_close_form", anchor="#outreach",
+                   write=lambda data: care.outreach_close(actor=actor, case=case, **data))
 
 
 @require_POST

@@ -174,3 +174,24 @@ def test_notifications_page_is_audited_with_the_clients_it_names(world, login):
     assert AuditEvent.objects.count() == before + 1
     assert event.detail == "safety:notifications" and event.actor_username == "coord_a"
     assert [s.client_public_id for s in event.subject_rows.all()] == [world.client_a.public_id]
+
+
+def test_client_page_posts_without_precondition_or_with_bad_fields_say_why(world, login):
+    http = login("coord_a")
+    kwargs = {"public_id": world.client_a.public_id}
+    nothing_open = http.post(reverse("safety:outreach_close", kwargs=kwargs),
+                             {"outcome": "re_engaged"})
+    assert nothing_open.status_code == 400
+    assert "No outreach is open." in nothing_open.content.decode()
+    no_bridging = http.post(reverse("safety:bridging_establish", kwargs=kwargs),
+                            {"established_on": timezone.localdate().isoformat(),
+                             "provider": "Dr. Rivera", "agency": "CMHA"})
+    assert no_bridging.status_code == 400
+    assert "No bridging is under way." in no_bridging.content.decode()
+    bad_step = http.post(reverse("safety:outreach_step", kwargs=kwargs),
+                         {"taken_on": "", "method": "carrier pigeon"})
+    assert bad_step.status_code == 400
+    assert bad_step.context["outreach_step_form"].errors.keys() >= {"taken_on", "method"}
+    good = http.post(reverse("safety:outreach_step", kwargs=kwargs),
+                     {"taken_on": timezone.localdate().isoformat(), "method": "phone"})
+    assert good.status_code == 302 and good["Location"].endswith("#outreach")
