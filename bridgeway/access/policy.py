@@ -45,6 +45,10 @@ class Action(StrEnum):
     MANAGE_SAFETY = "manage_safety"
     RECORD_BRIDGING = "record_bridging"
     MANAGE_SUPPORTER = "manage_supporter"
+    # Evaluation (bridgeway.outcomes): site-scoped writes that touch no client record.
+    RECORD_REFLECTION = "record_reflection"
+    CODE_FEEDBACK = "code_feedback"  # code excerpts to the codebook, edit the codebook
+    SET_PER_DIEM = "set_per_diem"
 
 
 # Which roles may perform each write action on a client in their scope.
@@ -66,6 +70,12 @@ WRITE_RULES: dict[Action, frozenset[str]] = {
     Action.RECORD_BRIDGING: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.WARD_STAFF}),
     # Supporter profiles and training records: a coordinator of a site the supporter serves.
     Action.MANAGE_SUPPORTER: frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}),
+    # Evaluation: focus-group reflections are recorded by whoever ran the group; coding and
+    # the codebook belong to the evaluation team; per-diems (cost offset) to site leads.
+    Action.RECORD_REFLECTION: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.COORDINATOR,
+                                         Role.EVALUATOR}),
+    Action.CODE_FEEDBACK: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR}),
+    Action.SET_PER_DIEM: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD}),
 }
 
 # When several roles allow the same thing, the audit names the first in this order.
@@ -287,6 +297,7 @@ def authorize(
     client_access: ClientAccess | None = None,
     site: ProgramSite | None = None,
     audit_category: str = "",
+    detail: str = "",
 ) -> Actor:
     """May `user` perform a write `action` on a client (or at a site)? Returns the Actor.
 
@@ -317,6 +328,7 @@ def authorize(
             action=action.value,
             client_public_id=client_access.client.public_id if client_access else None,
             outcome=AuditEvent.Outcome.DENIED,
+            detail=detail,
         )
     raise PermissionDenied("You may not do this.")
 
@@ -345,6 +357,8 @@ def _grant_covers_site(grant: RoleAssignment, site: ProgramSite) -> bool:
         return grant.site_id == site.id
     if grant.role == Role.WARD_STAFF:
         return grant.organisation_id == site.hospital_id
+    if grant.role == Role.EVALUATOR:  # program-wide (no site) or one site
+        return grant.site_id is None or grant.site_id == site.id
     if grant.role == Role.PEER_SUPPORTER:
         return site.peer_organisations.filter(pk=grant.organisation_id or 0).exists()
     return False

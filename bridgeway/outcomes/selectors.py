@@ -11,26 +11,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from bridgeway.access.policy import grants_for, sites_for, who_for
+from bridgeway.access.policy import WRITE_RULES, Action, grants_for, sites_for, who_for
 from bridgeway.audit.models import AuditEvent
 from bridgeway.audit.writer import record
 from bridgeway.clients.models import Enrolment, Match
 from bridgeway.contacts.models import Contact, Outcome
-from bridgeway.core.actors import Actor
 from bridgeway.core.models import Organisation, ProgramSite, Role, User
 
 from .models import DEFAULT_PER_DIEM, Excerpt, PerDiem, Reflection
 
 AUDIT_CATEGORY = "outcomes"
 VIEW_ROLES = (Role.ADMINISTRATOR, Role.SITE_LEAD, Role.COORDINATOR, Role.EVALUATOR)
-FEEDBACK_ROLES = VIEW_ROLES  # record reflections (focus groups are run by any of them)
-CODE_ROLES = (Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR)  # code excerpts, codebook
-PER_DIEM_ROLES = (Role.ADMINISTRATOR, Role.SITE_LEAD)
+# Who may write what is decided by access.policy.authorize; these list the sites to offer.
+FEEDBACK_ROLES = tuple(WRITE_RULES[Action.RECORD_REFLECTION])
+PER_DIEM_ROLES = tuple(WRITE_RULES[Action.SET_PER_DIEM])
 DROP_OUT_REASONS = (Match.EndReason.DROPPED_OUT, Match.EndReason.CLIENT_ASKED,
                     Match.EndReason.WITHDREW)
 
@@ -52,23 +50,6 @@ def covering_role(user: User, roles: tuple[str, ...], site: ProgramSite | None) 
         if grant.role in (Role.SITE_LEAD, Role.COORDINATOR) and grant.site_id == site.id:
             return grant.role
     return None
-
-
-def actor_for(user: User, roles: tuple[str, ...], *, site: ProgramSite | None = None,
-              detail: str = "") -> Actor:
-    """The Actor for an outcomes write at `site`; a denial is audited and raises 403.
-
-    Mirrors access.policy.authorize for site-scoped outcome writes, which that function does
-    not cover for evaluators (they hold no client scope).
-    """
-    role = covering_role(user, roles, site)
-    if role is None:
-        with transaction.atomic():
-            first = grants_for(user)[0].role if grants_for(user) else ""
-            record(who=who_for(user, first, site.code if site else ""), category=AUDIT_CATEGORY,
-                   action="write", outcome=AuditEvent.Outcome.DENIED, detail=detail)
-        raise PermissionDenied("You may not do this.")
-    return Actor(user=user, role=role, site_code=site.code if site else "")
 
 
 def view_role(user: User, site: ProgramSite | None = None) -> str | None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bridgeway.access.policy import Action, authorize, can
 from bridgeway.core.models import ProgramSite, User
 
 from . import selectors, services
@@ -32,6 +33,8 @@ from .forms import (
 )
 from .measures import ASSUMPTIONS
 from .models import Excerpt, Subtheme, Theme
+
+AUDIT = selectors.AUDIT_CATEGORY
 
 
 class _LazyModule:
@@ -128,12 +131,12 @@ def per_diems(request: HttpRequest) -> HttpResponse:
     form = PerDiemForm(request.POST or None, hospitals=hospitals)
     if request.method == "POST":
         if not hospitals:
-            selectors.actor_for(user, selectors.PER_DIEM_ROLES, detail="outcomes:per_diems")
+            authorize(user, Action.SET_PER_DIEM, audit_category=AUDIT, detail="outcomes:per_diems")
         if form.is_valid():
             hospital = form.cleaned_data["hospital"]
             site = next((s for s in sites if s.hospital_id == hospital.id), None)
-            actor = selectors.actor_for(user, selectors.PER_DIEM_ROLES, site=site,
-                                        detail="outcomes:per_diems")
+            actor = authorize(user, Action.SET_PER_DIEM, site=site, audit_category=AUDIT,
+                              detail="outcomes:per_diems")
             services.per_diem_set(actor=actor, hospital=hospital,
                                   ward_type=form.cleaned_data["ward_type"],
                                   amount=form.cleaned_data["amount"],
@@ -161,8 +164,7 @@ def feedback_matrix(request: HttpRequest) -> HttpResponse:
     book = feedback.codebook_for(chosen[0] if len(chosen) == 1 else None)
     excerpts = selectors.excerpts_for(chosen)
     rows = feedback.matrix(book, Excerpt.objects.filter(id__in=[e.id for e in excerpts]), chosen)
-    can_code = selectors.covering_role(user, selectors.CODE_ROLES,
-                                        chosen[0] if len(chosen) == 1 else None) is not None
+    can_code = can(user, Action.CODE_FEEDBACK, site=chosen[0] if len(chosen) == 1 else None)
     subthemes = Subtheme.objects.filter(theme__codebook=book).select_related("theme")
     selectors.audit_view(user, detail="outcomes:feedback",
                          site=chosen[0] if len(chosen) == 1 else None)
@@ -210,8 +212,8 @@ def reflection_new(request: HttpRequest) -> HttpResponse:
                           initial={"timepoint_months": 6, "collected_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         site = form.cleaned_data["site"]
-        actor = selectors.actor_for(user, selectors.FEEDBACK_ROLES, site=site,
-                                    detail="outcomes:reflection_new")
+        actor = authorize(user, Action.RECORD_REFLECTION, site=site, audit_category=AUDIT,
+                          detail="outcomes:reflection_new")
         services.reflection_record(
             actor=actor, site=site, respondent_role=form.cleaned_data["respondent_role"],
             timepoint_months=form.cleaned_data["timepoint_months"],
@@ -230,8 +232,8 @@ def excerpt_code(request: HttpRequest, public_id: str) -> HttpResponse:
     sites = selectors.sites_in_scope(user)
     excerpt = get_object_or_404(Excerpt.objects.select_related("reflection__site"),
                                 public_id=public_id, reflection__site__in=sites)
-    actor = selectors.actor_for(user, selectors.CODE_ROLES, site=excerpt.reflection.site,
-                                detail="outcomes:excerpt_code")
+    actor = authorize(user, Action.CODE_FEEDBACK, site=excerpt.reflection.site,
+                      audit_category=AUDIT, detail="outcomes:excerpt_code")
     book = feedback.codebook_for(excerpt.reflection.site)
     form = CodeExcerptForm(request.POST, subthemes=Subtheme.objects.filter(theme__codebook=book))
     if form.is_valid():
@@ -253,7 +255,8 @@ def codebook(request: HttpRequest) -> HttpResponse:
     theme_form = ThemeForm(request.POST if "add_theme" in request.POST else None)
     sub_form = SubthemeForm(request.POST if "add_subtheme" in request.POST else None, themes=themes)
     if request.method == "POST":
-        actor = selectors.actor_for(user, selectors.CODE_ROLES, detail="outcomes:codebook")
+        actor = authorize(user, Action.CODE_FEEDBACK, audit_category=AUDIT,
+                          detail="outcomes:codebook")
         if "add_theme" in request.POST and theme_form.is_valid():
             services.theme_add(actor=actor, codebook=book, **theme_form.cleaned_data)
             messages.success(request, _("Theme added."))
@@ -264,7 +267,7 @@ def codebook(request: HttpRequest) -> HttpResponse:
             return redirect("outcomes:codebook")
     else:
         selectors.audit_view(user, detail="outcomes:codebook")
-    can_edit = selectors.covering_role(user, selectors.CODE_ROLES, None) is not None
+    can_edit = can(user, Action.CODE_FEEDBACK)
     return render(request, "outcomes/codebook.html", {
         "codebook": book, "themes": themes.prefetch_related("subthemes"), "sites": sites,
         "theme_form": theme_form if can_edit else None,

@@ -81,3 +81,23 @@ def test_manage_supporter_rule(world):
     assert not can(world.lead_a, Action.MANAGE_SUPPORTER, site=world.site_a)
     assert not can(world.supporter.user, Action.MANAGE_SUPPORTER, site=world.site_a)
     assert can(world.admin, Action.MANAGE_SUPPORTER, site=world.site_b)
+
+
+def test_evaluation_writes_are_site_scoped_and_evaluators_write_no_costs(world):
+    """Program-wide evaluators code feedback anywhere, a site evaluator only at their site;
+    per-diems are for site leads of that site and administrators."""
+    one_site = f.UserFactory(username="eval_a")
+    f.grant(one_site, Role.EVALUATOR, site=world.site_a)
+    assert authorize(world.evaluator, Action.CODE_FEEDBACK, site=world.site_b).role == Role.EVALUATOR
+    assert authorize(one_site, Action.CODE_FEEDBACK, site=world.site_a).role == Role.EVALUATOR
+    with pytest.raises(PermissionDenied):
+        authorize(one_site, Action.CODE_FEEDBACK, site=world.site_b, audit_category="outcomes",
+                  detail="outcomes:excerpt_code")
+    denied = AuditEvent.objects.latest("seq")
+    assert (denied.outcome, denied.category, denied.detail) == (
+        "denied", "outcomes", "outcomes:excerpt_code")
+    assert not can(world.evaluator, Action.SET_PER_DIEM, site=world.site_a)
+    assert can(world.lead_a, Action.SET_PER_DIEM, site=world.site_a)
+    assert not can(world.lead_a, Action.SET_PER_DIEM, site=world.site_b)
+    assert can(world.coord_a, Action.RECORD_REFLECTION, site=world.site_a)
+    assert not can(world.coord_a, Action.CODE_FEEDBACK, site=world.site_a)
