@@ -102,6 +102,7 @@ def test_coordinator_switches_back_to_english(login, world) -> None:  # type: ig
 @dataclass
 class Entry:
     msgid: str = ""
+    msgctxt: str | None = None
     msgid_plural: str | None = None
     msgstr: dict[int, str] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
@@ -147,11 +148,13 @@ def parse_po(path: Path) -> list[Entry]:
                 n = int(index or 0)
                 current.msgstr[n], target = text, ("msgstr", n)
             else:
-                target = ("msgctxt", 0)
+                current.msgctxt, target = text, ("msgctxt", 0)
             continue
         assert line.startswith('"'), f"{path}:{number}: unexpected line {raw!r}"
         text = ast.literal_eval(line)
-        if target[0] == "msgid":
+        if target[0] == "msgctxt":
+            current.msgctxt = (current.msgctxt or "") + text
+        elif target[0] == "msgid":
             current.msgid += text
         elif target[0] == "msgid_plural":
             current.msgid_plural = (current.msgid_plural or "") + text
@@ -219,7 +222,10 @@ def test_compiled_catalogue_matches_the_po_file(catalogue: list[Entry]) -> None:
         compiled = gettext.GNUTranslations(handle)
     stale = []
     for e in catalogue:
-        if e.msgid_plural is None:
+        if e.msgctxt is not None:
+            if compiled.pgettext(e.msgctxt, e.msgid) != e.msgstr[0]:
+                stale.append(f"{e.msgctxt}|{e.msgid}")
+        elif e.msgid_plural is None:
             if compiled.gettext(e.msgid) != e.msgstr[0]:
                 stale.append(e.msgid)
         elif (compiled.ngettext(e.msgid, e.msgid_plural, 1) != e.msgstr[0]

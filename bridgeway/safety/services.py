@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bridgeway.access.policy import current_consent
 from bridgeway.audit.writer import record
@@ -208,7 +209,9 @@ def _notify_new(created_at: dt.datetime) -> None:
     for user in User.objects.filter(id__in=per_owner):
         per_user[user] += per_owner[user.id]
     deliver([Notification(recipient=user, kind="scan_digest", url=url,
-                          title=_("%(n)d new safety-net alert(s) to look at") % {"n": n})
+                          title=ngettext("%(n)d new safety-net alert to look at",
+                                         "%(n)d new safety-net alerts to look at", n)
+                          % {"n": n})
              for user, n in per_user.items() if user.is_active])
 
 
