@@ -18,12 +18,14 @@ run once too: a connection costs more than it saves there.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from bridgeway.clients.models import HospitalStay
 
@@ -32,6 +34,8 @@ from .measures import COLUMNS, TEXT_COLUMNS
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+logger = logging.getLogger(__name__)
 
 FLOAT_COLUMNS = frozenset({"episode_cost", "cost_after"})
 
@@ -50,9 +54,19 @@ def client_ranges(lowest: int, highest: int, parts: int) -> list[tuple[int, int]
 def compute(build: Builder, *, cut: int) -> pd.DataFrame:
     """The measures as a DataFrame (columns as `measures.COLUMNS`)."""
     workers = settings.BRIDGEWAY_OUTCOMES_WORKERS
-    if workers <= 1 or connection.in_atomic_block:
-        with transaction.atomic(), connection.cursor() as cursor:
-            return _frame([_copy(cursor.cursor, _literal(build(False), cut))])
+    if workers > 1 and not connection.in_atomic_block:
+        try:
+            return _compute_in_ranges(build, cut, workers)
+        except (DatabaseError, psycopg.Error) as exc:
+            # E.g. no connection left (max_connections) or a standby that cannot export a
+            # snapshot: slower, but the page still gets its numbers.
+            logger.warning("outcome measures: parallel ranges failed (%s); one statement",
+                           type(exc).__name__)
+    with transaction.atomic(), connection.cursor() as cursor:
+        return _frame([_copy(cursor.cursor, _literal(build(False), cut))])
+
+
+def _compute_in_ranges(build: Builder, cut: int, workers: int) -> pd.DataFrame:
     stay = HospitalStay._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         # Repeatable read: this connection's own range sees the exported snapshot too.
@@ -66,7 +80,7 @@ def compute(build: Builder, *, cut: int) -> pd.DataFrame:
         ranges = client_ranges(lowest, highest, workers)
         sql = build(True)
         params = connection.get_connection_params()
-        with ThreadPoolExecutor(max_workers=len(ranges) - 1) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, len(ranges) - 1)) as pool:
             others = [pool.submit(_run_range, params, snapshot, _literal(sql, cut, lo, hi))
                       for lo, hi in ranges[1:]]
             lo, hi = ranges[0]
@@ -82,7 +96,6 @@ def _literal(sql: str, cut: int, lo: int = 0, hi: int = 0) -> str:
 
 def _run_range(params: dict[str, Any], snapshot: str, sql: str) -> pa.Table:
     """One client range on a connection of its own, inside the leader's snapshot."""
-    import psycopg
     from psycopg import sql as psql
 
     with psycopg.connect(**params) as conn:

@@ -51,3 +51,28 @@ def test_parallel_ranges_give_the_same_measures_as_one_statement(
     assert left.equals(right)
     site_only = measures.compute(cutoff=CUT, site_ids=[world.site_b.id])
     assert site_only.empty and list(site_only.columns) == measures.COLUMNS
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_range_falls_back_to_one_statement(
+        world: World, program_data: Any, settings: Any, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import psycopg
+
+    settings.BRIDGEWAY_OUTCOMES_WORKERS = 2
+    settings.BRIDGEWAY_OUTCOMES_PARALLEL_MIN_STAYS = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {HospitalStay._meta.db_table}")
+
+    def no_connection_left(params: dict[str, Any], snapshot: str, sql: str) -> Any:
+        raise psycopg.OperationalError("sorry, too many clients already")
+
+    monkeypatch.setattr(postgres, "_run_range", no_connection_left)
+    frame = measures.compute(cutoff=CUT)
+    with transaction.atomic():
+        single = measures.compute(cutoff=CUT)
+    assert frame.sort_values("stay_id").reset_index(drop=True).equals(
+        single.sort_values("stay_id").reset_index(drop=True))
+    assert "parallel ranges failed (OperationalError)" in caplog.text
+    assert not connection.in_atomic_block
