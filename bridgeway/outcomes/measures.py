@@ -130,12 +130,12 @@ def measures_sql(vendor: str, *, filtered: bool = False, client_range: bool = Fa
     acute, tertiary = (DEFAULT_PER_DIEM[Ward.WardType.ACUTE], DEFAULT_PER_DIEM[Ward.WardType.TERTIARY])
     not_enrolled = ", ".join(f"'{s}'" for s in NOT_ENROLLED)
 
-    def in_range(alias: str) -> str:
+    def in_range(alias: str, keyword: str = "AND") -> str:
         """The client range on a scan of all rows (also the hashed pre-check sets, so each
         range builds only its own part of them)."""
         if not client_range:
             return ""
-        return f" AND {alias}.client_id > %(lo)s AND {alias}.client_id <= %(hi)s"
+        return f" {keyword} {alias}.client_id > %(lo)s AND {alias}.client_id <= %(hi)s"
 
     def stay_per_diem(stay: str) -> str:
         """Per-diem of another stay, looked up through its ward's primary key."""
@@ -197,7 +197,7 @@ WITH s AS (
                              AND p.id <> st.id AND p.admitted_on <= st.admitted_on)
               THEN 0 ELSE 1 END AS new_episode
   FROM (SELECT st.*, {d.dn('st.admitted_on')} AS adm, {d.dn('st.discharged_on')} AS dis0
-        FROM {t['stay']} st{in_range('st').replace(' AND ', ' WHERE ', 1)}) st
+        FROM {t['stay']} st{in_range('st', 'WHERE')}) st
   JOIN {t['ward']} w ON w.id = st.ward_id
   LEFT JOIN {t['perdiem']} pd ON pd.hospital_id = st.hospital_id AND pd.ward_type = w.ward_type
   WHERE adm <= %(cut)s
