@@ -182,13 +182,18 @@ def test_client_edit_preference_needs_a_value(world, login):
     assert field_errors(response, "pref_age_max")
 
 
-def test_manual_match_shows_capacity_and_creates_the_match(world, login):
+def _consented_at_site_a(world):
+    """A consented client waiting at site A, and the manual match page for them."""
     from tests import factories as f
 
     client = f.ClientFactory(given_name="Wai")
     enrolment = f.EnrolmentFactory(client=client, site=world.site_a)
     f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=world.coord_a)
-    url = f"/clients/{client.public_id}/enrolments/{enrolment.public_id}/match/"
+    return enrolment, f"/clients/{client.public_id}/enrolments/{enrolment.public_id}/match/"
+
+
+def test_manual_match_shows_capacity_and_creates_the_match(world, login):
+    enrolment, url = _consented_at_site_a(world)
     http = login("coord_a")
     page = http.get(url).content.decode()
     assert "2 of 3 places free" in page  # jordan has client_a
@@ -203,7 +208,6 @@ def test_manual_match_shows_capacity_and_creates_the_match(world, login):
 def test_manual_match_requires_the_sites_training(world, login):
     from bridgeway.core.models import TrainingModule
     from bridgeway.supporters.models import TrainingRecord
-    from tests import factories as f
 
     module = TrainingModule.objects.create(code="opdi-2", name="OPDI level 2", level=2)
     world.site_a.required_training.add(module)
@@ -212,10 +216,7 @@ def test_manual_match_requires_the_sites_training(world, login):
     TrainingRecord.objects.create(supporter=world.other_supporter, module=module,
                                   completed_on=TODAY - timedelta(days=400),
                                   expires_on=TODAY - timedelta(days=35))  # expired
-    client = f.ClientFactory(given_name="Wai")
-    enrolment = f.EnrolmentFactory(client=client, site=world.site_a)
-    f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=world.coord_a)
-    url = f"/clients/{client.public_id}/enrolments/{enrolment.public_id}/match/"
+    enrolment, url = _consented_at_site_a(world)
     http = login("coord_a")
     page = http.get(url).content.decode()
     assert str(world.supporter) in page and str(world.other_supporter) not in page
