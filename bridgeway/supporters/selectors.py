@@ -25,15 +25,19 @@ def supporters_for_site(site: ProgramSite) -> QuerySet[SupporterProfile]:
         "user", "organisation")
 
 
+def _current_required(site: ProgramSite, on: date) -> tuple[list[int], QuerySet[TrainingRecord]]:
+    """The site's required modules, and the training records of them that are valid on `on`."""
+    required = list(site.required_training.values_list("id", flat=True))
+    valid = TrainingRecord.objects.filter(module_id__in=required, completed_on__lte=on).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+    return required, valid
+
+
 def trained_supporter_ids(site: ProgramSite, on: date) -> set[int]:
     """Supporters holding every training the site requires, current on `on`."""
-    required = list(site.required_training.values_list("id", flat=True))
-    qs = SupporterProfile.objects.filter(sites=site)
+    required, valid = _current_required(site, on)
     if not required:
-        return set(qs.values_list("id", flat=True))
-    valid = TrainingRecord.objects.filter(
-        module_id__in=required, completed_on__lte=on).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+        return set(SupporterProfile.objects.filter(sites=site).values_list("id", flat=True))
     counts = (valid.values("supporter_id").annotate(n=Count("module_id", distinct=True))
               .filter(n=len(required)))
     return {row["supporter_id"] for row in counts}
@@ -41,10 +45,6 @@ def trained_supporter_ids(site: ProgramSite, on: date) -> set[int]:
 
 def has_required_training(supporter: SupporterProfile, site: ProgramSite, on: date) -> bool:
     """Whether one supporter holds every training the site requires, current on `on`."""
-    required = set(site.required_training.values_list("id", flat=True))
-    if not required:
-        return True
-    held = set(TrainingRecord.objects.filter(
-        supporter=supporter, module_id__in=required, completed_on__lte=on).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=on)).values_list("module_id", flat=True))
-    return held == required
+    required, valid = _current_required(site, on)
+    held = set(valid.filter(supporter=supporter).values_list("module_id", flat=True))
+    return held == set(required)
