@@ -60,6 +60,6 @@ clean:
 # gettext), translate them, then compile. Commit both django.po and django.mo.
 .PHONY: messages
 messages: $(BIN)/.installed
-	cd bridgeway && ../$(BIN)/python -m django makemessages -l fr --no-obsolete \
+	cd bridgeway && ../$(BIN)/python -m django makemessages -l fr --no-obsolete --add-location=file \
 		--ignore='*/migrations/*' --ignore=static
 	cd bridgeway && ../$(BIN)/python -m django compilemessages -l fr
