@@ -49,6 +49,8 @@ class Action(StrEnum):
     RECORD_REFLECTION = "record_reflection"
     CODE_FEEDBACK = "code_feedback"  # code excerpts to the codebook, edit the codebook
     SET_PER_DIEM = "set_per_diem"
+    # Where each data source ends and which wards are program or comparison wards.
+    CONFIGURE_EVALUATION = "configure_evaluation"
 
 
 # Which roles may perform each write action on a client in their scope.
@@ -76,6 +78,7 @@ WRITE_RULES: dict[Action, frozenset[str]] = {
                                          Role.EVALUATOR}),
     Action.CODE_FEEDBACK: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR}),
     Action.SET_PER_DIEM: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD}),
+    Action.CONFIGURE_EVALUATION: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR}),
 }
 
 # When several roles allow the same thing, the audit names the first in this order.

@@ -20,9 +20,9 @@ from bridgeway.audit.models import AuditEvent
 from bridgeway.audit.writer import record
 from bridgeway.clients.models import Enrolment, Match
 from bridgeway.contacts.models import Contact, Outcome
-from bridgeway.core.models import Organisation, ProgramSite, Role, User
+from bridgeway.core.models import Organisation, ProgramSite, Role, User, Ward
 
-from .models import DEFAULT_PER_DIEM, Excerpt, PerDiem, Reflection
+from .models import DEFAULT_PER_DIEM, DataCoverage, Excerpt, PerDiem, ProgramWard, Reflection
 
 AUDIT_CATEGORY = "outcomes"
 VIEW_ROLES = (Role.ADMINISTRATOR, Role.SITE_LEAD, Role.COORDINATOR, Role.EVALUATOR)
@@ -140,3 +140,21 @@ def excerpts_for(sites: list[ProgramSite]) -> list[Excerpt]:
     return list(Excerpt.objects.filter(reflection__site__in=sites)
                 .select_related("reflection__site", "subtheme__theme")
                 .order_by("reflection__collected_on", "id"))
+
+
+def coverage_rows(hospitals: list[Organisation]) -> list[DataCoverage]:
+    return list(DataCoverage.objects.filter(hospital__in=hospitals)
+                .select_related("hospital", "updated_by").order_by("hospital__name", "source"))
+
+
+def program_wards(sites: list[ProgramSite]) -> list[dict[str, object]]:
+    """Every ward of the sites' hospitals with its declared assignment (or none)."""
+    declared = {(p.site_id, p.ward_id): p.assignment
+                for p in ProgramWard.objects.filter(site__in=sites)}
+    wards = list(Ward.objects.filter(hospital_id__in={s.hospital_id for s in sites}).order_by("name"))
+    out: list[dict[str, object]] = []
+    for site in sites:
+        for ward in (w for w in wards if w.hospital_id == site.hospital_id):
+            out.append({"site": site.name, "ward": ward.name, "ward_type": ward.ward_type,
+                        "assignment": declared.get((site.id, ward.id), "")})
+    return out
