@@ -140,9 +140,8 @@ def export_raw(out: Path) -> dict[str, Path]:
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from django.db import connection
-
     from bridgeway.outcomes.measures import _tables
+    from django.db import connection
 
     columns = {
         "stay": "id, client_id, hospital_id, ward_id, admitted_on, discharged_on",
@@ -175,7 +174,6 @@ def export_raw(out: Path) -> dict[str, Path]:
 
 def duckdb_measures(paths: dict[str, Path]):  # type: ignore[no-untyped-def]
     import duckdb
-
     from bridgeway.outcomes.measures import COLUMNS, day_number, measures_sql
 
     con = duckdb.connect()

@@ -80,9 +80,8 @@ def extract(filters: analysis.Filters) -> pd.DataFrame:
     straddling = set(result.prepared.groups.straddling["episode_id"])
     frame["arm"] = frame["episode_id"].map(arm).fillna(
         frame["episode_id"].map(lambda i: "straddling" if i in straddling else "other"))
-    program = frame[frame["arm"] == "program"].rename(columns={
-        "index_stay_id": "stay_id", "start": "episode_start", "end": "discharge"})
-    fid = fidelity.per_client(program.astype({"enrolment_id": "int64"}), cutoff=filters.today)
+    fid = fidelity.per_client(fidelity.episodes_of(frame[frame["arm"] == "program"]),
+                              cutoff=filters.today)
     frame = frame.merge(fid[["stay_id", *fidelity.COMPONENTS, "score"]],
                         left_on="index_stay_id", right_on="stay_id", how="left")
     public = dict(Client.objects.filter(id__in=[int(i) for i in frame.client_id.unique()])

@@ -51,6 +51,13 @@ def _contacts(client_ids: list[int]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=["client_id", "day", "ward", "minutes"])
 
 
+def episodes_of(program: pd.DataFrame) -> pd.DataFrame:
+    """Discharged program index episodes (stats.pipeline's cohort rows) in this module's terms."""
+    done = program[program["end"].notna() & program["enrolment_id"].notna()]
+    return done.rename(columns={"index_stay_id": "stay_id", "start": "episode_start",
+                                "end": "discharge"}).astype({"enrolment_id": "int64"})
+
+
 def per_client(program: pd.DataFrame, *, cutoff: date) -> pd.DataFrame:
     """One row per program episode: the five components (1/0/NaN) and the score."""
     cols = ["stay_id", "client_id", "site_id", "ward_id", "discharge", *COMPONENTS, "score"]

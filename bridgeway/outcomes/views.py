@@ -24,7 +24,6 @@ from bridgeway.core.models import ProgramSite, User
 
 from . import selectors, services
 from .assumptions import ASSUMPTIONS
-from .labels import all_labels
 from .forms import (
     CodeExcerptForm,
     CoverageForm,
@@ -35,6 +34,7 @@ from .forms import (
     SubthemeForm,
     ThemeForm,
 )
+from .labels import all_labels
 from .models import Excerpt, Subtheme, Theme
 
 AUDIT = selectors.AUDIT_CATEGORY
@@ -127,7 +127,7 @@ def evaluation_settings(request: HttpRequest) -> HttpResponse:
     hospitals = sorted({s.hospital for s in sites}, key=lambda h: h.name)
     coverage_form = CoverageForm(request.POST if "coverage" in request.POST else None,
                                  hospitals=hospitals)
-    ward_form = ProgramWardForm(request.POST if "ward" in request.POST else None, sites=sites)
+    ward_form = ProgramWardForm(request.POST if "set_ward" in request.POST else None, sites=sites)
     if request.method == "POST":
         if "coverage" in request.POST and coverage_form.is_valid():
             d = coverage_form.cleaned_data
@@ -141,7 +141,7 @@ def evaluation_settings(request: HttpRequest) -> HttpResponse:
                     complete_up_to=d["complete_up_to"], note=d["note"])
             messages.success(request, _("Data coverage saved."))
             return redirect("outcomes:settings")
-        if "ward" in request.POST and ward_form.is_valid():
+        if "set_ward" in request.POST and ward_form.is_valid():
             d = ward_form.cleaned_data
             actor = authorize(user, Action.CONFIGURE_EVALUATION, site=d["site"],
                               audit_category=AUDIT, detail="outcomes:settings")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
 from bridgeway.outcomes.data import day_number as dn
 from bridgeway.outcomes.stats import pipeline
 
@@ -12,7 +14,7 @@ from .tables import OTHER_WARD, TERTIARY_WARD, Tables
 END = date(2025, 12, 31)
 
 
-def cohort(t: Tables, **kw) -> "pipeline.pd.DataFrame":  # type: ignore[name-defined]
+def cohort(t: Tables, **kw) -> pd.DataFrame:
     raw = t.raw(data_end=END, **kw)
     return pipeline.prepare(raw, (dn(date(2024, 1, 1)), dn(END))).cohort.set_index("client_id")
 

@@ -21,7 +21,7 @@ from bridgeway.core.models import ProgramSite
 
 from .. import data, fidelity, selectors
 from ..stats import pipeline
-from . import activity
+from .activity import contact_hours, drop_outs, fidelity_components, fidelity_table, waiting
 from .cache import data_version, key
 
 CACHE_SECONDS = 24 * 3600
@@ -129,10 +129,7 @@ def evaluate(filters: Filters, *, use_cache: bool = True) -> Evaluation:
     began = time.perf_counter()
     result, raw = compute(filters)
     t = threshold()
-    program = result.program[result.program["end"].notna()]
-    prog = program.rename(columns={"index_stay_id": "stay_id", "start": "episode_start",
-                                   "end": "discharge"}).astype({"enrolment_id": "int64"})
-    fid = fidelity.per_client(prog, cutoff=filters.today)
+    fid = fidelity.per_client(fidelity.episodes_of(result.program), cutoff=filters.today)
     e = result.prepared.groups.episodes
     lo, hi = filters.options().window
     period = e[e["eligible"] & e["site_id"].isin(filters.site_ids) & e["end"].notna()
@@ -143,13 +140,13 @@ def evaluate(filters: Filters, *, use_cache: bool = True) -> Evaluation:
     wards = {w.id: str(w) for s in filters.sites for w in s.hospital.wards.all()}
     ev = Evaluation(
         filters=filters, results=result.results, coverage=data.coverage_for(filters.today)[1],
-        fidelity_components=activity.fidelity_components(fid, t),
-        fidelity_ward_quarter=activity.fidelity_table(wq, wards, t),
-        contact_hours=activity.contact_hours(
+        fidelity_components=fidelity_components(fid, t),
+        fidelity_ward_quarter=fidelity_table(wq, wards, t),
+        contact_hours=contact_hours(
             selectors.contact_hours_by_month(filters.site_ids, filters.start, filters.end), t),
-        drop_outs=activity.drop_outs(
+        drop_outs=drop_outs(
             selectors.drop_outs_by_month(filters.site_ids, filters.start, filters.end), t),
-        waiting=activity.waiting(
+        waiting=waiting(
             selectors.waiting_times(filters.site_ids, filters.start, filters.end), t),
         per_diems=selectors.per_diems_for(filters.sites), threshold=t,
         seconds=time.perf_counter() - began)

@@ -175,7 +175,8 @@ def subgroups(frame: pd.DataFrame, *, window: int, threshold: int) -> list[dict[
              "not_lonely": prog[prog["social"] == "satisfied"]}
     out = []
     for wt in ("", "acute", "tertiary"):
-        sel = (lambda f, wt=wt: f if not wt else f[f["ward_type"] == wt])
+        def sel(f: pd.DataFrame, wt: str = wt) -> pd.DataFrame:
+            return f if not wt else f[f["ward_type"] == wt]
         counts = [len(sel(parts[k])) for k in SUBGROUPS]
         unrecorded = counts[0] - counts[1] - counts[2]
         hidden, _ = disclosure.protect([*counts[1:], unrecorded], [[0, 1, 2]], threshold,

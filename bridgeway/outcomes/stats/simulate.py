@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,11 +43,11 @@ class Params:
     after_months: int = 26
     admissions_per_month: dict[str, float] = field(
         default_factory=lambda: {"acute": 9.0, "tertiary": 3.0})
-    risk_30: dict[str, float] = field(default_factory=lambda: {"acute": 0.22, "tertiary": 0.16})
+    risk_30: dict[str, float] = field(default_factory=lambda: {"acute": 0.24, "tertiary": 0.18})
     median_los: dict[str, float] = field(default_factory=lambda: {"acute": 16.0, "tertiary": 60.0})
     los_sigma: float = 0.6
     risk_ratio: float = 0.6  # program effect on the 30-day readmission risk
-    los_factor: float = 0.70  # program effect on length of stay (multiplicative)
+    los_factor: float = 0.65  # program effect on length of stay (multiplicative)
     decline: float = 0.10  # referred but declined: no effect
     its_level: float = -0.15  # relative change in every discharge's risk at the start
     its_slope: float = -0.004  # relative change per month after the start
@@ -80,7 +81,9 @@ def simulate(rng: np.random.Generator, params: Params | None = None) -> tuple[Ra
     # Riskier sites refer more: confounding that a crude comparison would not undo.
     refer = {"acute": np.clip(0.25 + 0.4 * (site_risk - 0.8), 0.1, 0.7),
              "tertiary": np.clip(0.5 + 0.4 * (site_risk - 0.8), 0.2, 0.9)}
-    sites, wards, declared = [], [], []
+    sites: list[dict[str, Any]] = []
+    wards: list[dict[str, Any]] = []
+    declared: list[dict[str, Any]] = []
     for i in range(p.sites):
         sites.append({"site_id": i + 1, "hospital_id": 100 + i, "start": float(starts[i]),
                       "in_scope": True})
@@ -93,11 +96,14 @@ def simulate(rng: np.random.Generator, params: Params | None = None) -> tuple[Ra
             if i < p.comparison_ward_sites:
                 declared.append({"site_id": i + 1, "ward_id": ward_id,
                                  "assignment": "comparison" if name == "c1" else "program"})
-    stays, refs, hist, truth = [], [], [], []
+    stays: list[dict[str, Any]] = []
+    refs: list[tuple[Any, ...]] = []
+    hist: list[tuple[int, int, str]] = []
+    truth: list[tuple[Any, ...]] = []
     state = {"stay": 0, "client": 0, "enrolment": 0}
     for w in wards:
         for m in range(p.before_months + p.sites + p.after_months):
-            for _ in range(rng.poisson(p.admissions_per_month[w["ward_type"]])):
+            for _ in range(rng.poisson(p.admissions_per_month[str(w["ward_type"])])):
                 day = EPOCH_START + int((m + rng.random()) * MONTH)
                 if day < last:
                     _client(rng, p, w, wards, day, starts, refer, site_risk, site_los, shocks,
@@ -138,10 +144,12 @@ def system_factor(p: Params, day: float, start: int) -> float:
     return 1 + p.its_trend * rel + p.its_level + p.its_slope * rel
 
 
-def _client(rng: np.random.Generator, p: Params, ward: dict, wards: list[dict], day: int,
-            starts: list[int], refer: dict[str, np.ndarray], site_risk: np.ndarray,
-            site_los: np.ndarray, shocks: np.ndarray, last: int, state: dict[str, int],
-            stays: list, refs: list, hist: list, truth: list) -> None:
+def _client(rng: np.random.Generator, p: Params, ward: dict[str, Any],
+            wards: list[dict[str, Any]], day: int, starts: list[int],
+            refer: dict[str, np.ndarray], site_risk: np.ndarray, site_los: np.ndarray,
+            shocks: np.ndarray, last: int, state: dict[str, int], stays: list[dict[str, Any]],
+            refs: list[tuple[Any, ...]], hist: list[tuple[int, int, str]],
+            truth: list[tuple[Any, ...]]) -> None:
     state["client"] += 1
     client = state["client"]
     site = ward["site"]
@@ -211,7 +219,8 @@ def _client(rng: np.random.Generator, p: Params, ward: dict, wards: list[dict], 
         ward = same[int(rng.integers(0, len(same)))] if same else ward
 
 
-def _stay(stay_id: int, client: int, ward: dict, admitted: int, discharged: int) -> dict:
+def _stay(stay_id: int, client: int, ward: dict[str, Any], admitted: int, discharged: int
+          ) -> dict[str, Any]:
     return {"stay_id": stay_id, "client_id": client, "hospital_id": 100 + ward["site"],
             "ward_id": ward["ward_id"], "ward_type": ward["ward_type"],
             "admitted": admitted, "discharged": float(discharged)}
