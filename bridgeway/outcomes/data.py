@@ -167,3 +167,29 @@ def load(scope: list[ProgramSite], *, today: date | None = None) -> RawData:
 
 def _client_q(hospitals: list[int]) -> Any:
     return HospitalStay.objects.filter(hospital_id__in=hospitals).values("client_id")
+
+
+def met_contacts(client_ids: list[int]) -> pd.DataFrame:
+    """Contacts that happened ("met") of these clients: client_id, local day, on the ward,
+    minutes. PostgreSQL turns the time into the local day itself; SQLite stores no zone, so
+    there Python does."""
+    from bridgeway.contacts.models import Contact, Outcome, Setting
+
+    columns = ["client_id", "day", "ward", "minutes"]
+    if not client_ids:
+        return pd.DataFrame(columns=columns)
+    if connection.vendor == "postgresql":
+        zone = ZoneInfo(settings.TIME_ZONE).key.replace("'", "")
+        frame = _query(
+            f"SELECT client_id, ((occurred_at AT TIME ZONE '{zone}')::date - DATE '1970-01-01'), "  # noqa: S608
+            f"CASE WHEN setting = '{Setting.WARD.value}' THEN 1 ELSE 0 END, duration_minutes "
+            f"FROM {Contact._meta.db_table} WHERE outcome = '{Outcome.MET.value}' "
+            f"AND client_id IN {_ids(sorted(set(client_ids)))}", columns)
+        frame["ward"] = frame["ward"].astype(bool)
+        return frame
+    rows = list(Contact.objects.filter(client_id__in=client_ids, outcome=Outcome.MET)
+                .values_list("client_id", "occurred_at", "setting", "duration_minutes"))
+    return pd.DataFrame({"client_id": [r[0] for r in rows],
+                         "day": _local_days([r[1] for r in rows]),
+                         "ward": [r[2] == Setting.WARD for r in rows],
+                         "minutes": [r[3] for r in rows]}, columns=columns)

@@ -19,19 +19,16 @@ The score is the share of known components met (0–1).
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Match
-from bridgeway.contacts.models import Contact, Outcome, Setting
 from bridgeway.core.models import ProgramSite
 from bridgeway.safety.models import Bridging
 
-from .data import day_number
+from .data import day_number, met_contacts
 
 COMPONENTS = {
     "matched_before_discharge": _("Matched before discharge"),
@@ -41,14 +38,6 @@ COMPONENTS = {
     "bridging": _("Bridging until a community provider took over"),
 }
 WEEKS = 12
-
-
-def _contacts(client_ids: list[int]) -> pd.DataFrame:
-    tz = ZoneInfo(settings.TIME_ZONE)
-    rows = (Contact.objects.filter(client_id__in=client_ids, outcome=Outcome.MET)
-            .values_list("client_id", "occurred_at", "setting", "duration_minutes"))
-    data = [(c, day_number(at.astimezone(tz).date()), s == Setting.WARD, m) for c, at, s, m in rows]
-    return pd.DataFrame(data, columns=["client_id", "day", "ward", "minutes"])
 
 
 def episodes_of(program: pd.DataFrame) -> pd.DataFrame:
@@ -79,7 +68,7 @@ def per_client(program: pd.DataFrame, *, cutoff: date) -> pd.DataFrame:
     p = p.merge(agg, left_on="stay_id", right_index=True, how="left")
     p["matched_before_discharge"] = p.before.astype(float).fillna(0.0)
 
-    contacts = _contacts(clients)
+    contacts = met_contacts(clients)
     c = p[["stay_id", "client_id", "episode_start", "discharge", "m_end"]].merge(
         contacts, on="client_id", how="inner")
     end = np.minimum(c.m_end.fillna(cut), cut)
