@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -125,10 +124,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bridgeway@localhost")
 BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL", "http://127.0.0.1:8000")
 
-# Outcome measures on PostgreSQL run as this many client ranges on parallel connections
-# (one server core each) when the program has at least MIN_STAYS stays; 1 turns it off.
-BRIDGEWAY_OUTCOMES_WORKERS = env_int("BRIDGEWAY_OUTCOMES_WORKERS", min(os.cpu_count() or 1, 4))
-BRIDGEWAY_OUTCOMES_PARALLEL_MIN_STAYS = env_int("BRIDGEWAY_OUTCOMES_PARALLEL_MIN_STAYS", 20_000)
+# Disclosure control on every outcome page, PDF and export: counts from 1 to this minus one
+# are shown as "<N", with complementary suppression (docs/outcomes.md).
+BRIDGEWAY_SMALL_CELL_THRESHOLD = env_int("BRIDGEWAY_SMALL_CELL_THRESHOLD", 5)
 
 # Celery is optional: with no broker configured, scheduled work runs from cron through
 # management commands; the same service functions run either way.
