@@ -9,10 +9,12 @@ category "outcomes" and no client id.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 
 from bridgeway.access.policy import WRITE_RULES, Action, grants_for, sites_for, who_for
@@ -74,14 +76,29 @@ def audit_view(user: User, *, detail: str, site: ProgramSite | None = None,
 # --- aggregate series for the dashboard ---------------------------------------------------
 
 def contact_hours_by_month(site_ids: list[int], start: date, end: date) -> list[dict[str, object]]:
-    rows = (Contact.objects.filter(site_id__in=site_ids, outcome=Outcome.MET,
-                                   occurred_at__date__gte=start, occurred_at__date__lte=end)
-            .annotate(month=TruncMonth("occurred_at")).values("month")
-            .annotate(minutes=Sum("duration_minutes"), contacts=Count("id"),
-                      clients=Count("client_id", distinct=True))
-            .order_by("month"))
-    return [{"month": r["month"].strftime("%Y-%m"), "hours": round((r["minutes"] or 0) / 60, 1),
-             "contacts": r["contacts"], "clients": r["clients"]} for r in rows]
+    """Met contacts per local month: hours, contacts, distinct clients.
+
+    Filtered on a range of instants (local midnights) and grouped in pandas: SQLite has no time
+    zones, so `__date` and TruncMonth there run a Python function on every row (1.3 s at demo
+    size, against 0.1 s this way); PostgreSQL gives the same result either way.
+    """
+    import pandas as pd
+
+    tz = ZoneInfo(settings.TIME_ZONE)
+    lo = datetime.combine(start, time.min, tzinfo=tz)
+    hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    rows = list(Contact.objects.filter(site_id__in=site_ids, outcome=Outcome.MET,
+                                       occurred_at__gte=lo, occurred_at__lt=hi)
+                .values_list("occurred_at", "duration_minutes", "client_id"))
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows, columns=["at", "minutes", "client_id"])
+    frame["month"] = (pd.to_datetime(frame["at"], utc=True).dt.tz_convert(tz)
+                      .dt.strftime("%Y-%m"))
+    g = frame.groupby("month").agg(minutes=("minutes", "sum"), contacts=("minutes", "size"),
+                                   clients=("client_id", "nunique"))
+    return [{"month": str(m), "hours": round(float(r.minutes) / 60, 1),
+             "contacts": int(r.contacts), "clients": int(r.clients)} for m, r in g.iterrows()]
 
 
 def drop_outs_by_month(site_ids: list[int], start: date, end: date) -> list[dict[str, object]]:

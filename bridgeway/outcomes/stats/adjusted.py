@@ -135,14 +135,14 @@ def mantel_haenszel(events: np.ndarray | pd.Series, program: np.ndarray | pd.Ser
     Robins 1985 variance) over strata; strata with one arm only carry no information."""
     e = np.asarray(events, dtype=float)
     treat = np.asarray(program, dtype=bool)
-    strata = np.asarray(stratum)
     ok = ~np.isnan(e)
-    frame = pd.DataFrame({"e": e[ok], "t": treat[ok], "s": strata[ok]})
-    g = frame.groupby("s")
-    a = g.apply(lambda x: x.e[x.t].sum(), include_groups=False).to_numpy(float)
-    b = g.apply(lambda x: x.e[~x.t].sum(), include_groups=False).to_numpy(float)
-    n1 = g["t"].sum().to_numpy(float)
-    n0 = (g.size() - g["t"].sum()).to_numpy(float)
+    e, treat = e[ok], treat[ok]
+    codes = pd.factorize(np.asarray(stratum)[ok])[0]
+    k = int(codes.max()) + 1 if len(codes) else 0
+    a = np.bincount(codes, weights=e * treat, minlength=k)
+    b = np.bincount(codes, weights=e * ~treat, minlength=k)
+    n1 = np.bincount(codes, weights=treat, minlength=k).astype(float)
+    n0 = np.bincount(codes, weights=~treat, minlength=k).astype(float)
     use = (n1 > 0) & (n0 > 0)
     a, b, n1, n0 = a[use], b[use], n1[use], n0[use]
     if len(a) == 0:

@@ -164,6 +164,19 @@ def _median_days(days: pd.Series, done: pd.Series, threshold: int) -> dict[str, 
     return {"n": disclosure.show(len(days), threshold), "median": c.median}
 
 
+def _adjusted(frame: pd.DataFrame, col: str, threshold: int, *, events: bool = False
+              ) -> dict[str, float | None] | None:
+    """The adjusted difference alone (subgroups), hidden when a group's counts are small."""
+    known = frame.dropna(subset=[col])
+    prog = known["arm"] == "program"
+    for part in (known[prog], known[~prog]):
+        if disclosure.is_small(len(part), threshold) or (
+                events and disclosure.events_hidden(float(part[col].sum()), len(part), threshold)):
+            return None
+    std = adjusted.standardised(known[col], prog, _strata(known), known["ward_id"])
+    return est(std.difference) if std else None
+
+
 def subgroups(frame: pd.DataFrame, *, window: int, threshold: int) -> list[dict[str, Any]]:
     """Baseline loneliness (recorded for program clients only, so each program subgroup is
     compared with the whole comparison group) by ward type. Counts protected together: the
@@ -191,9 +204,8 @@ def subgroups(frame: pd.DataFrame, *, window: int, threshold: int) -> list[dict[
                                    "n_comparison": disclosure.show(len(sel(comp)), threshold),
                                    "readmit_difference": None, "los_difference": None}
             if not hide[key] and n_prog and len(sel(comp)):
-                b = binary(data, f"readmit_{window}", threshold)
-                c = continuous(data, "los", threshold)
-                row["readmit_difference"] = b["adjusted"]
-                row["los_difference"] = c["adjusted"]
+                row["readmit_difference"] = _adjusted(data, f"readmit_{window}", threshold,
+                                                      events=True)
+                row["los_difference"] = _adjusted(data, "los", threshold)
             out.append(row)
     return out
