@@ -20,10 +20,12 @@ def head_file(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _empty_audit_after_transactional_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """SQLite flushes with DELETE, which the append-only triggers refuse."""
+    transactional = "transactional_db" in request.fixturenames
+    if transactional:
+        # Set up before this fixture, so its flush runs after the emptying below.
+        request.getfixturevalue("transactional_db")
     yield
-    if "transactional_db" not in request.fixturenames:
-        return
     from django.db import connection
 
-    if connection.vendor == "sqlite":
+    if transactional and connection.vendor == "sqlite":
         empty_audit_tables()

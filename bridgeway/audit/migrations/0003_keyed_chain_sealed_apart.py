@@ -75,20 +75,35 @@ def _drop_triggers(vendor: str, table: str, name: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS audit_{name}_no_{verb};" for verb in ("update", "delete")]
 
 
-def drop_event_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
-    for statement in _drop_triggers(schema_editor.connection.vendor, TABLES["event"], "event"):
-        schema_editor.execute(statement)
-
-
-def create_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+def _replace_triggers(schema_editor, names: list[str], create: bool) -> None:  # type: ignore[no-untyped-def]
     vendor = schema_editor.connection.vendor
     if vendor not in {"postgresql", "sqlite"}:
         return
-    if vendor == "postgresql":
+    if vendor == "postgresql" and create:
         schema_editor.execute(PG_FUNCTION)
-    for name, table in TABLES.items():
-        for statement in _drop_triggers(vendor, table, name) + _triggers(vendor, table, name):
+    for name in names:
+        statements = _drop_triggers(vendor, TABLES[name], name)
+        if create:
+            statements += _triggers(vendor, TABLES[name], name)
+        for statement in statements:
             schema_editor.execute(statement)
+
+
+def lift_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """The rows are rewritten below (subject keys, signatures); the triggers come back last."""
+    _replace_triggers(schema_editor, ["event", "subject"], create=False)
+
+
+def restore_event_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    _replace_triggers(schema_editor, ["event"], create=True)
+
+
+def create_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    _replace_triggers(schema_editor, ["event", "subject", "seal"], create=True)
+
+
+def drop_new_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    _replace_triggers(schema_editor, ["subject"], create=False)
 
 
 def continue_sequence(apps, schema_editor):  # type: ignore[no-untyped-def]
@@ -123,7 +138,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(verify_legacy_chain, migrations.RunPython.noop),
-        migrations.RunPython(drop_event_triggers, migrations.RunPython.noop),
+        migrations.RunPython(lift_triggers, restore_event_triggers),
         # Subject rows pointed at the old `id`; from now on the event's key is `seq`.
         migrations.RunSQL(
             "UPDATE audit_auditsubject SET event_id = (SELECT e.seq FROM audit_auditevent e "
@@ -174,5 +189,5 @@ class Migration(migrations.Migration):
             model_name="auditevent",
             index=models.Index(fields=["xact", "seq"], name="audit_event_chain_order"),
         ),
-        migrations.RunPython(create_triggers, migrations.RunPython.noop),
+        migrations.RunPython(create_triggers, drop_new_triggers),
     ]
