@@ -90,8 +90,8 @@ def _row_problems(event: AuditEvent) -> list[Problem]:
     indexed: list[str] = event.indexed_subjects  # type: ignore[attr-defined]
     if sealed != indexed:
         problems.append(Problem(
-            f"row {event.seq}: its subject index was changed ({len(sealed)} clients in the row, "
-            f"{len(indexed)} index rows)", event.seq))
+            f"row {event.seq}: its subject index was changed (it differs from the {len(sealed)} "
+            f"clients sealed in the row; {len(indexed)} index rows)", event.seq))
     return problems
 
 

@@ -182,7 +182,8 @@ def test_deleted_subject_rows(chain: Chain) -> None:
     """What shortened a client's "who accessed" report by 52 rows on the old design."""
     target = chain.listed()
     forge.sql("DELETE FROM audit_auditsubject WHERE event_id = %s", [target.seq])
-    found(rf"row {target.seq}: its subject index was changed \(3 clients in the row, 0 index")
+    found(rf"row {target.seq}: its subject index was changed \(it differs from the 3 clients "
+          r"sealed in the row; 0 index rows\)")
 
 
 def test_subject_rows_for_a_row_that_does_not_exist(chain: Chain) -> None:

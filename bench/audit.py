@@ -1,0 +1,470 @@
+"""Benchmark: audited client pages under concurrency, and tampering found by `audit verify`.
+
+Not a test; run it by hand (it needs PostgreSQL and takes about three minutes):
+
+    .venv/bin/python bench/audit.py [--server postgres://postgres@127.0.0.1:5432] [--seconds 30]
+
+1. Creates its own database (`bench_audit_<pid>`, dropped at the end) and migrates it.
+2. Builds a program: one site with 16 coordinators, 3,200 enrolled clients (each with a stay
+   and consent, half of them matched with one of 20 supporters).
+3. Serves the app with gunicorn (4 sync workers, 127.0.0.1, a random free port) under
+   production-like settings written to a temporary directory (DEBUG off, persistent database
+   connections, sessions saved on every request, the audit chain keyed and sealed after commit).
+4. From this process, 16 threads, each signed in as its own coordinator, request client pages
+   (`/clients/<id>/`, each thread its own 200 clients in turn) for `--seconds` seconds, with:
+   - audit off: `BRIDGEWAY_BENCH_DISABLE_AUDIT_WRITES` (read only by the writer, set only here),
+   - audit on: the product as it runs (one INSERT per page, sealing after commit),
+   - for the record, the old design emulated: a trigger takes main's global advisory lock and
+     reads the newest row before every insert, as the old writer did, held to commit.
+   Throughput = successful pages per second. Ratio = audit on / audit off.
+5. Seals and verifies the whole trail, exports the head, then applies each tampering of a
+   prepared set (in a transaction, with the triggers off, as a database superuser would) and
+   checks that verify, given the exported head, names it; each is rolled back after.
+6. Last line: `audit: concurrent_over_unaudited=<ratio> tamper_found=<k>/<n>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+THREADS = 16
+WORKERS = 4
+CLIENTS_PER_THREAD = 200
+
+SETTINGS = '''
+import os
+from bridgeway.settings.base import *  # noqa: F403
+from bridgeway.settings.base import database_from_url
+DEBUG = False
+SECRET_KEY = "bench-only-not-secret"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
+DATABASES["default"]["CONN_MAX_AGE"] = 600
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SESSION_COOKIE_AGE = 3600
+BRIDGEWAY_AUDIT_KEYS = {1: "bench-only-audit-key-0123456789abcdef0123456789"}
+BRIDGEWAY_AUDIT_HEAD_FILE = os.environ["BENCH_AUDIT_HEAD_FILE"]
+# This benchmark's unaudited baseline; bridgeway/audit/writer.py is the only reader.
+BRIDGEWAY_BENCH_DISABLE_AUDIT_WRITES = os.environ.get("BENCH_AUDIT_WRITES") == "off"
+LOGGING = {"version": 1, "disable_existing_loggers": False,
+           "root": {"handlers": [], "level": "WARNING"}}
+'''
+
+# The old writer (main before decision 0007) took this advisory lock and read the chain's
+# newest row inside every audited transaction; emulated on the new schema for the record.
+OLD_DESIGN_ON = """
+CREATE FUNCTION bench_old_chain_lock() RETURNS trigger AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(1112031577);
+  PERFORM seq FROM audit_auditevent ORDER BY seq DESC LIMIT 1;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER bench_old_chain_lock BEFORE INSERT ON audit_auditevent
+FOR EACH ROW EXECUTE FUNCTION bench_old_chain_lock();
+"""
+OLD_DESIGN_OFF = """
+DROP TRIGGER bench_old_chain_lock ON audit_auditevent;
+DROP FUNCTION bench_old_chain_lock();
+"""
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def psql(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# ---- data ----------------------------------------------------------------------------------
+
+def build() -> tuple[list[str], list[list[str]]]:
+    """The program; returns one session cookie per thread and each thread's client ids."""
+    from datetime import date, timedelta
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.utils import timezone
+
+    from bridgeway.clients.models import Client, ConsentRecord, Enrolment, HospitalStay, Match
+    from bridgeway.core.models import Organisation, ProgramSite, Role, RoleAssignment, User, Ward
+    from bridgeway.supporters.models import SupporterProfile
+
+    today, now = timezone.localdate(), timezone.now()
+    hospital = Organisation.objects.create(name="Bench Hospital", code="bench-h", kind="hospital")
+    peers = Organisation.objects.create(name="Bench Peers", code="bench-p", kind="peer_org")
+    site = ProgramSite.objects.create(code="bench", name="Bench TDM", hospital=hospital)
+    site.peer_organisations.add(peers)
+    ward = Ward.objects.create(hospital=hospital, name="Ward A", ward_type="acute")
+    coordinators = User.objects.bulk_create([
+        User(username=f"bench_coord{i}", first_name=f"Coord{i}") for i in range(THREADS)])
+    RoleAssignment.objects.bulk_create([
+        RoleAssignment(user=u, role=Role.COORDINATOR, site=site) for u in coordinators])
+    users = User.objects.bulk_create([User(username=f"bench_sup{i}", first_name=f"Sup{i}")
+                                      for i in range(20)])
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=u, role=Role.PEER_SUPPORTER,
+                                                       organisation=peers) for u in users])
+    supporters = SupporterProfile.objects.bulk_create([
+        SupporterProfile(user=u, organisation=peers, employment="volunteer", hours_per_week=6,
+                         max_active_clients=200, gender="woman") for u in users])
+    SupporterProfile.sites.through.objects.bulk_create([
+        SupporterProfile.sites.through(supporterprofile_id=s.pk, programsite_id=site.pk)
+        for s in supporters])
+    n = THREADS * CLIENTS_PER_THREAD
+    clients = Client.objects.bulk_create([
+        Client(given_name=f"Given{i}", family_name=f"Family{i}", date_of_birth=date(1980, 1, 1))
+        for i in range(n)], batch_size=2000)
+    stays = HospitalStay.objects.bulk_create([
+        HospitalStay(client=c, hospital=hospital, ward=ward,
+                     admitted_on=today - timedelta(days=40), discharged_on=today - timedelta(days=20))
+        for c in clients], batch_size=2000)
+    enrolments = Enrolment.objects.bulk_create([
+        Enrolment(client=c, site=site, stay=s, status="matched" if i % 2 else "waiting",
+                  status_changed_at=now, referred_on=today - timedelta(days=30))
+        for i, (c, s) in enumerate(zip(clients, stays, strict=True))], batch_size=2000)
+    ConsentRecord.objects.bulk_create([
+        ConsentRecord(enrolment=e, version=1, participation=True, share_stay_status=True,
+                      recorded_by=coordinators[0], recorded_at=now) for e in enrolments],
+        batch_size=2000)
+    Match.objects.bulk_create([
+        Match(enrolment=e, client_id=e.client_id, site_id=e.site_id, supporter=supporters[i % 20],
+              status="active", started_on=today - timedelta(days=20))
+        for i, e in enumerate(enrolments) if i % 2], batch_size=2000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    cookies = []
+    for user in coordinators:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        cookies.append(f"sessionid={store.session_key}")
+    ids = [str(c.public_id) for c in clients]
+    return cookies, [ids[t::THREADS] for t in range(THREADS)]
+
+
+def page_queries(client_id: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bridgeway.core.models import User
+
+    http = Client()
+    http.force_login(User.objects.get(username="bench_coord0"))
+    http.get(f"/clients/{client_id}/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = http.get(f"/clients/{client_id}/")
+    assert response.status_code == 200, response.status_code
+    return len(ctx.captured_queries)
+
+
+def list_page_views() -> None:
+    """A few coordinators open the site's matching page, which lists clients: events with
+    subject rows to tamper with."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from bridgeway.core.models import User
+
+    for i in range(3):
+        http = Client()
+        http.force_login(User.objects.get(username=f"bench_coord{i}"))
+        assert http.get(reverse("matching:site", kwargs={"site_code": "bench"})).status_code == 200
+
+
+# ---- load ----------------------------------------------------------------------------------
+
+def fetch(url: str, cookie: str) -> float:
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310  # loopback only
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310  # loopback only
+        body, status = response.read(), response.status
+    if status != 200 or b"Family" not in body:
+        raise RuntimeError(f"{url}: {status}")
+    return time.perf_counter() - started
+
+
+def drive(base: str, cookies: list[str], ids: list[list[str]], seconds: float) -> list[float]:
+    """THREADS threads, each its own coordinator and clients, for `seconds`; latencies."""
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker(t: int) -> None:
+        i = 0
+        while time.perf_counter() < deadline:
+            client_id = ids[t][i % len(ids[t])]
+            i += 1
+            try:
+                elapsed = fetch(f"{base}/clients/{client_id}/", cookies[t])
+            except (urllib.error.URLError, RuntimeError, OSError) as exc:
+                with lock:
+                    errors.append(str(exc))
+                continue
+            with lock:
+                times.append(elapsed)
+
+    pool = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    if errors:
+        log(f"bench: {len(errors)} failed requests, first: {errors[0]}")
+    return times
+
+
+def serve_and_drive(env: dict[str, str], mode: str, cookies: list[str], ids: list[list[str]],
+                    seconds: float) -> float:
+    port = free_port()
+    run_env = {**env, "BENCH_AUDIT_WRITES": "off" if mode == "unaudited" else "on"}
+    server = subprocess.Popen(  # noqa: S603  # fixed argv: this venv's gunicorn
+        [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+         "--timeout", "60", "--log-level", "warning", "bridgeway.wsgi:application"],
+        env=run_env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if server.poll() is not None:
+                raise RuntimeError("gunicorn exited")
+            try:
+                fetch(f"{base}/clients/{ids[0][0]}/", cookies[0])
+                break
+            except (urllib.error.URLError, ConnectionError, RuntimeError):
+                time.sleep(0.1)
+        drive(base, cookies, [row[-5:] for row in ids], 3)  # warm every worker
+        times = drive(base, cookies, ids, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rate = len(times) / seconds
+    ordered = sorted(times)
+    log(f"bench: {mode:11s} pages={len(times)} pages_per_s={rate:.1f} "
+        f"median={statistics.median(ordered) * 1000:.1f}ms p90={ordered[int(len(ordered) * 0.9)] * 1000:.1f}ms")
+    return rate
+
+
+# ---- tampering -----------------------------------------------------------------------------
+
+class _Undo(Exception):
+    pass
+
+
+def _cut(position: str) -> str:
+    """Every row, subject row and seal after a seal position: the tables as they were then
+    (they are append-only, so this is exactly an older backup)."""
+    after = f"(SELECT event_seq FROM audit_auditseal WHERE position > {position})"
+    return (f"DELETE FROM audit_auditsubject WHERE event_id IN {after};"
+            f" DELETE FROM audit_auditevent WHERE seq IN {after};"
+            f" DELETE FROM audit_auditseal WHERE position > {position}")
+
+
+def tamperings() -> list[tuple[str, str, str]]:
+    """(name, SQL run with the triggers off, what verify must say). {a}, {b}, {m}: row seqs;
+    {p}: a middle seal position; {end50}, {old}: 50 and 300 (or half) seals before the end; {listed}: a
+    list page's row (it has subject rows)."""
+    return [
+        ("alter a row", "UPDATE audit_auditevent SET outcome = 'denied' WHERE seq = {m}",
+         r"row {m} altered"),
+        ("delete a middle row", "DELETE FROM audit_auditevent WHERE seq = {m}", r"row {m} deleted"),
+        ("delete the newest 50 rows and their seals", _cut("{end50}"),
+         r"the exported head is at seal \d+ but the chain ends at seal {end50}"),
+        ("append a row with an unkeyed hash and seal",
+         "INSERT INTO audit_auditevent (nonce, occurred_at, actor_username, role, site_code,"
+         " category, action, outcome, detail, subjects, mac_epoch, mac)"
+         " SELECT gen_random_uuid(), now(), 'bench_coord0', '', '', 'identity', 'view', 'allowed',"
+         " 'forged', '', 1, encode(sha256('forged'::bytea), 'hex');"
+         " INSERT INTO audit_auditseal (position, event_seq, event_xact, epoch, prev, hmac)"
+         " SELECT s.position + 1, e.seq, e.xact, 1, s.hmac,"
+         " encode(sha256(s.hmac::bytea), 'hex') FROM audit_auditseal s, audit_auditevent e"
+         " WHERE e.detail = 'forged' ORDER BY s.position DESC LIMIT 1",
+         r"row \d+ altered or forged"),
+        ("alter a row and recompute every later seal without the key",
+         "UPDATE audit_auditevent SET detail = 'forged' WHERE seq = {m};"
+         " UPDATE audit_auditseal SET hmac = encode(sha256((hmac || 'x')::bytea), 'hex'),"
+         " prev = encode(sha256((prev || 'x')::bytea), 'hex') WHERE position >= {p}",
+         r"row {m} altered"),
+        ("reorder two seals",
+         "UPDATE audit_auditseal SET event_seq = -event_seq WHERE position IN ({p}, {p} + 1);"
+         " UPDATE audit_auditseal s SET event_seq = (SELECT -o.event_seq FROM audit_auditseal o"
+         " WHERE o.position = CASE WHEN s.position = {p} THEN {p} + 1 ELSE {p} END)"
+         " WHERE s.position IN ({p}, {p} + 1)",
+         r"(inserted|deleted|does not match seal)"),
+        ("swap two rows' contents",
+         "UPDATE audit_auditevent e SET detail = o.detail, nonce = o.nonce, mac = o.mac,"
+         " client_public_id = o.client_public_id, occurred_at = o.occurred_at"
+         " FROM (SELECT * FROM audit_auditevent WHERE seq IN ({a}, {b})) o"
+         " WHERE e.seq IN ({a}, {b}) AND o.seq <> e.seq",
+         r"row {a} does not match seal"),
+        ("change a timestamp",
+         "UPDATE audit_auditevent SET occurred_at = occurred_at - interval '2 hours' WHERE seq = {m}",
+         r"row {m} altered"),
+        ("change a subject row",
+         "UPDATE audit_auditsubject SET client_public_id = gen_random_uuid()"
+         " WHERE id = (SELECT min(id) FROM audit_auditsubject WHERE event_id = {listed})",
+         r"row {listed}: its subject index was changed"),
+        ("delete subject rows", "DELETE FROM audit_auditsubject WHERE event_id = {listed}",
+         r"row {listed}: its subject index was changed"),
+        ("copy a row (a valid MAC, sealed as new)", "INSERT INTO audit_auditevent (nonce,"
+         " occurred_at, actor_public_id, actor_username, role, site_code, client_public_id,"
+         " category, action, outcome, detail, subjects, mac_epoch, mac) SELECT nonce,"
+         " occurred_at, actor_public_id, actor_username, role, site_code, client_public_id,"
+         " category, action, outcome, detail, subjects, mac_epoch, mac FROM audit_auditevent"
+         " WHERE seq = {m}", r"rows {m}, \d+ are copies of one event"),
+        ("insert a row before sealed rows",
+         "INSERT INTO audit_auditevent (seq, xact, nonce, occurred_at, actor_public_id,"
+         " actor_username, role, site_code, client_public_id, category, action, outcome, detail,"
+         " subjects, mac_epoch, mac) SELECT 0, 0, nonce, occurred_at, actor_public_id,"
+         " actor_username, role, site_code, client_public_id, category, action, outcome,"
+         " 'inserted', subjects, mac_epoch, mac FROM audit_auditevent WHERE seq = {m}",
+         r"row 0 inserted"),
+        ("delete a seal", "DELETE FROM audit_auditseal WHERE position = {p}",
+         r"seals {p}–{p} are missing"),
+        ("restore an older backup (the tables as they were at seal {old})", _cut("{old}"),
+         r"the exported head is at seal \d+ but the chain ends at seal {old}"),
+    ]
+
+
+def check_tampering() -> tuple[int, int]:
+    from django.db import connection, transaction
+
+    from bridgeway.audit import heads
+    from bridgeway.audit.models import AuditEvent, AuditSeal, AuditSubject
+    from bridgeway.audit.verify import verify_chain
+
+    list_page_views()
+    started = time.perf_counter()
+    result = verify_chain()
+    assert result.ok and result.head is not None, result.problems[:5]
+    heads.export(result.head)
+    kept = heads.last_exported()
+    log(f"bench: verify of the whole trail: {result.checked:,} rows in "
+        f"{time.perf_counter() - started:.2f}s, head {kept}")
+    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
+    listed = AuditSubject.objects.order_by("event_id").values_list("event_id", flat=True).first()
+    end = result.head.position
+    marks = {"m": seqs[len(seqs) // 2], "a": seqs[len(seqs) // 3], "b": seqs[len(seqs) // 3 + 1],
+             "p": end // 2, "end50": end - 50, "listed": listed,
+             "old": end - 300 if end > 600 else end // 2}
+    assert listed is not None and end > 60 and AuditSeal.objects.count() == end
+    found = 0
+    cases = tamperings()
+    for name, sql, expected in cases:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
+                    cursor.execute(sql.format(**marks))
+                    cursor.execute("SET LOCAL session_replication_role = origin")
+                outcome = verify_chain(head=kept)
+                raise _Undo
+        except _Undo:
+            pass
+        said = " | ".join(p.message for p in outcome.problems)
+        hit = not outcome.ok and re.search(expected.format(**marks), said) is not None
+        found += hit
+        log(f"bench: tamper {name.format(**marks)}: {'found' if hit else 'MISSED'} "
+            f"({outcome.problems[0].message if outcome.problems else 'no problem reported'})")
+    assert verify_chain(head=kept).ok  # every tampering was rolled back
+    return found, len(cases)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", default=os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/"),
+        help="PostgreSQL server URL without a database name")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--rounds", type=int, default=1, help="audit off/on pairs, interleaved")
+    parser.add_argument("--skip-old-design", action="store_true")
+    args = parser.parse_args()
+    parts = urllib.parse.urlsplit(args.server)
+    server = f"{parts.scheme}://{parts.netloc}"
+    database = f"bench_audit_{os.getpid()}"
+    tmp = Path(tempfile.mkdtemp(prefix="bench_audit_"))
+    (tmp / "bench_audit_settings.py").write_text(SETTINGS)
+    db_url = f"{server}/{database}"
+    env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "bench_audit_settings",
+           "BENCH_AUDIT_HEAD_FILE": str(tmp / "audit-head.txt"),
+           "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE",
+                                           "BENCH_AUDIT_HEAD_FILE")})
+    sys.path[:0] = [str(tmp), str(ROOT)]
+    psql(f"{server}/postgres", f'CREATE DATABASE "{database}"')
+    try:
+        log(f"bench: migrating {database}")
+        subprocess.run(  # noqa: S603  # fixed argv: this venv's python, no user input
+            [str(VENV_BIN / "python"), "-m", "bridgeway.manage", "migrate", "-v0"],
+            env=env, check=True, cwd=ROOT)
+        import django
+
+        django.setup()
+        cookies, ids = build()
+        log(f"bench: {THREADS} coordinators, {THREADS * CLIENTS_PER_THREAD:,} clients; client "
+            f"page: {page_queries(ids[0][1])} queries with the audit on")
+        from django.db import connections
+
+        connections.close_all()
+        rates: dict[str, list[float]] = {"unaudited": [], "audited": [], "global_lock": []}
+        for _ in range(args.rounds):
+            for mode in ("unaudited", "audited"):
+                rates[mode].append(serve_and_drive(env, mode, cookies, ids, args.seconds))
+        from bridgeway.audit.models import AuditEvent, AuditSeal
+
+        pending = AuditEvent.objects.count() - AuditSeal.objects.count()
+        log(f"bench: after the audited run(s): {AuditEvent.objects.count():,} events, "
+            f"{pending} not yet sealed (sealing after commit, at most once a second per worker)")
+        connections.close_all()
+        if not args.skip_old_design:
+            psql(db_url, OLD_DESIGN_ON)
+            rates["global_lock"].append(serve_and_drive(env, "global_lock", cookies, ids,
+                                                        args.seconds))
+            psql(db_url, OLD_DESIGN_OFF)
+        ratio = sum(rates["audited"]) / sum(rates["unaudited"])
+        if rates["global_lock"]:
+            old = sum(rates["global_lock"]) / (sum(rates["unaudited"]) / args.rounds)
+            log(f"bench: old design (one global lock, emulated) global_lock_over_unaudited={old:.2f}")
+        found, total = check_tampering()
+        connections.close_all()
+        log(f"bench: gunicorn_workers={WORKERS} threads={THREADS} seconds={args.seconds:g} "
+            f"rounds={args.rounds} (target ratio >= 0.7)")
+        print(f"audit: concurrent_over_unaudited={ratio:.2f} tamper_found={found}/{total}",
+              flush=True)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        psql(f"{server}/postgres", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
