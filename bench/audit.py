@@ -3,6 +3,7 @@
 Not a test; run it by hand (it needs PostgreSQL and takes about three minutes):
 
     .venv/bin/python bench/audit.py [--server postgres://postgres@127.0.0.1:5432] [--seconds 30]
+                                    [--slice 10] [--skip-old-design]
 
 1. Creates its own database (`bench_audit_<pid>`, dropped at the end) and migrates it.
 2. Builds a program: one site with 16 coordinators, 3,200 enrolled clients (each with a stay
@@ -11,12 +12,16 @@ Not a test; run it by hand (it needs PostgreSQL and takes about three minutes):
    production-like settings written to a temporary directory (DEBUG off, persistent database
    connections, sessions saved on every request, the audit chain keyed and sealed after commit).
 4. From this process, 16 threads, each signed in as its own coordinator, request client pages
-   (`/clients/<id>/`, each thread its own 200 clients in turn) for `--seconds` seconds, with:
-   - audit off: `BRIDGEWAY_BENCH_DISABLE_AUDIT_WRITES` (read only by the writer, set only here),
+   (`/clients/<id>/`, each thread its own 200 clients in turn) for `--seconds` seconds per mode:
+   - audit off: `BRIDGEWAY_BENCH_DISABLE_AUDIT_WRITES` (read only by the writer, set only by
+     these settings: true while a file exists, so one server switches between modes),
    - audit on: the product as it runs (one INSERT per page, sealing after commit),
    - for the record, the old design emulated: a trigger takes main's global advisory lock and
      reads the newest row before every insert, as the old writer did, held to commit.
-   Throughput = successful pages per second. Ratio = audit on / audit off.
+   The modes alternate in slices of `--slice` seconds (rotating order), each slice starting
+   with all 16 threads together and ending when the last request in flight has returned, so
+   that load from elsewhere on a shared machine falls on every mode alike.
+   Throughput = pages served / slice time, summed per mode. Ratio = audit on / audit off.
 5. Seals and verifies the whole trail, exports the head, then applies each tampering of a
    prepared set (in a transaction, with the triggers off, as a database superuser would) and
    checks that verify, given the exported head, names it; each is rolled back after.
@@ -59,8 +64,20 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_AGE = 3600
 BRIDGEWAY_AUDIT_KEYS = {1: "bench-only-audit-key-0123456789abcdef0123456789"}
 BRIDGEWAY_AUDIT_HEAD_FILE = os.environ["BENCH_AUDIT_HEAD_FILE"]
+
+
+class _WhileFileExists:
+    """True while the benchmark runs its baseline slice (it creates and removes the file)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __bool__(self) -> bool:
+        return os.path.exists(self.path)
+
+
 # This benchmark's unaudited baseline; bridgeway/audit/writer.py is the only reader.
-BRIDGEWAY_BENCH_DISABLE_AUDIT_WRITES = os.environ.get("BENCH_AUDIT_WRITES") == "off"
+BRIDGEWAY_BENCH_DISABLE_AUDIT_WRITES = _WhileFileExists(os.environ["BENCH_AUDIT_OFF_FILE"])
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "root": {"handlers": [], "level": "WARNING"}}
 '''
@@ -212,46 +229,92 @@ def fetch(url: str, cookie: str) -> float:
     return time.perf_counter() - started
 
 
-def drive(base: str, cookies: list[str], ids: list[list[str]], seconds: float) -> list[float]:
-    """THREADS threads, each its own coordinator and clients, for `seconds`; latencies."""
-    times: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
+class Load:
+    """THREADS threads, each signed in as its own coordinator, requesting its own clients'
+    pages in slices: all start together, stop issuing at the slice's end, and the slice ends
+    when the last request in flight has returned (so a mode switch never meets traffic)."""
 
-    def worker(t: int) -> None:
-        i = 0
-        while time.perf_counter() < deadline:
-            client_id = ids[t][i % len(ids[t])]
-            i += 1
-            try:
-                elapsed = fetch(f"{base}/clients/{client_id}/", cookies[t])
-            except (urllib.error.URLError, RuntimeError, OSError) as exc:
-                with lock:
-                    errors.append(str(exc))
-                continue
-            with lock:
-                times.append(elapsed)
+    def __init__(self, base: str, cookies: list[str], ids: list[list[str]]) -> None:
+        self.base, self.cookies, self.ids = base, cookies, ids
+        self.start = threading.Barrier(THREADS + 1)
+        self.done = threading.Barrier(THREADS + 1)
+        self.deadline = 0.0
+        self.stop = False
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.pool = [threading.Thread(target=self._worker, args=(t,), daemon=True)
+                     for t in range(THREADS)]
+        for thread in self.pool:
+            thread.start()
 
-    pool = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    if errors:
-        log(f"bench: {len(errors)} failed requests, first: {errors[0]}")
-    return times
+    def _worker(self, t: int) -> None:
+        i = t * 7
+        while True:
+            self.start.wait()
+            if self.stop:
+                return
+            while time.perf_counter() < self.deadline:
+                client_id = self.ids[t][i % len(self.ids[t])]
+                i += 1
+                try:
+                    elapsed = fetch(f"{self.base}/clients/{client_id}/", self.cookies[t])
+                except (urllib.error.URLError, RuntimeError, OSError) as exc:
+                    with self.lock:
+                        self.errors.append(str(exc))
+                    continue
+                with self.lock:
+                    self.latencies.append(elapsed)
+            self.done.wait()
+
+    def slice(self, seconds: float) -> tuple[int, float, list[float]]:
+        """(pages served, wall time until the last one returned, their latencies)."""
+        self.latencies = []
+        self.deadline = time.perf_counter() + seconds
+        began = time.perf_counter()
+        self.start.wait()
+        self.done.wait()
+        return len(self.latencies), time.perf_counter() - began, self.latencies
+
+    def close(self) -> None:
+        self.stop = True
+        self.start.wait()
 
 
-def serve_and_drive(env: dict[str, str], mode: str, cookies: list[str], ids: list[list[str]],
-                    seconds: float) -> float:
+class Modes:
+    """Switches the running server between the three modes while no request is in flight."""
+
+    def __init__(self, db_url: str, off_file: Path) -> None:
+        self.db_url, self.off_file, self.current = db_url, off_file, "audited"
+
+    def set(self, mode: str) -> None:
+        if mode == self.current:
+            return
+        if self.current == "global_lock":
+            psql(self.db_url, OLD_DESIGN_OFF)
+        self.off_file.unlink(missing_ok=True)
+        if mode == "unaudited":
+            self.off_file.touch()
+        elif mode == "global_lock":
+            psql(self.db_url, OLD_DESIGN_ON)
+        self.current = mode
+
+
+def measure(env: dict[str, str], db_url: str, off_file: Path, cookies: list[str],
+            ids: list[list[str]], modes: list[str], seconds: float, slice_s: float
+            ) -> dict[str, float]:
+    """Pages per second per mode, the modes interleaved slice by slice in rotating order."""
     port = free_port()
-    run_env = {**env, "BENCH_AUDIT_WRITES": "off" if mode == "unaudited" else "on"}
     server = subprocess.Popen(  # noqa: S603  # fixed argv: this venv's gunicorn
         [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
          "--timeout", "60", "--log-level", "warning", "bridgeway.wsgi:application"],
-        env=run_env, cwd=ROOT)
+        env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
+    switch = Modes(db_url, off_file)
+    load: Load | None = None
+    served = dict.fromkeys(modes, 0)
+    spent = dict.fromkeys(modes, 0.0)
+    latencies: dict[str, list[float]] = {m: [] for m in modes}
     try:
         for _ in range(300):
             if server.poll() is not None:
@@ -261,16 +324,35 @@ def serve_and_drive(env: dict[str, str], mode: str, cookies: list[str], ids: lis
                 break
             except (urllib.error.URLError, ConnectionError, RuntimeError):
                 time.sleep(0.1)
-        drive(base, cookies, [row[-5:] for row in ids], 3)  # warm every worker
-        times = drive(base, cookies, ids, seconds)
+        load = Load(base, cookies, ids)
+        for mode in modes:  # warm every worker in every mode
+            switch.set(mode)
+            load.slice(2)
+        slices = max(1, round(seconds / slice_s))
+        for k in range(slices):
+            for mode in modes[k % len(modes):] + modes[:k % len(modes)]:
+                switch.set(mode)
+                n, wall, lat = load.slice(seconds / slices)
+                served[mode] += n
+                spent[mode] += wall
+                latencies[mode] += lat
+        switch.set("audited")
     finally:
+        if load is not None:
+            load.close()
         server.terminate()
         server.wait(timeout=30)
-    rate = len(times) / seconds
-    ordered = sorted(times)
-    log(f"bench: {mode:11s} pages={len(times)} pages_per_s={rate:.1f} "
-        f"median={statistics.median(ordered) * 1000:.1f}ms p90={ordered[int(len(ordered) * 0.9)] * 1000:.1f}ms")
-    return rate
+        off_file.unlink(missing_ok=True)
+    if load is not None and load.errors:
+        log(f"bench: {len(load.errors)} failed requests, first: {load.errors[0]}")
+    rates = {}
+    for mode in modes:
+        ordered = sorted(latencies[mode])
+        rates[mode] = served[mode] / spent[mode]
+        log(f"bench: {mode:11s} pages={served[mode]} in {spent[mode]:.1f}s "
+            f"pages_per_s={rates[mode]:.2f} median={statistics.median(ordered) * 1000:.0f}ms "
+            f"p90={ordered[int(len(ordered) * 0.9)] * 1000:.0f}ms")
+    return rates
 
 
 # ---- tampering -----------------------------------------------------------------------------
@@ -403,8 +485,8 @@ def main() -> None:
     parser.add_argument("--server", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/"),
         help="PostgreSQL server URL without a database name")
-    parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--rounds", type=int, default=1, help="audit off/on pairs, interleaved")
+    parser.add_argument("--seconds", type=float, default=30, help="per mode, in slices")
+    parser.add_argument("--slice", type=float, default=10, help="seconds per slice")
     parser.add_argument("--skip-old-design", action="store_true")
     args = parser.parse_args()
     parts = urllib.parse.urlsplit(args.server)
@@ -415,9 +497,10 @@ def main() -> None:
     db_url = f"{server}/{database}"
     env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "bench_audit_settings",
            "BENCH_AUDIT_HEAD_FILE": str(tmp / "audit-head.txt"),
+           "BENCH_AUDIT_OFF_FILE": str(tmp / "audit-off"),
            "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT), os.environ.get("PYTHONPATH", "")])}
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE",
-                                           "BENCH_AUDIT_HEAD_FILE")})
+                                           "BENCH_AUDIT_HEAD_FILE", "BENCH_AUDIT_OFF_FILE")})
     sys.path[:0] = [str(tmp), str(ROOT)]
     psql(f"{server}/postgres", f'CREATE DATABASE "{database}"')
     try:
@@ -434,29 +517,22 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        rates: dict[str, list[float]] = {"unaudited": [], "audited": [], "global_lock": []}
-        for _ in range(args.rounds):
-            for mode in ("unaudited", "audited"):
-                rates[mode].append(serve_and_drive(env, mode, cookies, ids, args.seconds))
+        modes = ["unaudited", "audited"] + ([] if args.skip_old_design else ["global_lock"])
+        rates = measure(env, db_url, tmp / "audit-off", cookies, ids, modes, args.seconds,
+                        args.slice)
         from bridgeway.audit.models import AuditEvent, AuditSeal
 
         pending = AuditEvent.objects.count() - AuditSeal.objects.count()
-        log(f"bench: after the audited run(s): {AuditEvent.objects.count():,} events, "
-            f"{pending} not yet sealed (sealing after commit, at most once a second per worker)")
-        connections.close_all()
-        if not args.skip_old_design:
-            psql(db_url, OLD_DESIGN_ON)
-            rates["global_lock"].append(serve_and_drive(env, "global_lock", cookies, ids,
-                                                        args.seconds))
-            psql(db_url, OLD_DESIGN_OFF)
-        ratio = sum(rates["audited"]) / sum(rates["unaudited"])
-        if rates["global_lock"]:
-            old = sum(rates["global_lock"]) / (sum(rates["unaudited"]) / args.rounds)
-            log(f"bench: old design (one global lock, emulated) global_lock_over_unaudited={old:.2f}")
+        log(f"bench: after the runs: {AuditEvent.objects.count():,} events, {pending} not yet "
+            "sealed (sealed after commit, at most once a second per worker)")
+        ratio = rates["audited"] / rates["unaudited"]
+        if "global_lock" in rates:
+            log("bench: old design (one global lock, emulated) "
+                f"global_lock_over_unaudited={rates['global_lock'] / rates['unaudited']:.2f}")
         found, total = check_tampering()
         connections.close_all()
-        log(f"bench: gunicorn_workers={WORKERS} threads={THREADS} seconds={args.seconds:g} "
-            f"rounds={args.rounds} (target ratio >= 0.7)")
+        log(f"bench: gunicorn_workers={WORKERS} threads={THREADS} seconds_per_mode="
+            f"{args.seconds:g} slice={args.slice:g}s (target ratio >= 0.7)")
         print(f"audit: concurrent_over_unaudited={ratio:.2f} tamper_found={found}/{total}",
               flush=True)
     finally:
