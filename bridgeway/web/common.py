@@ -1,18 +1,16 @@
-"""Small helpers shared by the client views: denials, form errors, object lookups."""
+"""The few helpers every page uses: the signed-in user and a service's errors on a form (an
+audited refusal is `bridgeway.access.policy.denied`). One of each, so every page behaves alike."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 
-from bridgeway.access.policy import ClientAccess, grants_for, who_for
-from bridgeway.audit.models import AuditEvent
-from bridgeway.audit.writer import record
+from bridgeway.access.policy import ClientAccess
 from bridgeway.clients.models import Enrolment, HospitalStay, Match
 from bridgeway.core.models import User
 
@@ -25,22 +23,20 @@ def user_of(request: HttpRequest) -> User:
     return user
 
 
-def deny(user: User, *, category: str, detail: str = "", site_code: str = "") -> PermissionDenied:
-    """Audit a denied page view (with no single client) and return the exception to raise."""
-    grants = grants_for(user)
-    with transaction.atomic():
-        record(who=who_for(user, grants[0].role if grants else "", site_code), category=category,
-               action="view", outcome=AuditEvent.Outcome.DENIED, detail=detail)
-    return PermissionDenied(_("You do not have access to this page."))
-
-
-def apply_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
+def apply_errors(form: BaseForm, exc: ValidationError,
+                 field_map: Mapping[str, str] | None = None) -> None:
+    """Put a service's ValidationError on the form: on the named field when the form has it
+    (`field_map` renames service fields to form fields), at the top of the form otherwise."""
+    if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
+        return
+    for key, errors in exc.message_dict.items():
+        name = (field_map or {}).get(key, key)
+        if name in form.fields:
+            if name not in form.errors:  # the form's own message for a field comes first
+                form.add_error(name, errors)
+        else:
+            form.add_error(None, errors)
 
 
 def enrolment_of(access: ClientAccess, enrolment_id: uuid.UUID) -> Enrolment:

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import grants_for, has_role, sites_for
+from bridgeway.access.policy import denied, grants_for, has_role, sites_for
 from bridgeway.core.models import Role, User
-from bridgeway.web.common import deny, user_of
+from bridgeway.web.common import user_of
 
 
 def role_home_url(user: User) -> str | None:
@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def admin_home(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if not has_role(user, Role.ADMINISTRATOR):
-        raise deny(user, category=Info.AUDIT, detail="page:admin_home")
+        raise denied(user, category=Info.AUDIT, detail="page:admin_home")
     lookup_error = ""
     username = request.GET.get("username", "").strip()
     if username:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,15 +15,15 @@ from django.utils.translation import gettext as _
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import (
     Action,
+    audit_view,
     authorize,
     client_for_user,
-    grants_for,
+    denied,
     has_role,
-    who_for,
 )
 from bridgeway.audit.models import AuditEvent, AuditSubject
-from bridgeway.audit.writer import record
 from bridgeway.core.models import Role, User
+from bridgeway.web.common import user_of
 
 PAGE_SIZE = 50
 CATEGORY_LABELS: dict[str, str] = {str(value): str(label) for value, label in Info.choices}
@@ -40,25 +39,14 @@ def _labelled(page: Any) -> Any:
 REPORT_ROLES = (Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _deny(user: User, detail: str, client_id: uuid.UUID | None = None) -> PermissionDenied:
-    grants = grants_for(user)
-    with transaction.atomic():
-        record(who=who_for(user, grants[0].role if grants else ""), category=Info.AUDIT,
-               action=Action.VIEW_AUDIT.value, client_public_id=client_id,
-               outcome=AuditEvent.Outcome.DENIED, detail=detail)
-    return PermissionDenied(_("You do not have access to this report."))
+    return denied(user, category=Info.AUDIT, action=Action.VIEW_AUDIT.value, detail=detail,
+                  client_public_id=client_id, message=_("You do not have access to this report."))
 
 
 def client_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Every event about one client, including list pages that showed them."""
-    user = _user(request)
+    user = user_of(request)
     if not has_role(user, *REPORT_ROLES):
         raise _deny(user, "page:audit:client_log", public_id)
     access = client_for_user(user, public_id, category=Info.AUDIT,
@@ -75,13 +63,12 @@ def client_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 def user_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """What one user viewed or changed (administrators only)."""
-    user = _user(request)
+    user = user_of(request)
     if not has_role(user, Role.ADMINISTRATOR):
         raise _deny(user, f"page:audit:user_log:{public_id}")
     subject = get_object_or_404(User, public_id=public_id)
-    with transaction.atomic():
-        record(who=who_for(user, Role.ADMINISTRATOR), category=Info.AUDIT,
-               action=Action.VIEW_AUDIT.value, detail=f"page:audit:user_log:{public_id}")
+    audit_view(user, category=Info.AUDIT, action=Action.VIEW_AUDIT.value, role=Role.ADMINISTRATOR,
+               detail=f"page:audit:user_log:{public_id}")
     events = AuditEvent.objects.filter(actor_public_id=public_id).order_by("-seq")
     page = _labelled(Paginator(events, PAGE_SIZE).get_page(request.GET.get("page")))
     return render(request, "audit/user_log.html", {"subject": subject, "page": page})

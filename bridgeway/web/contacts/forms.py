@@ -22,6 +22,7 @@ from bridgeway.contacts.models import (
 )
 from bridgeway.contacts.services import ContactDetails, validate_contact
 from bridgeway.supporters.models import SupporterProfile
+from bridgeway.web.common import apply_errors
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -46,21 +47,6 @@ def _duration_field(label: Any = None) -> forms.IntegerField:
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5, "list": "durations"}),
         error_messages={"min_value": _("Enter a duration of at least 1 minute."),
                         "max_value": _("A contact lasts at most 12 hours (720 minutes).")})
-
-
-def _apply(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    """Copy a service's ValidationError onto the form's fields."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            name = (field_map or {}).get(key, key)
-            for message in errors:
-                if name in form.fields and name not in form.errors:
-                    form.add_error(name, message)
-                elif name not in form.fields:
-                    form.add_error(None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class ContactForm(forms.Form):
@@ -98,11 +84,11 @@ class ContactForm(forms.Form):
             try:
                 validate_contact(self.details(), match=self.match)
             except ValidationError as exc:
-                _apply(self, exc)
+                apply_errors(self, exc)
         return data
 
     def apply_service_error(self, exc: ValidationError) -> None:
-        _apply(self, exc)
+        apply_errors(self, exc)
 
 
 class GroupForm(forms.Form):
@@ -129,7 +115,7 @@ class GroupForm(forms.Form):
         cast(forms.ChoiceField, self.fields["attendees"]).choices = attendee_choices
 
     def apply_service_error(self, exc: ValidationError) -> None:
-        _apply(self, exc)
+        apply_errors(self, exc)
 
 
 class AppointmentForm(forms.Form):
@@ -145,7 +131,7 @@ class AppointmentForm(forms.Form):
         label=_("The client agrees that I accompany them"), required=False)
 
     def apply_service_error(self, exc: ValidationError) -> None:
-        _apply(self, exc)
+        apply_errors(self, exc)
 
 
 class AppointmentOutcomeForm(forms.Form):
@@ -158,7 +144,7 @@ class AppointmentOutcomeForm(forms.Form):
                                      initial=True)
 
     def apply_service_error(self, exc: ValidationError) -> None:
-        _apply(self, exc)
+        apply_errors(self, exc)
 
 
 class GoalForm(forms.Form):
@@ -169,7 +155,7 @@ class GoalForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
     def apply_service_error(self, exc: ValidationError) -> None:
-        _apply(self, exc)
+        apply_errors(self, exc)
 
 
 class StepForm(forms.Form):
@@ -177,7 +163,7 @@ class StepForm(forms.Form):
     due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
 
     def apply_service_error(self, exc: ValidationError) -> None:
-        _apply(self, exc)
+        apply_errors(self, exc)
 
 
 class GoalStatusForm(forms.Form):
@@ -185,7 +171,7 @@ class GoalStatusForm(forms.Form):
     note = forms.CharField(label=_("Why (optional)"), required=False, max_length=500)
 
     def apply_service_error(self, exc: ValidationError) -> None:
-        _apply(self, exc)
+        apply_errors(self, exc)
 
 
 class GoalNoteForm(forms.Form):
@@ -193,4 +179,4 @@ class GoalNoteForm(forms.Form):
                            max_length=2000)
 
     def apply_service_error(self, exc: ValidationError) -> None:
-        _apply(self, exc)
+        apply_errors(self, exc)

@@ -39,8 +39,9 @@ from bridgeway.contacts.models import (
     GroupSession,
     RecoveryGoal,
 )
-from bridgeway.core.models import Role, User
+from bridgeway.core.models import Role
 from bridgeway.supporters.models import SupporterProfile
+from bridgeway.web.common import user_of
 from bridgeway.web.contacts.forms import (
     AppointmentForm,
     AppointmentOutcomeForm,
@@ -53,10 +54,6 @@ from bridgeway.web.contacts.forms import (
 )
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # LoginRequiredMiddleware guarantees it
 
 
 def _can_write(access: ClientAccess) -> bool:
@@ -75,7 +72,7 @@ def _parse_uuid(value: str | None) -> uuid.UUID | None:
 
 @require_http_methods(["GET"])
 def caseload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     if not any(g.role == Role.PEER_SUPPORTER for g in grants_for(user)):
         raise PermissionDenied(_("The caseload is for peer supporters."))
     page = selectors.caseload_for(user)
@@ -86,7 +83,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def site_overview(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = selectors.coordinator_sites(user)
     if not sites:
         raise PermissionDenied(_("The site view is for coordinators and site leads."))
@@ -102,7 +99,7 @@ def site_overview(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def supporter_week(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     supporter = get_object_or_404(SupporterProfile.objects.select_related("user"),
                                   public_id=public_id)
     own = supporter.user_id == user.pk
@@ -118,7 +115,7 @@ def supporter_week(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def client_contacts(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    access = client_for_user(_user(request), public_id, category=Info.CONTACT_LOG)
+    access = client_for_user(user_of(request), public_id, category=Info.CONTACT_LOG)
     return render(request, "contacts/client_contacts.html", {
         "access": access, "client": access.client, "rows": selectors.client_contacts(access),
         "stay": selectors.open_stay(access), "can_write": _can_write(access),
@@ -128,7 +125,7 @@ def client_contacts(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def log_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     access = client_for_user(user, public_id, category=Info.CONTACT_LOG,
                              action="log" if request.method == "POST" else Action.VIEW)
     actor = authorize(user, Action.LOG_CONTACT, client_access=access,
@@ -161,7 +158,7 @@ def log_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def group_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = selectors.group_sites(user)
     if not sites:
         raise PermissionDenied(_("Only coordinators and peer supporters record groups."))
@@ -206,7 +203,7 @@ def group_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def group_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     session = get_object_or_404(GroupSession.objects.select_related("site"), public_id=public_id)
     coordinated = {s.pk for s in selectors.coordinator_sites(user)}
     facilitator = session.facilitators.filter(user=user).exists()
@@ -225,7 +222,7 @@ def group_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def appointment_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     access = client_for_user(user, public_id, category=Info.CONTACT_LOG)
     actor = authorize(user, Action.LOG_CONTACT, client_access=access,
                       audit_category=Info.CONTACT_LOG)
@@ -254,7 +251,7 @@ def appointment_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def appointment_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     appointment = get_object_or_404(Appointment.objects.select_related("client", "match"),
                                     public_id=public_id)
     access = client_for_user(user, appointment.client.public_id, category=Info.CONTACT_LOG)
@@ -284,7 +281,7 @@ def appointment_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def client_goals(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     access = client_for_user(user, public_id, category=Info.GOALS)
     form = GoalForm()
     if request.method == "POST":
@@ -308,7 +305,7 @@ def client_goals(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     goal = get_object_or_404(RecoveryGoal.objects.select_related("client"), public_id=public_id)
     access = client_for_user(user, goal.client.public_id, category=Info.GOALS)
     step_form, status_form, note_form = StepForm(), GoalStatusForm(initial={"status": goal.status}), GoalNoteForm()
@@ -363,7 +360,7 @@ def _back_to_goal(request: HttpRequest, goal: RecoveryGoal, message: str) -> Htt
 
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     profile = selectors.supporter_profile(user)
     if profile is None or not any(g.role == Role.PEER_SUPPORTER for g in grants_for(user)):
         raise PermissionDenied(_("Calendar feeds are for peer supporters."))

@@ -12,8 +12,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,37 +24,28 @@ from bridgeway.access.policy import (
     audit_list,
     authorize,
     client_for_user,
-    grants_for,
+    denied,
     sites_for,
     supporter_profile_of,
-    who_for,
 )
-from bridgeway.audit.models import AuditEvent
-from bridgeway.audit.writer import record
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.matching import selectors, services
 from bridgeway.matching.criteria import SOFT, SOFT_LABELS
 from bridgeway.matching.models import MatchingCriteria, MatchingRun, Proposal
+from bridgeway.web.common import apply_errors, user_of
 from bridgeway.web.matching.forms import CriteriaForm, EndForm, RejectForm, RunForm, SwapForm
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _site_actor(request: HttpRequest, site_code: str) -> tuple[User, ProgramSite, Actor]:
-    user = _user(request)
+    user = user_of(request)
     site = get_object_or_404(ProgramSite, code=site_code)
     actor = authorize(user, Action.MATCH, site=site, audit_category=Info.MATCH)
     return user, site, actor
 
 
 def _proposal(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Proposal, Actor]:
-    user = _user(request)
+    user = user_of(request)
     proposal = selectors.proposal_by_public_id(public_id)
     if proposal is None:
         raise Http404
@@ -68,17 +58,13 @@ def _labelled(points: dict[str, float]) -> list[tuple[str, float]]:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = list(sites_for(user, Role.COORDINATOR))
     if sites:
         return redirect("matching:site", site_code=sites[0].code)
     if supporter_profile_of(user) is not None:
         return redirect("matching:notices")
-    grants = grants_for(user)
-    with transaction.atomic():
-        record(who=who_for(user, grants[0].role if grants else ""), category=Info.MATCH,
-               action="view", outcome=AuditEvent.Outcome.DENIED, detail="page:matching:index")
-    raise PermissionDenied(_("You do not have access to this page."))
+    raise denied(user, category=Info.MATCH, detail="page:matching:index")
 
 
 def site(request: HttpRequest, site_code: str) -> HttpResponse:
@@ -231,8 +217,7 @@ def criteria(request: HttpRequest, site_code: str) -> HttpResponse:
             services.criteria_update(actor=actor, site=program_site, fields={
                 name: form.cleaned_data[name] for name in form.fields})
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Matching criteria saved."))
             return redirect("matching:site", site_code=program_site.code)
@@ -241,7 +226,7 @@ def criteria(request: HttpRequest, site_code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def end_match(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     match = selectors.match_by_public_id(public_id)
     if match is None:
         raise Http404
@@ -253,11 +238,7 @@ def end_match(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         try:
             services.match_end_for_rematch(actor=actor, match=match, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The match has ended; %(client)s is back on the waitlist "
                                         "with priority.") % {"client": access.client.first_name_initial})
@@ -269,15 +250,10 @@ def end_match(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def notices(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     profile = supporter_profile_of(user)
     if profile is None:
-        grants = grants_for(user)
-        with transaction.atomic():
-            record(who=who_for(user, grants[0].role if grants else ""), category=Info.MATCH,
-                   action="view", outcome=AuditEvent.Outcome.DENIED,
-                   detail="page:matching:notices")
-        raise PermissionDenied(_("You do not have access to this page."))
+        raise denied(user, category=Info.MATCH, detail="page:matching:notices")
     items = list(selectors.notices_for(profile)[:50])
     audit_list(user, category=Info.MATCH, clients=[n.match.client for n in items],
                role=Role.PEER_SUPPORTER, detail="page:matching:notices")

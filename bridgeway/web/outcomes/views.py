@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bridgeway.access.policy import Action, authorize, can
-from bridgeway.core.models import ProgramSite, User
+from bridgeway.core.models import ProgramSite
 from bridgeway.outcomes import selectors, services
 from bridgeway.outcomes.measures import ASSUMPTIONS
 from bridgeway.outcomes.models import Excerpt, Subtheme, Theme
+from bridgeway.web.common import user_of
 from bridgeway.web.outcomes.forms import (
     CodeExcerptForm,
     FilterForm,
@@ -60,14 +61,8 @@ else:
     report = _LazyModule("bridgeway.outcomes.report")
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # login is required by middleware
-    return user
-
-
 def _scope(request: HttpRequest, detail: str) -> list[ProgramSite]:
-    user = _user(request)
+    user = user_of(request)
     sites = selectors.sites_in_scope(user)
     if not sites or selectors.view_role(user) is None:
         selectors.audit_view(user, detail=detail, outcome="denied")
@@ -100,7 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sites = _scope(request, "outcomes:dashboard")
     form, filters = _filters(request, sites)
     ev = analysis.evaluate(filters)
-    selectors.audit_view(_user(request), detail="outcomes:dashboard", site=_single_site(filters))
+    selectors.audit_view(user_of(request), detail="outcomes:dashboard", site=_single_site(filters))
     charts = {
         "km": ev.km, "its": ev.its, "fidelity": ev.fidelity_components,
         "contact_hours": ev.contact_hours, "drop_outs": ev.drop_outs, "waiting": ev.waiting,
@@ -118,13 +113,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "outcomes/dashboard.html", {
         "form": form, "ev": ev, "hl": ev.headline, "charts": charts, "assumptions": ASSUMPTIONS,
         "query": request.GET.urlencode(),
-        "can_edit_per_diem": bool(selectors.hospitals_for_per_diem(_user(request))),
+        "can_edit_per_diem": bool(selectors.hospitals_for_per_diem(user_of(request))),
     })
 
 
 @require_http_methods(["GET", "POST"])
 def per_diems(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = _scope(request, "outcomes:per_diems")
     hospitals = selectors.hospitals_for_per_diem(user)
     form = PerDiemForm(request.POST or None, hospitals=hospitals)
@@ -157,7 +152,7 @@ def _feedback_sites(request: HttpRequest, sites: list[ProgramSite]) -> list[Prog
 
 @require_GET
 def feedback_matrix(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = _scope(request, "outcomes:feedback")
     chosen = _feedback_sites(request, sites)
     book = feedback.codebook_for(chosen[0] if len(chosen) == 1 else None)
@@ -193,7 +188,7 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow([r.descriptor_label, r.theme, r.subtheme,
                          *[r.counts.get(s.code, 0) for s in chosen], r.total,
                          " | ".join(r.exemplars)])
-    selectors.audit_view(_user(request), detail="outcomes:matrix_csv")
+    selectors.audit_view(user_of(request), detail="outcomes:matrix_csv")
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename("matrix", chosen, "csv", timezone.localdate())}"')
@@ -202,7 +197,7 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reflection_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = selectors.sites_in_scope(user, selectors.FEEDBACK_ROLES)
     if not sites:
         selectors.audit_view(user, detail="outcomes:reflection_new", outcome="denied")
@@ -227,7 +222,7 @@ def reflection_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def excerpt_code(request: HttpRequest, public_id: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = selectors.sites_in_scope(user)
     excerpt = get_object_or_404(Excerpt.objects.select_related("reflection__site"),
                                 public_id=public_id, reflection__site__in=sites)
@@ -247,7 +242,7 @@ def excerpt_code(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def codebook(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = _scope(request, "outcomes:codebook")
     book = feedback.codebook_for(None)
     themes = Theme.objects.filter(codebook=book)
@@ -281,7 +276,7 @@ def extract(request: HttpRequest) -> HttpResponse:
     if fmt not in ("csv", "parquet"):
         fmt = "csv"
     frame = exports.extract(filters)
-    selectors.audit_view(_user(request), detail=f"outcomes:extract:{fmt}",
+    selectors.audit_view(user_of(request), detail=f"outcomes:extract:{fmt}",
                          site=_single_site(filters))
     today = timezone.localdate()
     if fmt == "parquet":
@@ -300,7 +295,7 @@ def aggregates_csv(request: HttpRequest) -> HttpResponse:
     sites = _scope(request, "outcomes:aggregates")
     _form, filters = _filters(request, sites)
     body = exports.to_csv(exports.aggregate_table(filters))
-    selectors.audit_view(_user(request), detail="outcomes:aggregates", site=_single_site(filters))
+    selectors.audit_view(user_of(request), detail="outcomes:aggregates", site=_single_site(filters))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename("aggregates", filters.sites, "csv", timezone.localdate())}"')
@@ -313,7 +308,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     _form, filters = _filters(request, sites)
     ev = analysis.evaluate(filters)
     body = report.build(ev, exports.aggregate_table(filters))
-    selectors.audit_view(_user(request), detail="outcomes:report", site=_single_site(filters))
+    selectors.audit_view(user_of(request), detail="outcomes:report", site=_single_site(filters))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename("report", filters.sites, "pdf", timezone.localdate())}"')

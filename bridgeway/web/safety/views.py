@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -27,16 +26,17 @@ from bridgeway.access.policy import (
     Action,
     ClientAccess,
     audit_list,
+    audit_view,
     authorize,
     client_for_user,
     has_role,
     supporter_profile_of,
 )
-from bridgeway.audit.writer import record
 from bridgeway.clients.models import EnrolmentStatus
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.safety import care, selectors, services
 from bridgeway.safety.models import Alert, Bridging, CheckIn, Notification, SafetyThresholds
+from bridgeway.web.common import apply_errors, user_of
 from bridgeway.web.safety.forms import (
     AlertActionForm,
     BinderEntryForm,
@@ -54,26 +54,6 @@ from bridgeway.web.safety.forms import (
     ThresholdsForm,
 )
 
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # LoginRequiredMiddleware guarantees it
-
-
-def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _who(user: User) -> Any:
-    from bridgeway.access.policy import who_for
-
-    roles = [g.role for g in selectors.grants_for(user)]
-    return who_for(user, roles[0] if roles else "")
-
-
 # --- alert inbox --------------------------------------------------------------------------
 
 STATUS_FILTERS = {"open": ["open", "acknowledged"], "snoozed": ["snoozed"],
@@ -82,7 +62,7 @@ STATUS_FILTERS = {"open": ["open", "acknowledged"], "snoozed": ["snoozed"],
 
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     if not has_role(user, Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD,
                     Role.PEER_SUPPORTER):
         raise PermissionDenied
@@ -109,15 +89,13 @@ def _alert_access(user: User, alert: Alert) -> ClientAccess | None:
     if alert.client is not None:
         return client_for_user(user, alert.client.public_id, category=Info.SAFETY,
                                detail=f"alert:{alert.public_id}")
-    with transaction.atomic():
-        record(who=_who(user), category="safety", action="view",
-               detail=f"alert:{alert.public_id}")
+    audit_view(user, category=Info.SAFETY, detail=f"alert:{alert.public_id}")
     return None
 
 
 @require_http_methods(["GET", "POST"])
 def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     alert = selectors.alert_for_user(user, public_id)
     access = _alert_access(user, alert)
     form = AlertActionForm(request.POST or None)
@@ -137,7 +115,7 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 services.alert_escalate(actor=actor, alert=alert, to=data["to"],
                                         note=data["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Alert updated."))
             nxt = request.POST.get("next", "")
@@ -157,7 +135,7 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     rows = list(selectors.notifications_for(user)[:100])
     # Titles name clients (first name and initial): the page is a read of those clients.
     clients = [n.alert.client for n in rows if n.alert is not None and n.alert.client is not None]
@@ -167,7 +145,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     note = selectors.notifications_for(user).filter(pk=pk).first()
     if note is None:
         raise Http404
@@ -178,7 +156,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    selectors.notifications_for(_user(request)).filter(read_at__isnull=True).update(
+    selectors.notifications_for(user_of(request)).filter(read_at__isnull=True).update(
         read_at=timezone.now())
     return HttpResponseRedirect(reverse("safety:notifications"))
 
@@ -230,7 +208,7 @@ def _client_page(request: HttpRequest, access: ClientAccess, status: int = 200,
 
 def _access(request: HttpRequest, public_id: uuid.UUID, category: str = Info.BINDER,
             detail: str = "") -> ClientAccess:
-    return client_for_user(_user(request), public_id, category=category,
+    return client_for_user(user_of(request), public_id, category=category,
                            detail=detail or str(request.resolver_match.view_name
                                                 if request.resolver_match else ""))
 
@@ -265,7 +243,7 @@ def _submit(request: HttpRequest, access: ClientAccess, form: BaseForm, *, name:
         try:
             write(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return _back(access, anchor)
     return _client_page(request, access, status=400, **{name: form})
@@ -418,7 +396,7 @@ def _site_of(access: ClientAccess) -> ProgramSite | None:
 
 @require_GET
 def incidents(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     rows = list(selectors.incidents_for(user)[:100])
     audit_list(user, category=Info.SAFETY, clients=[i.client for i in rows if i.client],
                detail="safety:incidents")
@@ -427,7 +405,7 @@ def incidents(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def incident_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     incident = selectors.incident_for(user, public_id)
     coordinating = selectors.is_coordinating(user, incident.site)
     if incident.client is not None:
@@ -435,9 +413,7 @@ def incident_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             client_for_user(user, incident.client.public_id, category=Info.SAFETY,
                             detail=f"incident:{incident.public_id}")
         else:  # the reporter, who may no longer be matched: audited as a view of their report
-            with transaction.atomic():
-                record(who=_who(user), category="safety", action="view",
-                       client_public_id=incident.client.public_id,
+            audit_view(user, category=Info.SAFETY, client_public_id=incident.client.public_id,
                        detail=f"incident:{incident.public_id}")
     form = FollowUpForm(request.POST or None)
     if request.method == "POST":
@@ -454,7 +430,7 @@ def incident_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     services.incident_follow_up(actor=actor, incident=incident,
                                                 follow_up=form.cleaned_data["note"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 return HttpResponseRedirect(reverse("safety:incident",
                                                     kwargs={"public_id": public_id}))
@@ -476,7 +452,7 @@ def _require_coordinating(user: User) -> list[ProgramSite]:
 
 @require_http_methods(["GET", "POST"])
 def supervision(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = _require_coordinating(user)
     form = SupervisionForm(request.POST or None, supporters=selectors.supporters_coordinated(user),
                            incidents=selectors.incidents_for(user).filter(site__in=sites))
@@ -494,7 +470,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
                                             supporters=chosen, notes=form.cleaned_data["notes"],
                                             incident=form.cleaned_data["incident"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Session recorded."))
                 return HttpResponseRedirect(reverse("safety:supervision"))
@@ -505,7 +481,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     profile = supporter_profile_of(user)
     if profile is None:
         raise PermissionDenied
@@ -537,7 +513,7 @@ def services_actor(user: User) -> Any:
 
 @require_http_methods(["GET", "POST"])
 def checkins(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     _require_coordinating(user)
     if request.method == "POST":
         qs = selectors.checkins_for(user).exclude(supporter__user=user)
@@ -561,8 +537,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(reverse("safety:checkins"))
     rows = list(selectors.checkins_for(user).exclude(supporter__user=user)[:100])
-    with transaction.atomic():
-        record(who=_who(user), category="wellbeing", action="view", detail="safety:checkins")
+    audit_view(user, category="wellbeing", detail="safety:checkins")
     return render(request, "safety/checkins.html", {"rows": rows})
 
 
@@ -576,7 +551,7 @@ def _is_uuid(value: str | None) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def thresholds(request: HttpRequest, site_code: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     site = selectors.coordinated_sites(user).filter(code=site_code).first()
     if site is None:
         if ProgramSite.objects.filter(code=site_code).exists():
@@ -590,7 +565,7 @@ def thresholds(request: HttpRequest, site_code: str) -> HttpResponse:
             try:
                 services.thresholds_save(actor=actor, thresholds=form.save(commit=False))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Thresholds saved."))
                 return HttpResponseRedirect(reverse("safety:thresholds",

@@ -20,42 +20,30 @@ from django.utils.translation import gettext as _
 from bridgeway.access.policy import (
     Action,
     audit_list,
+    audit_view,
     authorize,
     can,
     clients_for_user,
-    grants_for,
     has_role,
     sites_for,
-    who_for,
 )
-from bridgeway.audit.models import AuditEvent
-from bridgeway.audit.writer import record
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.supporters import services
 from bridgeway.supporters.models import SupporterProfile
 from bridgeway.supporters.selectors import supporters_for_site, with_capacity
+from bridgeway.web.common import apply_errors, user_of
 from bridgeway.web.supporters.forms import SupporterForm, TrainingForm
 
 CATEGORY = "supporter_profile"
 SITE_ROLES = (Role.COORDINATOR, Role.SITE_LEAD)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _audit(user: User, action: str, supporter: SupporterProfile | None, *, allowed: bool,
            detail: str = "") -> None:
-    grants = grants_for(user)
     target = f"supporter:{supporter.public_id} " if supporter else ""
-    with transaction.atomic():
-        record(who=who_for(user, grants[0].role if grants else ""), category=CATEGORY,
-               action=action, detail=(target + detail).strip(),
-               outcome=AuditEvent.Outcome.ALLOWED if allowed else AuditEvent.Outcome.DENIED)
+    audit_view(user, category=CATEGORY, action=action, detail=(target + detail).strip(),
+               allowed=allowed)
 
 
 def _profile(public_id: uuid.UUID) -> SupporterProfile:
@@ -84,7 +72,7 @@ def _manager(user: User, supporter: SupporterProfile) -> Actor:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     sites = list(sites_for(user, *SITE_ROLES))
     if len(sites) == 1:
         return redirect("supporters:list", site_code=sites[0].code)
@@ -95,7 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def me(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     profile = SupporterProfile.objects.filter(user=user).first()
     if profile is None:
         _audit(user, "view", None, allowed=False, detail="page:supporters:me")
@@ -104,7 +92,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 def site_list(request: HttpRequest, site_code: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     site = get_object_or_404(ProgramSite, code=site_code)
     if not sites_for(user, *SITE_ROLES).filter(pk=site.pk).exists():
         _audit(user, "view", None, allowed=False, detail=f"page:supporters:list:{site.code}")
@@ -116,7 +104,7 @@ def site_list(request: HttpRequest, site_code: str) -> HttpResponse:
 
 
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     supporter = _profile(public_id)
     if not _may_view(user, supporter):
         _audit(user, "view", supporter, allowed=False)
@@ -145,7 +133,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     supporter = _profile(public_id)
     actor = _manager(user, supporter)
     initial = {name: getattr(supporter, name) for name in (
@@ -166,7 +154,7 @@ def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     services.supporter_set_status(actor=actor, supporter=supporter,
                                                   status=status, reason=reason)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The profile is saved."))
             return redirect("supporters:detail", public_id=supporter.public_id)
@@ -174,7 +162,7 @@ def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def training_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     supporter = _profile(public_id)
     actor = _manager(user, supporter)
     form = TrainingForm(request.POST or None)
@@ -182,16 +170,9 @@ def training_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         try:
             services.training_record_add(actor=actor, supporter=supporter, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The training is recorded."))
             return redirect("supporters:detail", public_id=supporter.public_id)
     return render(request, "supporters/training_add.html", {"form": form, "supporter": supporter})
 
-
-def _apply(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

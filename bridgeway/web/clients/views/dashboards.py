@@ -13,6 +13,7 @@ from bridgeway.access.policy import (
     audit_list,
     can,
     caseload_for_supporter,
+    denied,
     grants_for,
     has_role,
     sites_for,
@@ -20,7 +21,7 @@ from bridgeway.access.policy import (
 from bridgeway.clients.models import Client, EnrolmentStatus
 from bridgeway.core.models import Organisation, ProgramSite, Role
 from bridgeway.web.clients.views import lists
-from bridgeway.web.common import deny, user_of
+from bridgeway.web.common import user_of
 
 
 def sites(request: HttpRequest) -> HttpResponse:
@@ -28,7 +29,7 @@ def sites(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     available = list(sites_for(user, Role.COORDINATOR, Role.SITE_LEAD))
     if not available:
-        raise deny(user, category=Info.CASELOAD, detail="page:clients:sites")
+        raise denied(user, category=Info.CASELOAD, detail="page:clients:sites")
     if len(available) == 1:
         return redirect("clients:site_dashboard", site_code=available[0].code)
     return render(request, "clients/sites.html", {"sites": available})
@@ -38,7 +39,7 @@ def site_dashboard(request: HttpRequest, site_code: str) -> HttpResponse:
     user = user_of(request)
     site = get_object_or_404(ProgramSite, code=site_code)
     if not sites_for(user, Role.COORDINATOR, Role.SITE_LEAD).filter(pk=site.pk).exists():
-        raise deny(user, category=Info.CASELOAD, detail=f"page:clients:site_dashboard:{site.code}",
+        raise denied(user, category=Info.CASELOAD, detail=f"page:clients:site_dashboard:{site.code}",
                    site_code=site.code)
     referrals = lists.referrals(user, site)
     waitlist = lists.waitlist(user, site)
@@ -57,7 +58,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     """A peer supporter's clients: only what each client shares, and a note when not all."""
     user = user_of(request)
     if not has_role(user, Role.PEER_SUPPORTER):
-        raise deny(user, category=Info.CASELOAD, detail="page:clients:mine")
+        raise denied(user, category=Info.CASELOAD, detail="page:clients:mine")
     caseload = caseload_for_supporter(user)
     prefetch_related_objects([a.client for a in caseload], "stays__hospital", "stays__ward")
     audit_list(user, category=Info.CASELOAD, clients=[a.client for a in caseload],
@@ -71,7 +72,7 @@ def ward_home(request: HttpRequest) -> HttpResponse:
     hospital_ids = {g.organisation_id for g in grants_for(user)
                     if g.role == Role.WARD_STAFF and g.organisation_id}
     if not hospital_ids:
-        raise deny(user, category=Info.CASELOAD, detail="page:clients:ward_home")
+        raise denied(user, category=Info.CASELOAD, detail="page:clients:ward_home")
     hospitals: list[dict[str, object]] = []
     shown: list[Client] = []
     for hospital in Organisation.objects.filter(pk__in=hospital_ids).order_by("name"):
@@ -87,7 +88,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     """Evaluators: enrolment counts by site and status, and nothing else."""
     user = user_of(request)
     if not has_role(user, Role.EVALUATOR, Role.ADMINISTRATOR):
-        raise deny(user, category=Info.CASELOAD, detail="page:clients:evaluation")
+        raise denied(user, category=Info.CASELOAD, detail="page:clients:evaluation")
     available = sites_for(user, Role.EVALUATOR)
     return render(request, "clients/evaluation.html", {
         "rows": lists.aggregate_counts(available), "statuses": list(EnrolmentStatus),

@@ -11,18 +11,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import Action, ClientAccess, authorize, client_for_user, sites_for
+from bridgeway.access.policy import (
+    Action,
+    ClientAccess,
+    authorize,
+    client_for_user,
+    denied,
+    sites_for,
+)
 from bridgeway.clients import services
 from bridgeway.core.models import Role
 from bridgeway.web.clients.forms import PREFERENCE_FIELDS, ReferralForm
-from bridgeway.web.common import apply_errors, deny, user_of
+from bridgeway.web.common import apply_errors, user_of
 
 
 def refer(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     sites = sites_for(user, Role.COORDINATOR, Role.WARD_STAFF).select_related("hospital")
     if not sites.exists():
-        raise deny(user, category=Info.REFERRAL, detail="page:clients:refer")
+        raise denied(user, category=Info.REFERRAL, detail="page:clients:refer")
     existing: ClientAccess | None = None
     raw = request.GET.get("client") or request.POST.get("client")
     if raw:
