@@ -40,6 +40,9 @@ class DateInput(forms.DateInput):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
+# Quick choices offered beside the minutes field (a datalist: any other value can be typed).
+DURATIONS = [15, 30, 45, 60, 90, 120]
+
 
 def _duration_field(label: Any = None) -> forms.IntegerField:
     return forms.IntegerField(

@@ -11,8 +11,13 @@ from bridgeway.contacts import selectors
 from bridgeway.contacts.models import RecoveryGoal
 
 
+def can_write(access: ClientAccess) -> bool:
+    """For showing buttons only; the write itself is authorized (and audited) when posted."""
+    return access.role in WRITE_RULES[Action.LOG_CONTACT]
+
+
 def _common(access: ClientAccess) -> dict[str, Any]:
-    return {"client": access.client, "can_write": access.role in WRITE_RULES[Action.LOG_CONTACT]}
+    return {"client": access.client, "can_write": can_write(access)}
 
 
 def contacts_context(access: ClientAccess, request: HttpRequest) -> dict[str, Any]:
