@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# `# noqa: CODE — why` or `# noqa: CODE  # why`: a bare `# noqa` or a code without a reason fails.
+# A suppression comment must name its codes and a reason after a dash or a second hash.
 NOQA = re.compile(r"#\s*noqa\b(?P<rest>.*)$")
 EXPLAINED = re.compile(r"^:\s*[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*\s*(?:—|-{1,2}|#)\s*\S")
 
