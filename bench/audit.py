@@ -53,7 +53,7 @@ CLIENTS_PER_THREAD = 200
 
 SETTINGS = '''
 import os
-from bridgeway.settings.base import *  # noqa: F403
+from bridgeway.settings.base import *  # noqa: F403 — bench settings extend the base settings
 from bridgeway.settings.base import database_from_url
 DEBUG = False
 SECRET_KEY = "bench-only-not-secret"
@@ -82,7 +82,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False,
            "root": {"handlers": [], "level": "WARNING"}}
 '''
 
-# The old writer (main before decision 0007) took this advisory lock and read the chain's
+# The old writer (main before decision 0008) took this advisory lock and read the chain's
 # newest row inside every audited transaction; emulated on the new schema for the record.
 OLD_DESIGN_ON = """
 CREATE FUNCTION bench_old_chain_lock() RETURNS trigger AS $$

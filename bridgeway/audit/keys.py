@@ -1,4 +1,4 @@
-"""The audit chain's keys and the two MACs made with them (decision 0007).
+"""The audit chain's keys and the two MACs made with them (decision 0008).
 
 Keys come from `BRIDGEWAY_AUDIT_KEYS` (epoch -> key), never from SECRET_KEY: whoever can read
 or change the database but does not hold the key cannot write a row or a seal that verifies.

@@ -2,7 +2,7 @@
 
 Rows hold identifiers as plain values (not foreign keys) so that nothing done to users or
 clients later can rewrite a row. Writers insert events without waiting for one another; a short
-sealing step appends them, in order, to the keyed chain in `AuditSeal` (decision 0007), and
+sealing step appends them, in order, to the keyed chain in `AuditSeal` (decision 0008), and
 `bridgeway audit verify` checks both.
 """
 
@@ -20,7 +20,7 @@ class CurrentTransactionId(models.Func):
     """The inserting transaction's id (PostgreSQL's 64-bit `pg_current_xact_id()`), 0 on SQLite.
 
     Used as the column's database default, so the id costs the insert nothing and no writer
-    can forget it. The sealing step orders events by (transaction, seq): see decision 0007.
+    can forget it. The sealing step orders events by (transaction, seq): see decision 0008.
     """
 
     template = "(pg_current_xact_id()::text::bigint)"

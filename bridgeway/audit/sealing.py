@@ -3,10 +3,11 @@
 Events are inserted by many transactions at once, each taking its `seq` from a sequence at
 insert time, so they do not commit in `seq` order. The chain therefore orders them by
 (inserting transaction, seq) and seals an event only once every transaction that could still
-add an event before it has ended (decision 0007):
+add an event before it has ended (decision 0008):
 
 - PostgreSQL: the horizon H is the oldest transaction still running in this database (from
-  `pg_stat_activity`, read after the snapshot's xmax), or the snapshot's xmax if none is older.
+  `pg_stat_activity` and `pg_prepared_xacts`, read after the snapshot's xmax), or the
+  snapshot's xmax if none is older.
   Any transaction below H had finished before the events are read, so its events are all
   visible; any event that appears later comes from a transaction at or above H. The sealing
   transaction's own events (a test, or a command that wrote events first) count as finished
@@ -76,7 +77,10 @@ def horizon() -> int | None:
             "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint,"
             " pg_current_xact_id_if_assigned()::text::bigint,"
             " ARRAY(SELECT backend_xid::text::bigint FROM pg_stat_activity"
-            "       WHERE datname = current_database() AND backend_xid IS NOT NULL)")
+            "       WHERE datname = current_database() AND backend_xid IS NOT NULL"
+            # A prepared (two-phase) transaction has no backend but can still commit events.
+            "       UNION ALL SELECT transaction::text::bigint FROM pg_prepared_xacts"
+            "       WHERE database = current_database())")
         xmax, own, running = cursor.fetchone()
     bound = xmax if own is None else max(xmax, own + 1)
     others = [full for full in (_full_xid(x, xmax) for x in running) if full != own]

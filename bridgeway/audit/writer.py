@@ -2,7 +2,7 @@
 
 One INSERT per event (plus one for the subject rows of a list page), signed with the writer's
 HMAC; no lock and no read of the chain. The chain itself is extended after commit by the
-sealing step (`sealing.py`, decision 0007).
+sealing step (`sealing.py`, decision 0008).
 """
 
 from __future__ import annotations

@@ -34,6 +34,17 @@ INSTALLED_APPS = [
     "bridgeway.contacts",
     "bridgeway.safety",
     "bridgeway.outcomes",
+    # The doors: pages per area (docs/architecture.md). Each is an app so that its templates,
+    # template tags and static files are found where the area's views are.
+    "bridgeway.web",
+    "bridgeway.web.accounts",
+    "bridgeway.web.clients",
+    "bridgeway.web.supporters",
+    "bridgeway.web.matching",
+    "bridgeway.web.contacts",
+    "bridgeway.web.safety",
+    "bridgeway.web.outcomes",
+    "bridgeway.web.audit",
 ]
 
 MIDDLEWARE = [
@@ -60,7 +71,7 @@ LOGOUT_REDIRECT_URL = "login"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -68,7 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "bridgeway.core.context_processors.navigation",
+                "bridgeway.web.context_processors.navigation",
             ],
         },
     },
@@ -130,10 +141,10 @@ BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL", "http://127.0.0.1:8000")
 BRIDGEWAY_OUTCOMES_WORKERS = env_int("BRIDGEWAY_OUTCOMES_WORKERS", min(os.cpu_count() or 1, 4))
 BRIDGEWAY_OUTCOMES_PARALLEL_MIN_STAYS = env_int("BRIDGEWAY_OUTCOMES_PARALLEL_MIN_STAYS", 20_000)
 
-# The audit chain (docs/decisions/0007, docs/operations.md "The audit trail"). Its HMAC keys are
+# The audit chain (docs/decisions/0008, docs/operations.md "The audit trail"). Its HMAC keys are
 # not SECRET_KEY: "<epoch>:<key>,…", the highest epoch seals, older epochs verify old seals.
 # Development and tests use this fixed key; production requires BRIDGEWAY_AUDIT_KEYS.
-DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-never-use-in-production"  # noqa: S105
+DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-never-use-in-production"  # noqa: S105 — published on purpose; production refuses it
 BRIDGEWAY_AUDIT_KEYS = env_keyring("BRIDGEWAY_AUDIT_KEYS", f"1:{DEVELOPMENT_AUDIT_KEY}")
 # Every verify (and `bridgeway audit head`) appends the chain head here; keep it off the
 # database host. Empty turns the export off (tests only: production refuses it).

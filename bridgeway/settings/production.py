@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *  # noqa: F403 — settings modules extend the base settings
 from .base import DEVELOPMENT_AUDIT_KEY, PROJECT_DIR, database_from_url
 from .env import env_bool, env_int, env_keyring, env_list, env_str
 

@@ -48,7 +48,7 @@ def test_database_refuses_raw_update(db):
 
     first = _events(2)[0]
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        # seq comes from the table's sequence (decision 0007), so it is read, not assumed.
+        # seq comes from the table's sequence (decision 0008), so it is read, not assumed.
         cursor.execute("UPDATE audit_auditevent SET detail = 'x' WHERE seq = %s", [first.seq])
 
 
@@ -63,7 +63,7 @@ def test_altered_row_is_named(db):
 def test_deleted_row_is_named(db):
     second = _events(4)[1]
     # A row is in the chain once sealed: after its commit, within the seal interval, or here
-    # (decision 0007). Deleting a row before then is the window the exported head cannot close.
+    # (decision 0008). Deleting a row before then is the window the exported head cannot close.
     seal()
     _without_triggers("DELETE FROM audit_auditevent WHERE seq = %s", [second.seq])
     result = verify_chain()

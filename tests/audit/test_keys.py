@@ -44,7 +44,7 @@ def _production(**changes: str | None) -> subprocess.CompletedProcess[str]:
         else:
             env[name] = value
     # A fixed command: this interpreter running the constant probe above.
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env,  # noqa: S603
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env,  # noqa: S603 — constant probe
                           capture_output=True, text=True, timeout=60, check=False)
 
 

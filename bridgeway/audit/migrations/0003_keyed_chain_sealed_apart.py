@@ -1,4 +1,4 @@
-"""The keyed chain sealed apart from the events (decision 0007).
+"""The keyed chain sealed apart from the events (decision 0008).
 
 Events lose their in-row hash chain (`prev_hash`, `hash`) and their separate `id`: `seq` becomes
 the primary key, taken from the table's sequence, so writers no longer wait for one another.
