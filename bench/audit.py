@@ -22,6 +22,8 @@ Not a test; run it by hand (it needs PostgreSQL and takes about three minutes):
    with all 16 threads together and ending when the last request in flight has returned, so
    that load from elsewhere on a shared machine falls on every mode alike.
    Throughput = pages served / slice time, summed per mode. Ratio = audit on / audit off.
+   For the record too: audited writes alone (16 threads in this process, one transaction per
+   event, 5 s each), new design against the emulated global lock.
 5. Seals and verifies the whole trail, exports the head, then applies each tampering of a
    prepared set (in a transaction, with the triggers off, as a database superuser would) and
    checks that verify, given the exported head, names it; each is rolled back after.
@@ -355,6 +357,43 @@ def measure(env: dict[str, str], db_url: str, off_file: Path, cookies: list[str]
     return rates
 
 
+def writes_alone(db_url: str, seconds: float) -> dict[str, float]:
+    """Audited writes per second from THREADS threads in this process (one connection each,
+    one transaction per event), new design against the old global lock (emulated)."""
+    from django.db import connections, transaction
+
+    from bridgeway.audit.writer import SYSTEM, record
+
+    rates = {}
+    for mode in ("new", "global_lock"):
+        if mode == "global_lock":
+            psql(db_url, OLD_DESIGN_ON)
+        counts = [0] * THREADS
+        deadline = time.perf_counter() + seconds
+
+        def writer(t: int, counts: list[int] = counts, deadline: float = deadline) -> None:
+            try:
+                while time.perf_counter() < deadline:
+                    with transaction.atomic():
+                        record(who=SYSTEM, category="identity", action="view", detail=f"bench:{t}")
+                    counts[t] += 1
+            finally:
+                connections.close_all()
+
+        pool = [threading.Thread(target=writer, args=(t,)) for t in range(THREADS)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        if mode == "global_lock":
+            psql(db_url, OLD_DESIGN_OFF)
+        rates[mode] = sum(counts) / seconds
+    log(f"bench: audited writes alone, {THREADS} threads, {seconds:g}s each: "
+        f"new={rates['new']:.0f}/s global_lock={rates['global_lock']:.0f}/s "
+        f"(old design emulated; ratio {rates['global_lock'] / rates['new']:.2f})")
+    return rates
+
+
 # ---- tampering -----------------------------------------------------------------------------
 
 class _Undo(Exception):
@@ -529,6 +568,8 @@ def main() -> None:
         if "global_lock" in rates:
             log("bench: old design (one global lock, emulated) "
                 f"global_lock_over_unaudited={rates['global_lock'] / rates['unaudited']:.2f}")
+        if not args.skip_old_design:
+            writes_alone(db_url, 5)
         found, total = check_tampering()
         connections.close_all()
         log(f"bench: gunicorn_workers={WORKERS} threads={THREADS} seconds_per_mode="
