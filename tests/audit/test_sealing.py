@@ -187,3 +187,68 @@ def test_sealing_after_commit_never_waits_for_a_busy_sealer(seal_every_commit) -
     assert _sealed() == []
     seal()
     assert _sealed() == [event.seq]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_sealing_while_many_writers_commit_out_of_order_keeps_the_chain_whole() -> None:
+    """Writers that take their transaction id early or late, sleep, commit or roll back, while
+    a sealer runs all the time: every committed event is sealed once, and verify finds no gap,
+    insertion or reordering."""
+    import random
+
+    assert connection.vendor == "postgresql"
+    stop = threading.Event()
+    committed: list[int] = []
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def writer(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            for _ in range(25):
+                try:
+                    with transaction.atomic():
+                        if rng.random() < 0.5:
+                            with connection.cursor() as cursor:
+                                cursor.execute("SELECT pg_current_xact_id()")
+                        time.sleep(rng.random() * 0.01)
+                        event = _event(f"w{seed}")
+                        time.sleep(rng.random() * 0.01)
+                        if rng.random() < 0.1:
+                            raise LookupError("roll back")
+                    with lock:
+                        committed.append(event.seq)
+                except LookupError:
+                    pass
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def sealer() -> None:
+        try:
+            while not stop.is_set():
+                seal(wait=False)
+                time.sleep(0.003)
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    background = threading.Thread(target=sealer)
+    background.start()
+    writers = [threading.Thread(target=writer, args=(seed,)) for seed in range(8)]
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join(timeout=120)
+    stop.set()
+    background.join(timeout=30)
+    assert not failures, failures
+    seal()
+    assert sorted(_sealed()) == sorted(committed)
+    assert len(committed) > 100
+    result = verify_chain()
+    assert result.ok, result.problems[:5]
+    assert result.checked == len(committed)
