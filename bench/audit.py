@@ -1,6 +1,7 @@
 """Benchmark: audited client pages under concurrency, and tampering found by `audit verify`.
 
-Not a test; run it by hand (it needs PostgreSQL and takes about three minutes):
+Not a test; run it by hand (it needs PostgreSQL and takes about five minutes). The program it
+builds is in audit_data.py, the tamperings in audit_tampering.py.
 
     .venv/bin/python bench/audit.py [--server postgres://postgres@127.0.0.1:5432] [--seconds 30]
                                     [--slice 10] [--skip-old-design]
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -47,11 +47,13 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+# bench/ is on sys.path when this file runs as a script.
+from audit_data import CLIENTS_PER_THREAD, THREADS, build, page_queries
+from audit_tampering import check_tampering
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
-THREADS = 16
 WORKERS = 4
-CLIENTS_PER_THREAD = 200
 
 SETTINGS = '''
 import os
@@ -117,106 +119,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-# ---- data ----------------------------------------------------------------------------------
-
-def build() -> tuple[list[str], list[list[str]]]:
-    """The program; returns one session cookie per thread and each thread's client ids."""
-    from datetime import date, timedelta
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.db import connection
-    from django.utils import timezone
-
-    from bridgeway.clients.models import Client, ConsentRecord, Enrolment, HospitalStay, Match
-    from bridgeway.core.models import Organisation, ProgramSite, Role, RoleAssignment, User, Ward
-    from bridgeway.supporters.models import SupporterProfile
-
-    today, now = timezone.localdate(), timezone.now()
-    hospital = Organisation.objects.create(name="Bench Hospital", code="bench-h", kind="hospital")
-    peers = Organisation.objects.create(name="Bench Peers", code="bench-p", kind="peer_org")
-    site = ProgramSite.objects.create(code="bench", name="Bench TDM", hospital=hospital)
-    site.peer_organisations.add(peers)
-    ward = Ward.objects.create(hospital=hospital, name="Ward A", ward_type="acute")
-    coordinators = User.objects.bulk_create([
-        User(username=f"bench_coord{i}", first_name=f"Coord{i}") for i in range(THREADS)])
-    RoleAssignment.objects.bulk_create([
-        RoleAssignment(user=u, role=Role.COORDINATOR, site=site) for u in coordinators])
-    users = User.objects.bulk_create([User(username=f"bench_sup{i}", first_name=f"Sup{i}")
-                                      for i in range(20)])
-    RoleAssignment.objects.bulk_create([RoleAssignment(user=u, role=Role.PEER_SUPPORTER,
-                                                       organisation=peers) for u in users])
-    supporters = SupporterProfile.objects.bulk_create([
-        SupporterProfile(user=u, organisation=peers, employment="volunteer", hours_per_week=6,
-                         max_active_clients=200, gender="woman") for u in users])
-    SupporterProfile.sites.through.objects.bulk_create([
-        SupporterProfile.sites.through(supporterprofile_id=s.pk, programsite_id=site.pk)
-        for s in supporters])
-    n = THREADS * CLIENTS_PER_THREAD
-    clients = Client.objects.bulk_create([
-        Client(given_name=f"Given{i}", family_name=f"Family{i}", date_of_birth=date(1980, 1, 1))
-        for i in range(n)], batch_size=2000)
-    stays = HospitalStay.objects.bulk_create([
-        HospitalStay(client=c, hospital=hospital, ward=ward,
-                     admitted_on=today - timedelta(days=40), discharged_on=today - timedelta(days=20))
-        for c in clients], batch_size=2000)
-    enrolments = Enrolment.objects.bulk_create([
-        Enrolment(client=c, site=site, stay=s, status="matched" if i % 2 else "waiting",
-                  status_changed_at=now, referred_on=today - timedelta(days=30))
-        for i, (c, s) in enumerate(zip(clients, stays, strict=True))], batch_size=2000)
-    ConsentRecord.objects.bulk_create([
-        ConsentRecord(enrolment=e, version=1, participation=True, share_stay_status=True,
-                      recorded_by=coordinators[0], recorded_at=now) for e in enrolments],
-        batch_size=2000)
-    Match.objects.bulk_create([
-        Match(enrolment=e, client_id=e.client_id, site_id=e.site_id, supporter=supporters[i % 20],
-              status="active", started_on=today - timedelta(days=20))
-        for i, e in enumerate(enrolments) if i % 2], batch_size=2000)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-    cookies = []
-    for user in coordinators:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        cookies.append(f"sessionid={store.session_key}")
-    ids = [str(c.public_id) for c in clients]
-    return cookies, [ids[t::THREADS] for t in range(THREADS)]
-
-
-def page_queries(client_id: str) -> int:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from bridgeway.core.models import User
-
-    http = Client()
-    http.force_login(User.objects.get(username="bench_coord0"))
-    http.get(f"/clients/{client_id}/")
-    with CaptureQueriesContext(connection) as ctx:
-        response = http.get(f"/clients/{client_id}/")
-    assert response.status_code == 200, response.status_code
-    return len(ctx.captured_queries)
-
-
-def list_page_views() -> None:
-    """A few coordinators open the site's matching page, which lists clients: events with
-    subject rows to tamper with."""
-    from django.test import Client
-    from django.urls import reverse
-
-    from bridgeway.core.models import User
-
-    for i in range(3):
-        http = Client()
-        http.force_login(User.objects.get(username=f"bench_coord{i}"))
-        assert http.get(reverse("matching:site", kwargs={"site_code": "bench"})).status_code == 200
 
 
 # ---- load ----------------------------------------------------------------------------------
@@ -392,131 +294,6 @@ def writes_alone(db_url: str, seconds: float) -> dict[str, float]:
         f"new={rates['new']:.0f}/s global_lock={rates['global_lock']:.0f}/s "
         f"(old design emulated; ratio {rates['global_lock'] / rates['new']:.2f})")
     return rates
-
-
-# ---- tampering -----------------------------------------------------------------------------
-
-class _Undo(Exception):
-    pass
-
-
-def _cut(position: str) -> str:
-    """Every row, subject row and seal after a seal position: the tables as they were then
-    (they are append-only, so this is exactly an older backup)."""
-    after = f"(SELECT event_seq FROM audit_auditseal WHERE position > {position})"
-    return (f"DELETE FROM audit_auditsubject WHERE event_id IN {after};"
-            f" DELETE FROM audit_auditevent WHERE seq IN {after};"
-            f" DELETE FROM audit_auditseal WHERE position > {position}")
-
-
-def tamperings() -> list[tuple[str, str, str]]:
-    """(name, SQL run with the triggers off, what verify must say). {a}, {b}, {m}: row seqs;
-    {p}: a middle seal position; {end50}, {old}: 50 and 300 (or half) seals before the end; {listed}: a
-    list page's row (it has subject rows)."""
-    return [
-        ("alter a row", "UPDATE audit_auditevent SET outcome = 'denied' WHERE seq = {m}",
-         r"row {m} altered"),
-        ("delete a middle row", "DELETE FROM audit_auditevent WHERE seq = {m}", r"row {m} deleted"),
-        ("delete the newest 50 rows and their seals", _cut("{end50}"),
-         r"the exported head is at seal \d+ but the chain ends at seal {end50}"),
-        ("append a row with an unkeyed hash and seal",
-         "INSERT INTO audit_auditevent (nonce, occurred_at, actor_username, role, site_code,"
-         " category, action, outcome, detail, subjects, mac_epoch, mac)"
-         " SELECT gen_random_uuid(), now(), 'bench_coord0', '', '', 'identity', 'view', 'allowed',"
-         " 'forged', '', 1, encode(sha256('forged'::bytea), 'hex');"
-         " INSERT INTO audit_auditseal (position, event_seq, event_xact, epoch, prev, hmac)"
-         " SELECT s.position + 1, e.seq, e.xact, 1, s.hmac,"
-         " encode(sha256(s.hmac::bytea), 'hex') FROM audit_auditseal s, audit_auditevent e"
-         " WHERE e.detail = 'forged' ORDER BY s.position DESC LIMIT 1",
-         r"row \d+ altered or forged"),
-        ("alter a row and recompute every later seal without the key",
-         "UPDATE audit_auditevent SET detail = 'forged' WHERE seq = {m};"
-         " UPDATE audit_auditseal SET hmac = encode(sha256((hmac || 'x')::bytea), 'hex'),"
-         " prev = encode(sha256((prev || 'x')::bytea), 'hex') WHERE position >= {p}",
-         r"row {m} altered"),
-        ("reorder two seals",
-         "UPDATE audit_auditseal SET event_seq = -event_seq WHERE position IN ({p}, {p} + 1);"
-         " UPDATE audit_auditseal s SET event_seq = (SELECT -o.event_seq FROM audit_auditseal o"
-         " WHERE o.position = CASE WHEN s.position = {p} THEN {p} + 1 ELSE {p} END)"
-         " WHERE s.position IN ({p}, {p} + 1)",
-         r"(inserted|deleted|does not match seal)"),
-        ("swap two rows' contents",
-         "UPDATE audit_auditevent e SET detail = o.detail, nonce = o.nonce, mac = o.mac,"
-         " client_public_id = o.client_public_id, occurred_at = o.occurred_at"
-         " FROM (SELECT * FROM audit_auditevent WHERE seq IN ({a}, {b})) o"
-         " WHERE e.seq IN ({a}, {b}) AND o.seq <> e.seq",
-         r"row {a} does not match seal"),
-        ("change a timestamp",
-         "UPDATE audit_auditevent SET occurred_at = occurred_at - interval '2 hours' WHERE seq = {m}",
-         r"row {m} altered"),
-        ("change a subject row",
-         "UPDATE audit_auditsubject SET client_public_id = gen_random_uuid()"
-         " WHERE id = (SELECT min(id) FROM audit_auditsubject WHERE event_id = {listed})",
-         r"row {listed}: its subject index was changed"),
-        ("delete subject rows", "DELETE FROM audit_auditsubject WHERE event_id = {listed}",
-         r"row {listed}: its subject index was changed"),
-        ("copy a row (a valid MAC, sealed as new)", "INSERT INTO audit_auditevent (nonce,"
-         " occurred_at, actor_public_id, actor_username, role, site_code, client_public_id,"
-         " category, action, outcome, detail, subjects, mac_epoch, mac) SELECT nonce,"
-         " occurred_at, actor_public_id, actor_username, role, site_code, client_public_id,"
-         " category, action, outcome, detail, subjects, mac_epoch, mac FROM audit_auditevent"
-         " WHERE seq = {m}", r"rows {m}, \d+ are copies of one event"),
-        ("insert a row before sealed rows",
-         "INSERT INTO audit_auditevent (seq, xact, nonce, occurred_at, actor_public_id,"
-         " actor_username, role, site_code, client_public_id, category, action, outcome, detail,"
-         " subjects, mac_epoch, mac) SELECT 0, 0, nonce, occurred_at, actor_public_id,"
-         " actor_username, role, site_code, client_public_id, category, action, outcome,"
-         " 'inserted', subjects, mac_epoch, mac FROM audit_auditevent WHERE seq = {m}",
-         r"row 0 inserted"),
-        ("delete a seal", "DELETE FROM audit_auditseal WHERE position = {p}",
-         r"seals {p}–{p} are missing"),
-        ("restore an older backup (the tables as they were at seal {old})", _cut("{old}"),
-         r"the exported head is at seal \d+ but the chain ends at seal {old}"),
-    ]
-
-
-def check_tampering() -> tuple[int, int]:
-    from django.db import connection, transaction
-
-    from bridgeway.audit import heads
-    from bridgeway.audit.models import AuditEvent, AuditSeal, AuditSubject
-    from bridgeway.audit.verify import verify_chain
-
-    list_page_views()
-    started = time.perf_counter()
-    result = verify_chain()
-    assert result.ok and result.head is not None, result.problems[:5]
-    heads.export(result.head)
-    kept = heads.last_exported()
-    log(f"bench: verify of the whole trail: {result.checked:,} rows in "
-        f"{time.perf_counter() - started:.2f}s, head {kept}")
-    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
-    listed = AuditSubject.objects.order_by("event_id").values_list("event_id", flat=True).first()
-    end = result.head.position
-    marks = {"m": seqs[len(seqs) // 2], "a": seqs[len(seqs) // 3], "b": seqs[len(seqs) // 3 + 1],
-             "p": end // 2, "end50": end - 50, "listed": listed,
-             "old": end - 300 if end > 600 else end // 2}
-    assert listed is not None and end > 60 and AuditSeal.objects.count() == end
-    found = 0
-    cases = tamperings()
-    for name, sql, expected in cases:
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
-                    cursor.execute(sql.format(**marks))
-                    cursor.execute("SET LOCAL session_replication_role = origin")
-                outcome = verify_chain(head=kept)
-                raise _Undo
-        except _Undo:
-            pass
-        said = " | ".join(p.message for p in outcome.problems)
-        hit = not outcome.ok and re.search(expected.format(**marks), said) is not None
-        found += hit
-        log(f"bench: tamper {name.format(**marks)}: {'found' if hit else 'MISSED'} "
-            f"({outcome.problems[0].message if outcome.problems else 'no problem reported'})")
-    assert verify_chain(head=kept).ok  # every tampering was rolled back
-    return found, len(cases)
 
 
 def main() -> None:
