@@ -39,7 +39,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bridgeway.outcomes.stats import its, pipeline, series, simulate  # noqa: E402
+from bridgeway.outcomes.stats import its, pipeline, series, simulate  # noqa: E402 — after the path is set
 
 
 def its_truth(result: pipeline.Result, truth: simulate.Truth, raw: pipeline.RawData,

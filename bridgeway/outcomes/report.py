@@ -12,15 +12,15 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: render to memory
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from reportlab.lib import colors  # noqa: E402
-from reportlab.lib.pagesizes import letter  # noqa: E402
-from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
-from reportlab.lib.units import inch  # noqa: E402
-from reportlab.platypus import (  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+import pandas as pd  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from django.utils import timezone  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from django.utils.translation import gettext as _  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.lib import colors  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.lib.pagesizes import letter  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.lib.units import inch  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.platypus import (  # noqa: E402 — after matplotlib.use('Agg'), which must come first
     Image,
     Paragraph,
     SimpleDocTemplate,
@@ -29,10 +29,10 @@ from reportlab.platypus import (  # noqa: E402
     TableStyle,
 )
 
-from . import charts, labels  # noqa: E402
-from .analysis import Evaluation  # noqa: E402
-from .assumptions import ASSUMPTIONS  # noqa: E402
-from .formatting import count, estimate, number, p_value, percent  # noqa: E402
+from . import charts, labels  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from .analysis import Evaluation  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from .assumptions import ASSUMPTIONS  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from .formatting import count, estimate, number, p_value, percent  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 
 
 def _figure(fig: Any) -> Image:

@@ -20,6 +20,7 @@ REQUIRED = {
     "EMAIL_HOST": "smtp.example.org",
     "DEFAULT_FROM_EMAIL": "bridgeway@example.org",
     "BRIDGEWAY_BASE_URL": "https://bridgeway.example.org",
+    "BRIDGEWAY_AUDIT_KEYS": "1:" + "k" * 40,
 }
 # Import the production settings in a clean interpreter and report what happened.
 PROBE = """
@@ -39,7 +40,7 @@ def _probe(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
              if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
     clean.update(env)
     # A fixed command: this interpreter running the constant probe above.
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean,  # noqa: S603
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean,  # noqa: S603 — runs this interpreter on a fixed probe
                           capture_output=True, text=True, timeout=60, check=False)
 
 
