@@ -135,6 +135,13 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bridgeway@localhost")
 BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL", "http://127.0.0.1:8000")
 
+# The evaluation dashboard caches its figures per data version. Per process by default; a Redis
+# URL shares one computation between all web processes (docs/operations.md).
+_CACHE_URL = env_str("BRIDGEWAY_CACHE_URL", "")
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
+
 # Disclosure control on every outcome page, PDF and export: counts from 1 to this minus one
 # are shown as "<N", with complementary suppression (docs/outcomes.md).
 BRIDGEWAY_SMALL_CELL_THRESHOLD = env_int("BRIDGEWAY_SMALL_CELL_THRESHOLD", 5)
