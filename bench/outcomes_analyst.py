@@ -127,6 +127,7 @@ def analyse(paths: dict[str, Path], cutoff: date) -> dict[str, Any]:
                            "n_usual_care": int((c.arm == "usual_care").sum()),
                            "crossovers": int(c.crossover.sum())}
     out |= _models(c[c.end_.notna()])
+    out["subgroups"] = _subgroups(c[c.end_.notna()])
     out["its"] = _its(pop, sites, end, ed_end)
     out["fidelity"] = _fidelity(con, c[(c.arm == "program") & c.end_.notna()], _dn(cutoff))
     out["activity"] = con.execute(ACTIVITY).df()
@@ -224,6 +225,9 @@ def _models(d: pd.DataFrame) -> dict[str, Any]:
                       [g.readmit_30[g.arm != "program"].sum(), (1 - g.readmit_30[g.arm != "program"]).sum()]])
             for _, g in k.groupby(ks) if g.arm.nunique() == 2]
     out["mh_rr"] = StratifiedTable(tabs).riskratio_pooled
+    a, b = np.array([x[0, 0] for x in tabs]), np.array([x[1, 0] for x in tabs])
+    n1, n0 = np.array([x[0].sum() for x in tabs]), np.array([x[1].sum() for x in tabs])
+    out["mh_rd"] = float(((a * n0 - b * n1) / (n1 + n0)).sum() / (n1 * n0 / (n1 + n0)).sum())
     for col in ("los", "cost", "cost_365", "bed_days_365", "ed_365"):
         x = d.dropna(subset=[col])
         xp = x.arm == "program"
@@ -244,6 +248,24 @@ def _models(d: pd.DataFrame) -> dict[str, Any]:
                                            robust=True)
     out["hr"] = float(cph.hazard_ratios_["program"])
     out["ph_p"] = float(proportional_hazard_test(cph, x, time_transform="km").summary.loc["program", "p"])
+    return out
+
+
+def _subgroups(d: pd.DataFrame) -> list[tuple[float, float, float]]:
+    """Lonely / satisfied / all program clients against all usual care, by ward type."""
+    out = []
+    prog, usual = d[d.arm == "program"], d[d.arm != "program"]
+    parts = {"all": prog, "lonely": prog[prog.social.isin(["neutral", "unsatisfied"])],
+             "not_lonely": prog[prog.social == "satisfied"]}
+    for wt in ("", "acute", "tertiary"):
+        for part in parts.values():
+            x = pd.concat([part, usual])
+            if wt:
+                x = x[x.ward_type == wt]
+            strata = x.site_id.astype(int).astype(str) + ":" + x.ward_type
+            for col in ("readmit_30", "los"):
+                k = x.dropna(subset=[col])
+                out.append(_standardised(k[col], k.arm == "program", strata[k.index], k.ward_id))
     return out
 
 
@@ -327,6 +349,7 @@ def compare(ev: Any, theirs: dict[str, Any]) -> str:
         "adjusted_rd": abs(rd["adjusted"]["value"] - theirs["rd"][0]) < 1e-9,
         "adjusted_los": abs(hl["los"]["adjusted"]["value"] - theirs["los"][0]) < 1e-9,
         "cox_hr": abs(hl["cox"]["hazard_ratio"]["value"] - theirs["hr"]) < 1e-6,
+        "mantel_haenszel_rd": abs(rd["mh_difference"]["value"] - theirs["mh_rd"]) < 1e-9,
     }
     if not all(same.values()):
         raise AssertionError(f"the two implementations disagree: {same}; ours "

@@ -131,17 +131,7 @@ def load(scope: list[ProgramSite], *, today: date | None = None) -> RawData:
         ["enrolment_id", "client_id", "site_id", "stay_id", "referred", "social"],
         floats={"stay_id"})
     referrals["social"] = referrals["social"].fillna("").astype(str)
-    ids = referrals["enrolment_id"].tolist()
-    hist_rows = list(EnrolmentStatusChange.objects.filter(enrolment__client_id__in=_client_q(hospitals))
-                     .values_list("enrolment_id", "changed_at", "to_status"))
-    history = pd.DataFrame({"enrolment_id": [r[0] for r in hist_rows],
-                            "day": _local_days([r[1] for r in hist_rows]),
-                            "status": [r[2] for r in hist_rows]})
-    cur_rows = list(Enrolment.objects.filter(id__in=ids)
-                    .values_list("id", "status_changed_at", "status")) if ids else []
-    current = pd.DataFrame({"enrolment_id": [r[0] for r in cur_rows],
-                            "day": _local_days([r[1] for r in cur_rows]),
-                            "status": [r[2] for r in cur_rows]})
+    history, current = _statuses(referrals["enrolment_id"].tolist(), clients_sql, hospitals)
     client_t, ed_t = Client._meta.db_table, EDVisit._meta.db_table
     clients = _query(f"SELECT id, {_dn('date_of_birth')}, gender FROM {client_t} "  # noqa: S608 — table names and integers only, no user input
                      f"WHERE id IN ({clients_sql})", ["client_id", "birth", "gender"])
@@ -163,6 +153,36 @@ def load(scope: list[ProgramSite], *, today: date | None = None) -> RawData:
     return RawData(stays=stays, sites=sites, declared_wards=declared, referrals=referrals,
                    history=history, current=current, clients=clients, ed=ed,
                    per_diem=per_diem, coverage=cov)
+
+
+def _statuses(ids: list[int], clients_sql: str, hospitals: list[int]
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Enrolment status history and current statuses with their local day. PostgreSQL turns
+    the instants into local days itself; SQLite stores no zone, so there Python does."""
+    columns = ["enrolment_id", "day", "status"]
+    if connection.vendor == "postgresql":
+        zone = ZoneInfo(settings.TIME_ZONE).key.replace("'", "")
+        hist_t, enrol = EnrolmentStatusChange._meta.db_table, Enrolment._meta.db_table
+        local = f"(({{}} AT TIME ZONE '{zone}')::date - DATE '1970-01-01')"
+        history = _query(
+            f"SELECT h.enrolment_id, {local.format('h.changed_at')}, h.to_status "  # noqa: S608 — table names and a zone name from settings
+            f"FROM {hist_t} h JOIN {enrol} e ON e.id = h.enrolment_id "
+            f"WHERE e.client_id IN ({clients_sql})", columns)
+        current = _query(
+            f"SELECT id, {local.format('status_changed_at')}, status FROM {enrol} "  # noqa: S608 — table names and a zone name from settings
+            f"WHERE client_id IN ({clients_sql})", columns)
+        return history, current
+    rows = list(EnrolmentStatusChange.objects.filter(enrolment__client_id__in=_client_q(hospitals))
+                .values_list("enrolment_id", "changed_at", "to_status"))
+    history = pd.DataFrame({"enrolment_id": [r[0] for r in rows],
+                            "day": _local_days([r[1] for r in rows]),
+                            "status": [r[2] for r in rows]}, columns=columns)
+    rows = list(Enrolment.objects.filter(id__in=ids)
+                .values_list("id", "status_changed_at", "status")) if ids else []
+    current = pd.DataFrame({"enrolment_id": [r[0] for r in rows],
+                            "day": _local_days([r[1] for r in rows]),
+                            "status": [r[2] for r in rows]}, columns=columns)
+    return history, current
 
 
 def _client_q(hospitals: list[int]) -> Any:

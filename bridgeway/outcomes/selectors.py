@@ -13,8 +13,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from bridgeway.access.policy import WRITE_RULES, Action, grants_for, sites_for, who_for
@@ -78,26 +78,32 @@ def audit_view(user: User, *, detail: str, site: ProgramSite | None = None,
 def contact_hours_by_month(site_ids: list[int], start: date, end: date) -> list[dict[str, object]]:
     """Met contacts per local month: hours, contacts, distinct clients.
 
-    Filtered on a range of instants (local midnights) and grouped in pandas: SQLite has no time
-    zones, so `__date` and TruncMonth there run a Python function on every row (1.3 s at demo
-    size, against 0.1 s this way); PostgreSQL gives the same result either way.
+    Filtered on a range of instants (local midnights, so the index serves). PostgreSQL groups
+    by month itself; SQLite has no time zones, so there `__date` and TruncMonth would run a
+    Python function on every row (1.3 s at demo size): the rows are grouped in pandas instead.
     """
+    tz = ZoneInfo(settings.TIME_ZONE)
+    contacts = Contact.objects.filter(
+        site_id__in=site_ids, outcome=Outcome.MET,
+        occurred_at__gte=datetime.combine(start, time.min, tzinfo=tz),
+        occurred_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+    if connection.vendor == "postgresql":
+        rows = (contacts.annotate(month=TruncMonth("occurred_at")).values("month")
+                .annotate(minutes=Sum("duration_minutes"), contacts=Count("id"),
+                          clients=Count("client_id", distinct=True)).order_by("month"))
+        return [{"month": r["month"].strftime("%Y-%m"), "hours": round((r["minutes"] or 0) / 60, 1),
+                 "contacts": r["contacts"], "clients": r["clients"]} for r in rows]
     import pandas as pd
 
-    tz = ZoneInfo(settings.TIME_ZONE)
-    lo = datetime.combine(start, time.min, tzinfo=tz)
-    hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
-    rows = list(Contact.objects.filter(site_id__in=site_ids, outcome=Outcome.MET,
-                                       occurred_at__gte=lo, occurred_at__lt=hi)
-                .values_list("occurred_at", "duration_minutes", "client_id"))
-    if not rows:
+    frame = pd.DataFrame(list(contacts.values_list("occurred_at", "duration_minutes", "client_id")),
+                         columns=["at", "minutes", "client_id"])
+    if frame.empty:
         return []
-    frame = pd.DataFrame(rows, columns=["at", "minutes", "client_id"])
-    frame["month"] = (pd.to_datetime(frame["at"], utc=True).dt.tz_convert(tz)
-                      .dt.strftime("%Y-%m"))
+    local = pd.to_datetime(frame["at"], utc=True).dt.tz_convert(tz)
+    frame["month"] = local.dt.year * 100 + local.dt.month
     g = frame.groupby("month").agg(minutes=("minutes", "sum"), contacts=("minutes", "size"),
                                    clients=("client_id", "nunique"))
-    return [{"month": str(m), "hours": round(float(r.minutes) / 60, 1),
+    return [{"month": f"{m // 100:04d}-{m % 100:02d}", "hours": round(float(r.minutes) / 60, 1),
              "contacts": int(r.contacts), "clients": int(r.clients)} for m, r in g.iterrows()]
 
 

@@ -98,3 +98,40 @@ def test_aggregates_grid_cannot_be_undone_by_any_published_total():
     assert_safe(values, hidden, np.zeros(len(lines), bool), lines)
     for c, v in zip(cells, values, strict=True):
         assert shown.loc[c] == ("<5" if hidden[idx[c]] else v)
+
+
+def test_monthly_series_cannot_be_undone_by_the_pooled_totals():
+    """Per-site monthly discharges by ward type, the site totals and the pooled totals: no
+    published total minus its shown parts gives a hidden count away (pure, simulated)."""
+    from bridgeway.outcomes.stats import pipeline, simulate
+
+    rng = np.random.default_rng(5)
+    params = simulate.Params(sites=3, admissions_per_month={"acute": 3.0, "tertiary": 1.0})
+    raw, _truth = simulate.simulate(rng, params)
+    window = (int(raw.sites["start"].min()), raw.coverage.stays_end)
+    prepared = pipeline.prepare(raw, window)
+    by_type = {wt: pipeline.run(raw, pipeline.Options(window=window, ward_type=wt),
+                                prepared).results["its"] for wt in ("acute", "tertiary")}
+    both = pipeline.run(raw, pipeline.Options(window=window), prepared).results["its"]
+    assert both["pooled"] and any(
+        "<5" in s["discharges"] for s in by_type["tertiary"]["sites"])  # small months exist
+    counts = shown_counts(by_type) + shown_counts(both)
+    assert all(n == 0 or n >= 5 for n in counts)
+    for wt in ("acute", "tertiary"):
+        pooled = next(p for p in by_type[wt]["pooled"])
+        for j, rel in enumerate(pooled["months"]):
+            if pooled["discharges"][j] == "<5":
+                continue
+            parts = []
+            for site in by_type[wt]["sites"]:
+                start = site["start_index"]
+                k = start + int(rel)
+                if 0 <= k < len(site["discharges"]):
+                    parts.append(site["discharges"][k])
+            assert sum(p == "<5" for p in parts) != 1, (wt, rel, parts)
+    for site_both, site_a, site_t in zip(both["sites"], by_type["acute"]["sites"],
+                                         by_type["tertiary"]["sites"], strict=True):
+        for total, a, t in zip(site_both["discharges"], site_a["discharges"],
+                               site_t["discharges"], strict=True):
+            if total != "<5":
+                assert (a == "<5") == (t == "<5") or 0 in (a, t), (total, a, t)

@@ -99,6 +99,8 @@ def build(episodes: pd.DataFrame, sites: pd.DataFrame, cov: Coverage, *, thresho
     start_month = {int(r.site_id): int(its.month_number(np.array([r.start]))[0])
                    for r in scope.itertuples()}
     pool = [s for s, ms in months.items() if ms[-1] - start_month[s] >= its.MIN_POINTS_EACH_SIDE - 1]
+    if len(pool) < 2:  # one site's pool is that site's own series
+        pool = []
     rel_lo = max((ms[0] - start_month[s] for s, ms in months.items() if s in pool), default=0)
     rel_hi = min((ms[-1] - start_month[s] for s, ms in months.items() if s in pool), default=-1)
     rel = list(range(rel_lo, rel_hi + 1))
@@ -137,4 +139,4 @@ def build(episodes: pd.DataFrame, sites: pd.DataFrame, cov: Coverage, *, thresho
         out["ward_type"] = wt
         pooled.append(out)
     return {"sites": per_site, "pooled": pooled, "pooled_sites": pool,
-            "excluded_from_pool": [s for s in months if s not in pool]}
+            "excluded_from_pool": [s for s in months if s not in pool] if pool else []}

@@ -108,7 +108,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "continuous_rows": charts.continuous_rows(), "labels": all_labels(),
         "site_names": names, "query": request.GET.urlencode(),
         "can_edit_per_diem": bool(selectors.hospitals_for_per_diem(user_of(request))),
-        "can_configure": can(user_of(request), Action.CONFIGURE_EVALUATION),
     })
 
 
