@@ -196,3 +196,14 @@ def test_settings_writes_are_refused_to_coordinators(login, world):
         "period_start": "2020-01-01", "period_end": "2025-06-30", "complete_up_to": "2025-06-30"})
     assert response.status_code == 403
     assert not DataCoverage.objects.exists()
+
+
+@pytest.mark.parametrize("query", [
+    {"comparison": "before"}, {"ward_type": "tertiary"}, {"subgroup": "lonely", "window": "90"},
+    {"site": "lakeview"}, {"start": "2030-01-01", "end": "2030-12-31"},
+    {"comparison": "before", "ward_type": "acute", "subgroup": "not_lonely", "window": "365"}])
+def test_every_filter_combination_renders(login, program_data, query):
+    response = login("evaluator").get(reverse("outcomes:dashboard"), query)
+    assert response.status_code == 200
+    pdf = login("evaluator").get(reverse("outcomes:report"), query)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
