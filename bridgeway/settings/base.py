@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "bridgeway.contacts",
     "bridgeway.safety",
     "bridgeway.outcomes",
+    # A tool, not the domain: the demo generator and its commands (no models).
+    "bridgeway.demo",
 ]
 
 MIDDLEWARE = [

@@ -17,11 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bridgeway.clients.models import Client, HospitalStay, Match
-from bridgeway.core.demo import DemoContext
-from bridgeway.core.models import ProgramSite
-from bridgeway.supporters.models import SupporterProfile
-
-from .models import (
+from bridgeway.contacts.models import (
     Activity,
     Appointment,
     Contact,
@@ -33,6 +29,9 @@ from .models import (
     RecoveryGoal,
     Setting,
 )
+from bridgeway.core.models import ProgramSite
+from bridgeway.demo.context import DemoContext
+from bridgeway.supporters.models import SupporterProfile
 
 BATCH = 1000
 OUTCOMES = ([Outcome.MET] * 84 + [Outcome.NO_SHOW] * 6 + [Outcome.NOT_REACHED] * 6

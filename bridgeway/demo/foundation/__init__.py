@@ -2,7 +2,7 @@
 
 Synthetic and deterministic: every choice is drawn from `ctx.rng` and every date is relative
 to `ctx.today`, so one seed on one day always gives the same program. Nothing here describes a
-real person; names come from the lists in `bridgeway.core.reference`.
+real person; names come from the lists in `bridgeway.demo.reference`.
 
 Shaped like the program in the paper (nine Ontario hospitals, seven peer organisations, 66
 peer supporters, hundreds of clients over two years) plus the people of SCENARIOS.md: Priya,
@@ -18,7 +18,7 @@ supporter, ward_staff, evaluator, admin), "daniel", "maya" (Client), "scenario_s
 
 from __future__ import annotations
 
-from bridgeway.core.demo import DemoContext
+from bridgeway.demo.context import DemoContext
 
 from .paths import PathsMixin
 from .people import PeopleMixin

@@ -10,8 +10,8 @@ from bridgeway.clients.models import (
     HospitalStay,
     Match,
 )
-from bridgeway.core import reference as ref
 from bridgeway.core.choices import Gender, Strength
+from bridgeway.demo import reference as ref
 
 from .base import BuilderBase
 from .plans import (

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from bridgeway.core import reference as ref
 from bridgeway.core.choices import Gender
 from bridgeway.core.models import (
     Interest,
@@ -18,6 +17,7 @@ from bridgeway.core.models import (
     TrainingModule,
     Ward,
 )
+from bridgeway.demo import reference as ref
 from bridgeway.supporters.models import SupporterProfile
 
 from .base import BuilderBase
@@ -110,18 +110,6 @@ class PeopleMixin(BuilderBase):
         admin = self._user("admin", "Avery", "Admin", is_staff=True, is_superuser=True)
         self._grant(admin, Role.ADMINISTRATOR)
         self.personas.update(evaluator=lee, admin=admin)
-        logins = [
-            ("peer support coordinator", "sam", "Riverside: the waitlist (Daniel is on it); "
-             "run matching; Maya's match"),
-            ("site lead", "morgan", "Riverside: implementation and outcomes"),
-            ("ward staff (nurse)", "priya", "Riverside acute ward: refer a client; set "
-             "Daniel's discharge date"),
-            ("peer supporter", "jordan", "on a phone: my clients"),
-            ("peer supporter", "alex", "French-speaking supporter with free places"),
-            ("evaluator", "lee", "aggregates only: evaluation dashboard"),
-            ("administrator", "admin", "organisations, accounts, audit; also /admin/"),
-        ]
-        self.ctx.logins.extend(logins)
 
     def supporters(self) -> None:
         rng, today = self.rng, self.today

@@ -15,9 +15,7 @@ from bridgeway.clients.models import (
     HospitalStay,
     Match,
 )
-from bridgeway.core import reference as ref
 from bridgeway.core.choices import AVAILABILITY_SLOTS, Gender
-from bridgeway.core.demo import DEMO_PASSWORD, DemoContext
 from bridgeway.core.models import (
     Interest,
     Language,
@@ -29,6 +27,8 @@ from bridgeway.core.models import (
     User,
     Ward,
 )
+from bridgeway.demo import reference as ref
+from bridgeway.demo.context import DEMO_PASSWORD, DemoContext
 from bridgeway.supporters.models import SupporterProfile
 
 from .plans import (

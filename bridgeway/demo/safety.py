@@ -13,13 +13,12 @@ from django.utils import timezone
 from bridgeway.clients.models import Client, HospitalStay, Match
 from bridgeway.clients.services import consent_record, stay_set_expected_discharge
 from bridgeway.core.actors import Actor
-from bridgeway.core.demo import DemoContext
 from bridgeway.core.models import ProgramSite, Role, User
+from bridgeway.demo.context import DemoContext
+from bridgeway.safety import care, services
+from bridgeway.safety.models import Alert, SafetyThresholds
+from bridgeway.safety.notify import without_email
 from bridgeway.supporters.models import SupporterProfile
-
-from . import care, services
-from .models import Alert, SafetyThresholds
-from .notify import without_email
 
 
 def _actor(user: User, role: str, site: ProgramSite | None = None) -> Actor:

@@ -30,11 +30,17 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 
 from bridgeway.clients.models import Client, Enrolment, HospitalStay
-from bridgeway.core.demo import DemoContext
 from bridgeway.core.models import ProgramSite, Ward
-
-from . import feedback
-from .models import EDVisit, Excerpt, PerDiem, Reflection, RespondentRole, Subtheme
+from bridgeway.demo.context import DemoContext
+from bridgeway.outcomes import feedback
+from bridgeway.outcomes.models import (
+    EDVisit,
+    Excerpt,
+    PerDiem,
+    Reflection,
+    RespondentRole,
+    Subtheme,
+)
 
 TZ = ZoneInfo("America/Toronto")
 BEFORE_PER_MONTH = 10

@@ -15,7 +15,6 @@ from bridgeway.clients.models import (
     EnrolmentStatus,
 )
 from bridgeway.clients.validators import luhn_ok
-from bridgeway.core.demo import DemoContext
 from bridgeway.core.models import (
     Interest,
     Language,
@@ -23,6 +22,7 @@ from bridgeway.core.models import (
     User,
     Ward,
 )
+from bridgeway.demo.context import DemoContext
 from bridgeway.supporters.models import SupporterProfile
 
 S = EnrolmentStatus

@@ -7,9 +7,8 @@ do not re-match), the next run proposes Alex for her.
 
 from __future__ import annotations
 
-from bridgeway.core.demo import DemoContext
-
-from .models import MatchingCriteria
+from bridgeway.demo.context import DemoContext
+from bridgeway.matching.models import MatchingCriteria
 
 
 def generate(ctx: DemoContext) -> None:
