@@ -10,7 +10,6 @@ only; deterministic for a seed and a day.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -30,7 +29,7 @@ from bridgeway.contacts.models import (
     Setting,
 )
 from bridgeway.core.models import ProgramSite
-from bridgeway.demo.context import DemoContext
+from bridgeway.demo.context import DemoContext, new_uuid
 from bridgeway.supporters.models import SupporterProfile
 
 BATCH = 1000
@@ -73,9 +72,6 @@ TOPICS_WARD = ["Coping with stress", "Planning for home", "Sleep and routine",
                "What peer support is", "Getting around the city"]
 TOPICS_COMMUNITY = ["Walking group", "Cooking on a budget", "Games afternoon", "Art drop-in"]
 
-
-def _uuid(ctx: DemoContext) -> uuid.UUID:
-    return uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
 
 
 class Builder:
@@ -180,7 +176,7 @@ class Builder:
                 minutes = min(minutes, 15)
             last_mode = mode
             self.contacts.append(Contact(
-                public_id=_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
+                public_id=new_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
                 supporter_id=match.supporter_id, site_id=match.site_id,
                 occurred_at=self._at(day, match.site_id), duration_minutes=minutes, mode=mode,
                 setting=setting, is_group=False,
@@ -193,7 +189,7 @@ class Builder:
                 extra = day + timedelta(days=3)
                 if extra <= end:
                     self.contacts.append(Contact(
-                        public_id=_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
+                        public_id=new_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
                         supporter_id=match.supporter_id, site_id=match.site_id,
                         occurred_at=self._at(extra, match.site_id), duration_minutes=15,
                         mode=Mode.PHONE, setting=Setting.COMMUNITY, is_group=False,
@@ -247,7 +243,7 @@ class Builder:
                     created_by_id = (creator.pk if creator is not None and site.code == "riverside"
                                      else facilitators[0].user_id)
                     session = GroupSession(
-                        public_id=_uuid(self.ctx), site_id=site.pk, kind=kind,
+                        public_id=new_uuid(self.ctx), site_id=site.pk, kind=kind,
                         topic=self.rng.choice(TOPICS_WARD if kind == "on_ward" else TOPICS_COMMUNITY),
                         starts_at=self._at(day, site.pk, 13, 15), duration_minutes=self.rng.choice([60, 90]),
                         created_by_id=created_by_id)
@@ -264,7 +260,7 @@ class Builder:
                 supporter_id = (match.supporter_id if match and match.supporter_id in facilitator_ids
                                 else facilitators[0].pk)
                 self.contacts.append(Contact(
-                    public_id=_uuid(self.ctx), client_id=client_id,
+                    public_id=new_uuid(self.ctx), client_id=client_id,
                     match_id=match.pk if match else None, supporter_id=supporter_id,
                     site_id=session.site_id, occurred_at=session.starts_at,
                     duration_minutes=session.duration_minutes, mode=Mode.IN_PERSON,
@@ -291,7 +287,7 @@ class Builder:
                 starts = datetime.combine(day, time(self.rng.randint(9, 15), 30),
                                           tzinfo=self._zone(match.site_id))
                 appointments.append(Appointment(
-                    public_id=_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
+                    public_id=new_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
                     supporter_id=match.supporter_id, site_id=match.site_id, starts_at=starts,
                     duration_minutes=self.rng.choice([45, 60, 90]), place=place, purpose=purpose,
                     reminder_minutes=self.rng.choice([60, 120, 1440]), consent_to_accompany=True,
@@ -318,7 +314,7 @@ class Builder:
                 target = (date(target_year, 9, 1) if domain == "school"
                           else started + timedelta(days=self.rng.choice([60, 90, 180])))
                 goal = RecoveryGoal(
-                    public_id=_uuid(self.ctx), client_id=match.client_id, site_id=match.site_id,
+                    public_id=new_uuid(self.ctx), client_id=match.client_id, site_id=match.site_id,
                     domain=domain, title=title, target_date=target, status=status,
                     status_changed_at=datetime.combine(started, time(11), tzinfo=self._zone(match.site_id)),
                     created_by_id=supporter.user_id)
@@ -329,20 +325,20 @@ class Builder:
         notes_out: list[GoalNote] = []
         for goal, steps, done in goals:
             started = goal.status_changed_at.date() if goal.status_changed_at else self.today
-            notes_out.append(GoalNote(public_id=_uuid(self.ctx), goal_id=goal.pk,
+            notes_out.append(GoalNote(public_id=new_uuid(self.ctx), goal_id=goal.pk,
                                       kind=GoalNote.Kind.CREATED, text=goal.title,
                                       author_id=goal.created_by_id))
             for position, title in enumerate(steps):
                 done_on = None
                 if position < done:
                     done_on = min(started + timedelta(days=14 * (position + 1)), self.today)
-                    notes_out.append(GoalNote(public_id=_uuid(self.ctx), goal_id=goal.pk,
+                    notes_out.append(GoalNote(public_id=new_uuid(self.ctx), goal_id=goal.pk,
                                               kind=GoalNote.Kind.STEP_DONE, text=title,
                                               author_id=goal.created_by_id))
-                steps_out.append(GoalStep(public_id=_uuid(self.ctx), goal_id=goal.pk, title=title,
+                steps_out.append(GoalStep(public_id=new_uuid(self.ctx), goal_id=goal.pk, title=title,
                                           position=position, done_on=done_on))
             if self.rng.random() < 0.5:
-                notes_out.append(GoalNote(public_id=_uuid(self.ctx), goal_id=goal.pk,
+                notes_out.append(GoalNote(public_id=new_uuid(self.ctx), goal_id=goal.pk,
                                           kind=GoalNote.Kind.NOTE,
                                           text=self.rng.choice(["Talked it through over coffee.",
                                                                 "Feeling more confident about this.",

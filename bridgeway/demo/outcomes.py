@@ -22,7 +22,6 @@ docs/outcomes.md states the effect the dashboards should recover.
 from __future__ import annotations
 
 import math
-import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -31,7 +30,7 @@ from dateutil.relativedelta import relativedelta
 
 from bridgeway.clients.models import Client, Enrolment, HospitalStay
 from bridgeway.core.models import ProgramSite, Ward
-from bridgeway.demo.context import DemoContext
+from bridgeway.demo.context import DemoContext, new_uuid
 from bridgeway.outcomes import feedback
 from bridgeway.outcomes.models import (
     EDVisit,
@@ -115,9 +114,6 @@ QUOTES: dict[str, list[str]] = {
 }
 
 
-def _uuid(ctx: DemoContext) -> uuid.UUID:
-    return uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
-
 
 def _program_like_los(ctx: DemoContext, ward_type: str) -> int:
     """The foundation step's LOS distribution (lognormal, clamped) for this ward type."""
@@ -131,7 +127,7 @@ def _client(ctx: DemoContext, admitted: date) -> Client:
     age = min(80, max(18, int(rng.gauss(41, 13))))
     gender = rng.choices(["man", "woman", "non_binary", "undisclosed"], [48, 46, 3, 3])[0]
     dob = admitted - timedelta(days=int(age * 365.25) + rng.randint(0, 364))
-    return Client(public_id=_uuid(ctx), given_name=rng.choice(GIVEN),
+    return Client(public_id=new_uuid(ctx), given_name=rng.choice(GIVEN),
                   family_name=rng.choice(FAMILY), date_of_birth=dob, gender=gender)
 
 
@@ -171,7 +167,7 @@ def _ed_visits(ctx: DemoContext, client_id: int, hospital_id: int, discharged: d
     day = discharged + timedelta(days=ctx.rng.randint(1, 200))
     if day >= ctx.today:
         return []
-    return [EDVisit(public_id=_uuid(ctx), client_id=client_id, hospital_id=hospital_id,
+    return [EDVisit(public_id=new_uuid(ctx), client_id=client_id, hospital_id=hospital_id,
                     visited_on=day, mental_health=ctx.rng.random() < 0.9)]
 
 
@@ -189,7 +185,7 @@ def _reflections(ctx: DemoContext, sites: list[ProgramSite]) -> int:
             if collected >= ctx.today:
                 continue
             for role in RespondentRole.values:
-                r = Reflection(public_id=_uuid(ctx), site=site, respondent_role=role,
+                r = Reflection(public_id=new_uuid(ctx), site=site, respondent_role=role,
                                timepoint_months=months, collected_on=collected)
                 reflections.append(r)
                 for name in rng.sample(sorted(QUOTES), rng.randint(3, 6)):
@@ -202,7 +198,7 @@ def _reflections(ctx: DemoContext, sites: list[ProgramSite]) -> int:
     excerpts = []
     for r, sub, text in pending:
         coded = rng.random() < 0.85
-        excerpts.append(Excerpt(public_id=_uuid(ctx), reflection=r,
+        excerpts.append(Excerpt(public_id=new_uuid(ctx), reflection=r,
                                 descriptor=sub.theme.descriptor, text=text,
                                 subtheme=sub if coded else None,
                                 exemplar=coded and rng.random() < 0.2,
@@ -235,7 +231,7 @@ def generate(ctx: DemoContext) -> None:
     for (_, planned, main), client in zip(plans, clients, strict=True):
         for ward, admitted, discharged in planned:
             stays.append(HospitalStay(
-                public_id=_uuid(ctx), client_id=client.id, hospital_id=ward.hospital_id,
+                public_id=new_uuid(ctx), client_id=client.id, hospital_id=ward.hospital_id,
                 ward=ward, admitted_on=admitted, discharged_on=discharged,
                 expected_discharge_on=None if discharged else ctx.today + timedelta(days=7),
                 discharge_destination="home" if discharged else ""))
@@ -255,7 +251,7 @@ def generate(ctx: DemoContext) -> None:
 
     hospitals = sorted({s.hospital for s in sites}, key=lambda h: h.code)[:3]
     PerDiem.objects.bulk_create([
-        PerDiem(public_id=_uuid(ctx), hospital=h, ward_type=wt, amount=Decimal(amount),
+        PerDiem(public_id=new_uuid(ctx), hospital=h, ward_type=wt, amount=Decimal(amount),
                 source="Demo: hospital finance, fiscal year rate")
         for h in hospitals for wt, amount in (("acute", "1180.00"), ("tertiary", "820.00"))],
         ignore_conflicts=True)

@@ -28,7 +28,7 @@ from bridgeway.core.models import (
     Ward,
 )
 from bridgeway.demo import reference as ref
-from bridgeway.demo.context import DEMO_PASSWORD, DemoContext
+from bridgeway.demo.context import DEMO_PASSWORD, DemoContext, new_uuid
 from bridgeway.supporters.models import SupporterProfile
 
 from .plans import (
@@ -36,7 +36,6 @@ from .plans import (
     SupporterInfo,
     _ascii,
     _birth_date,
-    _uuid,
 )
 
 
@@ -94,7 +93,7 @@ class BuilderBase:
         while username in self.usernames:
             username, n = f"{base}{n}", n + 1
         self.usernames.add(username)
-        user = User(public_id=_uuid(self.ctx), username=username, first_name=first,
+        user = User(public_id=new_uuid(self.ctx), username=username, first_name=first,
                     last_name=last, email=f"{username}@example.org", password=self.password,
                     **extra)
         self.users.append(user)
@@ -103,7 +102,7 @@ class BuilderBase:
     def _grant(self, user: User, role: str, *, site: ProgramSite | None = None,
                organisation: Organisation | None = None, staff_kind: str = "",
                active: bool = True) -> None:
-        self.grants.append(RoleAssignment(public_id=_uuid(self.ctx), user=user, role=role,
+        self.grants.append(RoleAssignment(public_id=new_uuid(self.ctx), user=user, role=role,
                                           site=site, organisation=organisation,
                                           staff_kind=staff_kind, active=active))
 
@@ -151,7 +150,7 @@ class BuilderBase:
         hours = (Decimal(self.rng.randint(4, 16)) / 2 if employment == "volunteer"
                  else Decimal(self.rng.randint(10, 30)))
         profile = SupporterProfile(
-            public_id=_uuid(self.ctx), user=user, organisation=org, employment=employment,
+            public_id=new_uuid(self.ctx), user=user, organisation=org, employment=employment,
             hours_per_week=hours, availability=slots or self._slots(3, 9),
             max_active_clients=capacity, gender=gender,
             date_of_birth=_birth_date(self.ctx, age, self.today), home_fsa=fsa, status=status,

@@ -18,13 +18,13 @@ from bridgeway.core.models import (
     Ward,
 )
 from bridgeway.demo import reference as ref
+from bridgeway.demo.context import new_uuid
 from bridgeway.supporters.models import SupporterProfile
 
 from .base import BuilderBase
 from .plans import (
     SITE_SUPPORTERS,
     _ascii,
-    _uuid,
 )
 
 
@@ -35,7 +35,7 @@ class PeopleMixin(BuilderBase):
         self.interests = {i.slug: i for i in Interest.objects.bulk_create(
             [Interest(slug=s, name=n) for s, n in ref.INTERESTS])}
         self.modules = {m.code: m for m in TrainingModule.objects.bulk_create([
-            TrainingModule(public_id=_uuid(self.ctx), code=t.code, name=t.name, level=t.level,
+            TrainingModule(public_id=new_uuid(self.ctx), code=t.code, name=t.name, level=t.level,
                            valid_for_days=t.valid_for_days) for t in ref.TRAINING_MODULES])}
         self.centroids = ref.fsa_centroids()
         PostalArea.objects.bulk_create([PostalArea(fsa=fsa, latitude=lat, longitude=lon)
@@ -43,23 +43,23 @@ class PeopleMixin(BuilderBase):
 
     def organisations(self) -> None:
         peer_orgs = Organisation.objects.bulk_create([
-            Organisation(public_id=_uuid(self.ctx), name=p.name, code=p.code,
+            Organisation(public_id=new_uuid(self.ctx), name=p.name, code=p.code,
                          kind=Organisation.Kind.PEER_ORGANISATION, city=p.city)
             for p in ref.PEER_ORGANISATIONS])
         self.peer_orgs = {o.code: o for o in peer_orgs}
         hospitals = Organisation.objects.bulk_create([
-            Organisation(public_id=_uuid(self.ctx), name=h.name, code=h.code,
+            Organisation(public_id=new_uuid(self.ctx), name=h.name, code=h.code,
                          kind=Organisation.Kind.HOSPITAL, city=h.city) for h in ref.HOSPITALS])
         self.hospitals = {o.code: o for o in hospitals}
         self.hospital_ref = {h.code: h for h in ref.HOSPITALS}
         wards = Ward.objects.bulk_create([
-            Ward(public_id=_uuid(self.ctx), hospital=self.hospitals[h.code], name=name,
+            Ward(public_id=new_uuid(self.ctx), hospital=self.hospitals[h.code], name=name,
                  ward_type=kind) for h in ref.HOSPITALS for name, kind in h.wards])
         self.wards = defaultdict(list)
         for ward in wards:
             self.wards[ward.hospital.code].append(ward)
         sites = ProgramSite.objects.bulk_create([
-            ProgramSite(public_id=_uuid(self.ctx), code=h.code, name=f"{h.name} TDM program",
+            ProgramSite(public_id=new_uuid(self.ctx), code=h.code, name=f"{h.name} TDM program",
                         hospital=self.hospitals[h.code],
                         program_start_date=self.today - timedelta(days=730 + self.rng.randint(-45, 45)))
             for h in ref.HOSPITALS])
