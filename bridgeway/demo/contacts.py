@@ -93,8 +93,9 @@ class Builder:
             self.stays[stay.client_id].append(stay)
         self.contacts: list[Contact] = []
         self.personas: dict[str, Any] = ctx.data.get("personas", {})
-        self.now = datetime.combine(self.today, time(12), tzinfo=ZoneInfo("America/Toronto"))
-        self.now = min(self.now, datetime.now(tz=ZoneInfo("UTC")))
+        # Contacts are logged up to yesterday: which hours of today are past depends on when
+        # the demo is loaded, and one seed on one day must give one program.
+        self.last_day = self.today - timedelta(days=1)
 
     def _zone(self, site_id: int) -> ZoneInfo:
         site = self.sites.get(site_id)
@@ -105,9 +106,8 @@ class Builder:
 
     def _at(self, day: date, site_id: int, earliest: int = 10, latest: int = 18) -> datetime:
         hour = self.rng.randint(earliest, latest)
-        at = datetime.combine(day, time(hour, self.rng.choice([0, 15, 30, 45])),
-                              tzinfo=self._zone(site_id))
-        return min(at, self.now - timedelta(minutes=self.rng.randint(30, 300)))
+        return datetime.combine(day, time(hour, self.rng.choice([0, 15, 30, 45])),
+                                tzinfo=self._zone(site_id))
 
     def _in_hospital(self, client_id: int, day: date) -> bool:
         return any(s.admitted_on <= day and (s.discharged_on is None or day <= s.discharged_on)
@@ -136,7 +136,7 @@ class Builder:
         if supporter is None:
             supporter = SupporterProfile.objects.get(pk=match.supporter_id)
             self.supporters[supporter.pk] = supporter
-        end = min(match.ended_on or self.today, self.today)
+        end = min(match.ended_on or self.last_day, self.last_day)
         if match.status == Match.Status.ACTIVE and self.rng.random() < 0.12:
             end = self.today - timedelta(days=self.rng.randint(15, 25))  # a lapse to notice
         day = match.started_on + timedelta(days=self.rng.randint(0, 3))
@@ -300,8 +300,7 @@ class Builder:
             for domain in dict.fromkeys(domains):
                 title, steps = self.rng.choice(GOALS[domain])
                 started = match.started_on + timedelta(days=self.rng.randint(7, 30))
-                if started > self.today:
-                    started = self.today
+                started = min(started, self.last_day)
                 done_steps = 0 if is_jordan and domain == "school" else self.rng.randint(0, len(steps))
                 if not active:
                     status = self.rng.choice([RecoveryGoal.Status.ACHIEVED, RecoveryGoal.Status.DROPPED,

@@ -47,6 +47,9 @@ def run_demo(seed: int, *, steps: Sequence[str] | None = None,
     seconds: dict[str, float] = {}
     with transaction.atomic():
         for name, step in chosen:
+            # Each step draws from its own generator, seeded by the seed and the step's name:
+            # changing what one step draws leaves every other step's data as it was.
+            ctx.rng = random.Random(f"{seed}:{name}")
             if progress_for is not None:
                 ctx.progress = progress_for(name)
             started = time.perf_counter()
