@@ -1,17 +1,26 @@
-"""Demo step of the safety net: thresholds, Daniel's binder, bridging and checklist, a
-discharge notice, an incident with its debrief, check-ins, and one scan so coordinators have
-alerts to work through. Everything goes through the services (and so through the audit)."""
+"""Demo step of the safety net, written through the services (and so through the audit).
+
+Thresholds for every site; Daniel's binder and bridging; a matched inpatient whose discharge
+date Priya sets (the supporter and coordinators are told) and whose pre-discharge checklist
+ticks only what the contact log shows; an incident with its debrief; check-ins; one scan so
+coordinators have alerts to work through, and outreach under way on one of them.
+
+Every actor is what the access layer grants the persona (`authorize`), as on the pages, except
+a supporter's own check-in, which the check-in page also records without a client or a site.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
+from bridgeway.access.policy import Action, authorize
 from bridgeway.clients.models import Client, HospitalStay, Match
 from bridgeway.clients.services import consent_record, stay_set_expected_discharge
+from bridgeway.contacts.models import Contact, Outcome, Setting
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.demo.context import DemoContext
@@ -20,9 +29,7 @@ from bridgeway.safety.models import Alert, SafetyThresholds
 from bridgeway.safety.notify import without_email
 from bridgeway.supporters.models import SupporterProfile
 
-
-def _actor(user: User, role: str, site: ProgramSite | None = None) -> Actor:
-    return Actor(user=user, role=role, site_code=site.code if site else "")
+TZ = ZoneInfo("America/Toronto")
 
 
 def generate(ctx: DemoContext) -> None:
@@ -33,108 +40,135 @@ def generate(ctx: DemoContext) -> None:
 def _generate(ctx: DemoContext) -> None:
     sites: list[ProgramSite] = list(ctx.data.get("sites") or ProgramSite.objects.all())
     personas: dict[str, Any] = ctx.data.get("personas", {})
+    coordinators: dict[str, User] = ctx.data.get("coordinators", {})
     ctx.progress("safety: thresholds", 0, 5)
-    # Documented defaults everywhere; two sites chose tighter follow-up after discharge.
-    rows = []
+    # Documented defaults everywhere; some sites chose tighter follow-up after discharge.
     for i, site in enumerate(sites):
         tighter = i % 4 == 1
-        rows.append(SafetyThresholds(site=site, first_contact_days=5 if tighter else 7,
-                                     lapse_warning_days=10 if tighter else 14))
-    SafetyThresholds.objects.bulk_create(rows, ignore_conflicts=True)
-
+        actor = authorize(coordinators[site.code], Action.MANAGE_SAFETY, site=site)
+        services.thresholds_save(actor=actor, thresholds=SafetyThresholds(
+            site=site, first_contact_days=5 if tighter else 7,
+            lapse_warning_days=10 if tighter else 14))
     sam: User | None = personas.get("coordinator")
     priya: User | None = personas.get("ward_staff")
     jordan_user: User | None = personas.get("supporter")
-    lead: User | None = personas.get("site_lead")
     daniel: Client | None = ctx.data.get("daniel")
-    if sam and priya and jordan_user and daniel:
-        _daniel(ctx, sam, priya, jordan_user, lead, daniel)
+    riverside = next((s for s in sites if s.code == "riverside"), None)
+    if sam and priya and jordan_user and daniel and riverside:
+        ctx.progress("safety: binder", 1, 5)
+        _daniel(ctx, riverside, sam, priya, daniel)
+        _discharge_notice(ctx, riverside, sam, priya, jordan_user)
+        ctx.progress("safety: incident and supervision", 2, 5)
+        _incident_and_supervision(ctx, riverside, sam, jordan_user)
     ctx.progress("safety: scan", 3, 5)
-    result = services.scan_run(actor=Actor.system("demo"))
+    result = services.scan_run(actor=Actor.system("demo"), today=ctx.today)
     ctx.data["safety_alerts"] = result.created
-    _outreach(ctx, sam)
+    _outreach(ctx, coordinators)
     ctx.progress("safety: done", 5, 5)
 
 
-def _daniel(ctx: DemoContext, sam: User, priya: User, jordan_user: User, lead: User | None,
-            daniel: Client) -> None:
-    today = timezone.localdate()
-    site = daniel.enrolments.select_related("site").order_by("-status_changed_at").first()
-    site_obj = site.site if site else ProgramSite.objects.first()
-    assert site_obj is not None  # noqa: S101  # the foundation step made the sites
-    coordinator = _actor(sam, Role.COORDINATOR, site_obj)
-    nurse = _actor(priya, Role.WARD_STAFF)
-    jordan = SupporterProfile.objects.get(user=jordan_user)
-    supporter = _actor(jordan_user, Role.PEER_SUPPORTER, site_obj)
-    ctx.progress("safety: binder", 1, 5)
+def _daniel(ctx: DemoContext, site: ProgramSite, sam: User, priya: User, daniel: Client) -> None:
+    """Daniel waits for a supporter: his binder and bridging say so, and his checklist is
+    empty (nobody has met him as his peer yet). Setting his discharge date is left to the
+    person trying the demo (SCENARIOS.md 2)."""
+    today = ctx.today
+    nurse = authorize(priya, Action.WRITE_BINDER, site=site)
+    coordinator = authorize(sam, Action.WRITE_BINDER, site=site)
     care.binder_set_in_charge(actor=nurse, client=daniel, person=priya)
     entries = [
-        (nurse, "discharge_planning", "Team meeting: discharge home planned for Friday; "
+        (nurse, "discharge_planning", "Team meeting: discharge home planned in about ten days; "
                                       "community psychiatrist follow-up requested.", False),
-        (coordinator, "appointment", "First community meeting with Jordan booked for Monday "
-                                     "at the coffee shop near home.", False),
-        (coordinator, "update", "Met Daniel at the Tuesday on-ward group; matching this week. "
-                                "He would like to go back to college.", False),
+        (coordinator, "update", "Met Daniel on the ward to explain peer support. He would like "
+                                "a peer who fishes; matching this week. He would also like to "
+                                "go back to college.", False),
         (nurse, "concern", "Medication change this week; watch for drowsiness.", True),
     ]
     for who, category, text, staff_only in entries:
         care.binder_add_entry(actor=who, client=daniel, category=category, text=text,
                               staff_only=staff_only)
-    stay = (HospitalStay.objects.filter(client=daniel, discharged_on__isnull=True).first()
-            or HospitalStay.objects.filter(client=daniel).order_by("-admitted_on").first())
+    stay = HospitalStay.objects.filter(client=daniel, discharged_on__isnull=True).first()
     if stay is not None:
-        care.bridging_start(actor=nurse, client=daniel, staff=priya,
+        care.bridging_start(actor=authorize(priya, Action.RECORD_BRIDGING, site=site),
+                            client=daniel, staff=priya,
                             started_on=max(stay.admitted_on, today - dt.timedelta(days=7)),
                             stay=stay)
-        care.checklist_update(actor=coordinator, stay=stay,
-                              met_on_ward_on=max(stay.admitted_on, today - dt.timedelta(days=3)),
-                              community_plan_agreed_on=today - dt.timedelta(days=1),
-                              first_meeting_on=today + dt.timedelta(days=5))
-        if stay.discharged_on is None:
-            # Priya sets the discharge date: Jordan (Daniel shares it) and Sam are told.
-            stay_set_expected_discharge(actor=nurse, stay=stay,
-                                        expected_discharge_on=today + dt.timedelta(days=3))
-    # One of Jordan's own clients still on the ward: Priya sets the discharge date, and
-    # Jordan (the client shares it) and the coordinators are told.
-    mine = (Match.objects.filter(supporter=jordan, status=Match.Status.ACTIVE)
-            .select_related("client", "site").order_by("id"))
+
+
+def _ward_meetings(match: Match, stay: HospitalStay, today: dt.date) -> list[dt.date]:
+    """Days the supporter met the client on the ward during this stay, from the contact log."""
+    days = (Contact.objects.filter(client_id=match.client_id, supporter_id=match.supporter_id,
+                                   outcome=Outcome.MET, setting=Setting.WARD,
+                                   occurred_at__date__gte=stay.admitted_on,
+                                   occurred_at__date__lte=today)
+            .order_by("occurred_at").values_list("occurred_at", flat=True))
+    return sorted({at.astimezone(TZ).date() for at in days})
+
+
+def _discharge_notice(ctx: DemoContext, site: ProgramSite, sam: User, priya: User,
+                      jordan_user: User) -> None:
+    """A matched inpatient (Jordan's if he has one) whose discharge date Priya sets; the
+    checklist records the ward meetings the contact log shows, and nothing it does not."""
+    today = ctx.today
     on_ward = HospitalStay.objects.filter(client_id=OuterRef("client_id"),
                                           discharged_on__isnull=True)
-    inpatients = (Match.objects.filter(status=Match.Status.ACTIVE, site=site_obj)
-                  .filter(Exists(on_ward)).select_related("client", "site", "enrolment")
-                  .order_by("id"))
-    notice = inpatients.filter(supporter=jordan).first() or inpatients.first()
-    if notice is not None:
-        open_stay = HospitalStay.objects.get(client=notice.client, discharged_on__isnull=True)
-        consent_share_discharge(notice, sam)
-        stay_set_expected_discharge(actor=nurse, stay=open_stay,
-                                    expected_discharge_on=today + dt.timedelta(days=4))
-        ctx.data["safety_discharge_notice"] = notice
-    first = mine.first()
-    reported_about = first.client if first is not None else None
-    ctx.progress("safety: incident and supervision", 2, 5)
+    inpatients = list(Match.objects.filter(status=Match.Status.ACTIVE, site=site)
+                      .filter(Exists(on_ward)).select_related("client", "site", "enrolment",
+                                                              "supporter__user")
+                      .order_by("id"))
+    if not inpatients:
+        return
+    inpatients.sort(key=lambda m: m.supporter.user_id != jordan_user.pk)  # stable: Jordan's first
+    stays = {s.client_id: s for s in HospitalStay.objects.filter(
+        client_id__in=[m.client_id for m in inpatients], discharged_on__isnull=True)}
+    met = {m.pk: _ward_meetings(m, stays[m.client_id], today) for m in inpatients}
+    notice = next((m for m in inpatients if met[m.pk]), inpatients[0])
+    stay = stays[notice.client_id]
+    consent_share_discharge(notice, sam)
+    expected = today + dt.timedelta(days=4)
+    stay_set_expected_discharge(actor=authorize(priya, Action.RECORD_STAY, site=site),
+                                stay=stay, expected_discharge_on=expected)
+    meetings = met[notice.pk]
+    if meetings:
+        # Met on the ward at the first meeting; the community plan agreed at the latest one;
+        # the first community meeting booked for a few days after discharge.
+        care.checklist_update(actor=authorize(sam, Action.WRITE_BINDER, site=site), stay=stay,
+                              met_on_ward_on=meetings[0], community_plan_agreed_on=meetings[-1],
+                              first_meeting_on=expected + dt.timedelta(days=3))
+    ctx.data["safety_discharge_notice"] = notice
+
+
+def _incident_and_supervision(ctx: DemoContext, site: ProgramSite, sam: User,
+                              jordan_user: User) -> None:
+    today = ctx.today
+    coordinator = authorize(sam, Action.MANAGE_SAFETY, site=site)
+    jordan = SupporterProfile.objects.get(user=jordan_user)
+    first = (Match.objects.filter(supporter=jordan, status=Match.Status.ACTIVE)
+             .select_related("client").order_by("id").first())
     incident = services.incident_report(
-        actor=supporter, site=site_obj, client=reported_about, supporter=jordan,
+        actor=authorize(jordan_user, Action.REPORT_INCIDENT, site=site), site=site,
+        client=first.client if first is not None else None, supporter=jordan,
         kind="verbal_aggression",
         description="Another client shouted at me during the community meeting.",
-        occurred_at=timezone.now() - dt.timedelta(days=2))
+        occurred_at=dt.datetime.combine(today - dt.timedelta(days=2), dt.time(18, 30),
+                                        tzinfo=TZ))
     services.incident_follow_up(actor=coordinator, incident=incident,
                                 follow_up="Called Jordan the same evening; debrief booked.")
-    services.supervision_record(actor=coordinator, site=site_obj, kind="debrief",
+    services.supervision_record(actor=coordinator, site=site, kind="debrief",
                                 held_on=today - dt.timedelta(days=1), supporters=[jordan],
                                 incident=incident, notes="Talked it through; Jordan feels okay.")
-    services.checkin_record(actor=supporter, supporter=jordan, feeling="fine")
+    # A supporter's own check-in (as the check-in page records it: no client, no site).
+    services.checkin_record(actor=Actor(user=jordan_user, role=Role.PEER_SUPPORTER),
+                            supporter=jordan, feeling="fine")
     # Two colleagues at the same site check in: one would like to talk, one needs a break.
-    others = list(SupporterProfile.objects.filter(sites=site_obj, status="active")
-                  .exclude(pk=jordan.pk).order_by("id")[:2])
+    others = list(SupporterProfile.objects.filter(sites=site, status="active")
+                  .exclude(pk=jordan.pk).select_related("user").order_by("id")[:2])
     for profile, feeling in zip(others, ["talk", "break"], strict=False):
-        services.checkin_record(actor=_actor(profile.user, Role.PEER_SUPPORTER, site_obj),
+        services.checkin_record(actor=Actor(user=profile.user, role=Role.PEER_SUPPORTER),
                                 supporter=profile, feeling=feeling,
                                 note="Rough week." if feeling == "break" else "")
-    if lead is not None:
-        services.supervision_record(actor=coordinator, site=site_obj, kind="group",
-                                    held_on=today - dt.timedelta(days=6),
-                                    supporters=[jordan, *others])
+    services.supervision_record(actor=coordinator, site=site, kind="group",
+                                held_on=today - dt.timedelta(days=6),
+                                supporters=[jordan, *others])
 
 
 def consent_share_discharge(match: Match, sam: User) -> None:
@@ -143,18 +177,22 @@ def consent_share_discharge(match: Match, sam: User) -> None:
     if consent is not None and consent.participation and consent.share_discharge_date:
         return
     shared = set(consent.shared_categories()) if consent else set()
-    consent_record(actor=_actor(sam, Role.COORDINATOR, match.site), enrolment=match.enrolment,
-                   participation=True, share=shared | {"discharge_date"},
+    consent_record(actor=authorize(sam, Action.RECORD_CONSENT, site=match.site),
+                   enrolment=match.enrolment, participation=True,
+                   share=shared | {"discharge_date"},
                    note="Demo: shares the discharge date with the peer supporter")
 
 
-def _outreach(ctx: DemoContext, sam: User | None) -> None:
-    """Outreach under way for the first client with missed contacts."""
-    alert = (Alert.objects.filter(rule="missed_contacts", status="open")
-             .select_related("client", "site").order_by("id").first())
-    if alert is None or alert.client is None or sam is None:
+def _outreach(ctx: DemoContext, coordinators: dict[str, User]) -> None:
+    """Outreach under way for a client with missed contacts (at Riverside if there is one, so
+    Sam has it), recorded by the coordinator of the alert's site."""
+    alerts = (Alert.objects.filter(rule="missed_contacts", status="open", client__isnull=False,
+                                   site__isnull=False)
+              .select_related("client", "site").order_by("id"))
+    alert = alerts.filter(site__code="riverside").first() or alerts.first()
+    if alert is None or alert.client is None or alert.site is None:
         return
-    actor = _actor(sam, Role.COORDINATOR, alert.site)
+    actor = authorize(coordinators[alert.site.code], Action.LOG_CONTACT, site=alert.site)
     case = care.outreach_open(actor=actor, client=alert.client, alert=alert)
-    care.outreach_add_step(actor=actor, case=case, taken_on=timezone.localdate(), method="phone",
+    care.outreach_add_step(actor=actor, case=case, taken_on=ctx.today, method="phone",
                            note="No answer; left a message.")

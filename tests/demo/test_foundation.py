@@ -24,7 +24,7 @@ from bridgeway.core.models import Organisation, PostalArea, ProgramSite, Role, U
 from bridgeway.demo.context import DEMO_PASSWORD, DemoContext
 from bridgeway.demo.reference import distance_km
 from bridgeway.demo.run import run_demo
-from bridgeway.supporters.models import SupporterProfile
+from bridgeway.supporters.models import SupporterProfile, TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +156,16 @@ def test_matches_respect_capacity_sites_and_statuses(demo: DemoContext) -> None:
             assert at_once <= supporter.max_active_clients
         site_ids = {s.pk for s in supporter.sites.all()}
         assert all(m.site_id in site_ids for m in matches)
+    # Only after the site's required training (the earliest completion of each module).
+    required = {s.pk: {m.code for m in s.required_training.all()}
+                for s in ProgramSite.objects.prefetch_related("required_training")}
+    trained: dict[tuple[int, str], date] = {}
+    for record in TrainingRecord.objects.select_related("module"):
+        key = (record.supporter_id, record.module.code)
+        trained[key] = min(trained.get(key, date.max), record.completed_on)
+    for m in Match.objects.all():
+        for code in required[m.site_id]:
+            assert trained.get((m.supporter_id, code), date.max) <= m.started_on, (m, code)
     for enrolment in Enrolment.objects.prefetch_related("matches"):
         active = [m for m in enrolment.matches.all() if m.status == Match.Status.ACTIVE]
         assert len(active) <= 1

@@ -69,6 +69,7 @@ class BuilderBase:
         self.grants: list[RoleAssignment] = []
         self.site_staff: dict[str, list[User]] = defaultdict(list)
         self.coordinators: dict[str, User] = {}
+        self.site_leads: dict[str, User] = {}
         self.personas: dict[str, User] = {}
         self.supporter_info: dict[str, list[SupporterInfo]] = defaultdict(list)
         self.scripted: dict[str, SupporterInfo] = {}

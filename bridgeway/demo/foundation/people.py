@@ -100,6 +100,7 @@ class PeopleMixin(BuilderBase):
             self._grant(bridging, Role.WARD_STAFF, organisation=hospital,
                         staff_kind=StaffKind.BRIDGING)
             self.coordinators[code] = coord
+            self.site_leads[code] = lead
             self.site_staff[code] = [nurse, nurse, social, bridging]  # nurses refer most
             if code == "riverside":
                 self.personas.update(coordinator=coord, site_lead=lead, ward_staff=nurse)

@@ -150,6 +150,8 @@ class WriteMixin(BuilderBase):
         data["stays"] = self.stays
         data["matches"] = self.matches
         data["personas"] = dict(self.personas)
+        data["coordinators"] = dict(self.coordinators)
+        data["site_leads"] = dict(self.site_leads)
         data["daniel"] = self.daniel
         data["maya"] = self.maya
         data["scenario_supporters"] = {k: i.profile for k, i in self.scripted.items()}
