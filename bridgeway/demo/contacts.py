@@ -4,8 +4,9 @@ For every match the foundation step made (active and ended): roughly weekly cont
 match's life — on the ward while the client is in hospital, then in the community, by phone
 and text in between; some no-shows and unanswered calls, a few lapses; weekly on-ward groups
 and monthly community groups with attendance; upcoming accompanied appointments; recovery
-goals with steps and a timeline (Daniel-style "go back to college part time"). Bulk writes
-only; deterministic for a seed and a day.
+goals with steps and a timeline (Daniel-style "go back to college part time"). A bulk path
+(docs/dev/demo-data.md: a year of weekly contacts per match is history the services cannot
+write, and 15,000 audited calls would take minutes); deterministic for a seed and a day.
 """
 
 from __future__ import annotations
