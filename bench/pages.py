@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent  # the virtualenv running this script
 
 SETTINGS = '''
-from bridgeway.settings.base import *  # noqa: F403
+from bridgeway.settings.base import *  # noqa: F403 — the benchmark's settings extend the base settings
 from bridgeway.settings.base import database_from_url
 import os
 DEBUG = False

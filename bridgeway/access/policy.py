@@ -13,18 +13,30 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bridgeway.audit.models import AuditEvent
-from bridgeway.audit.writer import Who, record
-from bridgeway.clients.models import Client, ConsentRecord, Enrolment, HospitalStay, Match
+from bridgeway.audit.writer import record
+from bridgeway.clients.models import Client, ConsentRecord, Enrolment, Match
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, RoleAssignment, User
-from bridgeway.supporters.models import SupporterProfile
 
 from . import categories as cat
 from .categories import Info
+
+# The grants and the page audit helpers are part of this module's public face: callers ask
+# `policy` for everything about access, wherever it is implemented.
+from .grants import (  # noqa: F401 — re-exported
+    ROLE_ORDER,
+    clients_for_user,
+    first_role,
+    grants_for,
+    has_role,
+    roles_of,
+    sites_for,
+    supporter_profile_of,
+)
+from .trail import audit_list, audit_view, denied, who_for  # noqa: F401 — re-exported
 
 
 class Action(StrEnum):
@@ -78,89 +90,6 @@ WRITE_RULES: dict[Action, frozenset[str]] = {
     Action.SET_PER_DIEM: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD}),
 }
 
-# When several roles allow the same thing, the audit names the first in this order.
-ROLE_ORDER = [Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD, Role.WARD_STAFF,
-              Role.PEER_SUPPORTER, Role.EVALUATOR]
-
-
-def grants_for(user: User) -> list[RoleAssignment]:
-    """The user's active role assignments, cached on the user object for the request."""
-    cached: list[RoleAssignment] | None = getattr(user, "_bridgeway_grants", None)
-    if cached is None:
-        if not user.is_authenticated or not user.is_active:
-            cached = []
-        else:
-            cached = sorted(
-                RoleAssignment.objects.filter(user=user, active=True).select_related(
-                    "site", "organisation", "site__hospital"),
-                key=lambda g: ROLE_ORDER.index(Role(g.role)),
-            )
-        user._bridgeway_grants = cached  # type: ignore[attr-defined]  # per-request cache
-    return cached
-
-
-def roles_of(user: User) -> set[str]:
-    return {g.role for g in grants_for(user)}
-
-
-def has_role(user: User, *roles: str) -> bool:
-    return bool(roles_of(user) & set(roles))
-
-
-def supporter_profile_of(user: User) -> SupporterProfile | None:
-    if not has_role(user, Role.PEER_SUPPORTER):
-        return None
-    return SupporterProfile.objects.filter(user=user).first()
-
-
-def sites_for(user: User, *roles: str) -> QuerySet[ProgramSite]:
-    """Program sites where the user holds one of `roles` (all sites for an administrator)."""
-    grants = grants_for(user)
-    if any(g.role == Role.ADMINISTRATOR for g in grants):
-        return ProgramSite.objects.all()
-    ids = {g.site_id for g in grants if g.role in roles and g.site_id}
-    if Role.EVALUATOR in roles and any(g.role == Role.EVALUATOR and g.site_id is None for g in grants):
-        return ProgramSite.objects.all()
-    if Role.WARD_STAFF in roles:
-        hospitals = {g.organisation_id for g in grants if g.role == Role.WARD_STAFF}
-        return ProgramSite.objects.filter(Q(id__in=ids) | Q(hospital_id__in=hospitals))
-    return ProgramSite.objects.filter(id__in=ids)
-
-
-def _scope_q(grant: RoleAssignment, user: User) -> Q | None:
-    """Clients one grant reaches, as a filter on Client (subqueries, so no duplicate rows)."""
-    if grant.role == Role.ADMINISTRATOR:
-        return Q()
-    if grant.role in (Role.COORDINATOR, Role.SITE_LEAD):
-        return Q(id__in=Enrolment.objects.filter(site_id=grant.site_id).values("client_id"))
-    if grant.role == Role.WARD_STAFF:
-        return Q(id__in=HospitalStay.objects.filter(hospital_id=grant.organisation_id)
-                 .values("client_id")) | Q(
-            id__in=Enrolment.objects.filter(site__hospital_id=grant.organisation_id)
-            .values("client_id"))
-    if grant.role == Role.PEER_SUPPORTER:
-        return Q(id__in=Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
-                 .values("client_id"))
-    return None  # evaluators reach no identifiable client
-
-
-def clients_for_user(user: User, *roles: str) -> QuerySet[Client]:
-    """Every client the user may see (optionally only through some of their roles)."""
-    combined: Q | None = None
-    for grant in grants_for(user):
-        if roles and grant.role not in roles:
-            continue
-        q = _scope_q(grant, user)
-        if q is None:
-            continue
-        if not q:  # administrator: everything
-            return Client.objects.all()
-        combined = q if combined is None else combined | q
-    if combined is None:
-        return Client.objects.none()
-    return Client.objects.filter(combined)
-
-
 def current_consent(enrolment: Enrolment | None) -> ConsentRecord | None:
     if enrolment is None:
         return None
@@ -191,12 +120,7 @@ def decide(user: User, client: Client) -> Decision:
             best.categories = best.categories | decision.categories
             best.withheld = best.withheld & decision.withheld
             best.match = best.match or decision.match
-    return best or Decision(allowed=False, role=_first_role(user))
-
-
-def _first_role(user: User) -> str:
-    grants = grants_for(user)
-    return grants[0].role if grants else ""
+    return best or Decision(allowed=False, role=first_role(user))
 
 
 def _decide_one(user: User, grant: RoleAssignment, client: Client) -> Decision:
@@ -246,10 +170,6 @@ class ClientAccess:
     @property
     def actor(self) -> Actor:
         return Actor(user=self.user, role=self.role, site_code=self.site_code)
-
-
-def who_for(user: User, role: str = "", site_code: str = "") -> Who:
-    return Actor(user=user, role=role, site_code=site_code).who
 
 
 def client_for_user(
@@ -323,7 +243,7 @@ def authorize(
                      site_code=site.code if site else (grant.site.code if grant.site else ""))
     with transaction.atomic():
         record(
-            who=who_for(user, _first_role(user), site.code if site else ""),
+            who=who_for(user, first_role(user), site.code if site else ""),
             category=audit_category or action.value,
             action=action.value,
             client_public_id=client_access.client.public_id if client_access else None,
@@ -362,15 +282,6 @@ def _grant_covers_site(grant: RoleAssignment, site: ProgramSite) -> bool:
     if grant.role == Role.PEER_SUPPORTER:
         return site.peer_organisations.filter(pk=grant.organisation_id or 0).exists()
     return False
-
-
-def audit_list(user: User, *, category: str, clients: list[Client] | list[uuid.UUID],
-               detail: str = "", role: str = "", site_code: str = "") -> None:
-    """One audit event for a page that lists clients (with every listed client as subject)."""
-    ids = [c if isinstance(c, uuid.UUID) else c.public_id for c in clients]
-    with transaction.atomic():
-        record(who=who_for(user, role or _first_role(user), site_code), category=category,
-               action=Action.VIEW, subjects=ids, detail=detail)
 
 
 def caseload_for_supporter(user: User) -> list[ClientAccess]:

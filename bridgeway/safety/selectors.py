@@ -21,11 +21,10 @@ from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess, grants_for, has_role, sites_for
 from bridgeway.clients.models import ConsentRecord, Enrolment, HospitalStay, Match
 from bridgeway.core.models import ProgramSite, Role, User
-from bridgeway.supporters.models import SupporterProfile
-
-from . import rules as r
-from .models import (
+from bridgeway.safety import rules as r
+from bridgeway.safety.models import (
     Alert,
+    Binder,
     BinderEntry,
     Bridging,
     CheckIn,
@@ -35,6 +34,7 @@ from .models import (
     OutreachCase,
     SupervisionSession,
 )
+from bridgeway.supporters.models import SupporterProfile
 
 COORDINATING = (Role.COORDINATOR, Role.SITE_LEAD)
 SUPPORTER_RULES = [rule.value for rule, spec in r.SPECS.items()
@@ -148,6 +148,12 @@ def binder_entries(access: ClientAccess) -> QuerySet[BinderEntry]:
     if not access.sees(Info.SAFETY_NOTES):
         allowed &= ~Q(category=BinderEntry.Category.CONCERN)
     return qs.filter(allowed | Q(author=access.user))
+
+
+def binder_in_charge(access: ClientAccess) -> User | None:
+    """The named owner of the client's communication binder, if one is set."""
+    binder = Binder.objects.filter(client=access.client).select_related("in_charge").first()
+    return binder.in_charge if binder else None
 
 
 def current_stay(access: ClientAccess) -> HospitalStay | None:

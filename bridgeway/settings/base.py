@@ -34,6 +34,17 @@ INSTALLED_APPS = [
     "bridgeway.contacts",
     "bridgeway.safety",
     "bridgeway.outcomes",
+    # The doors: pages per area (docs/architecture.md). Each is an app so that its templates,
+    # template tags and static files are found where the area's views are.
+    "bridgeway.web",
+    "bridgeway.web.accounts",
+    "bridgeway.web.clients",
+    "bridgeway.web.supporters",
+    "bridgeway.web.matching",
+    "bridgeway.web.contacts",
+    "bridgeway.web.safety",
+    "bridgeway.web.outcomes",
+    "bridgeway.web.audit",
     # A tool, not the domain: the demo generator and its commands (no models).
     "bridgeway.demo",
 ]
@@ -62,7 +73,7 @@ LOGOUT_REDIRECT_URL = "login"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -70,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "bridgeway.core.context_processors.navigation",
+                "bridgeway.web.context_processors.navigation",
             ],
         },
     },

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .base import *  # noqa: F403
+from .base import *  # noqa: F403 — settings modules extend the base settings
 from .env import env_list, env_str
 
 DEBUG = True
 # Not a secret: only used by the local demo; production requires DJANGO_SECRET_KEY.
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-bridgeway-demo")  # noqa: S105
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-bridgeway-demo")  # noqa: S105 — development only
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import *  # noqa: F403
+from .base import *  # noqa: F403 — settings modules extend the base settings
 from .base import database_from_url
 from .env import env_bool, env_int, env_list, env_str
 

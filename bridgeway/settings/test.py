@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-from .base import *  # noqa: F403
+from .base import *  # noqa: F403 — settings modules extend the base settings
 from .base import database_from_url
 
 DEBUG = False
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"  # noqa: S105 — tests only
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://:memory:"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

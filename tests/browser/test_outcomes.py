@@ -10,7 +10,7 @@ from .conftest import screenshot, sign_in
 
 
 @pytest.mark.django_db(transaction=True)
-def test_site_lead_sees_dashboard_charts(live_server, world, program_data, desktop):  # noqa: F811
+def test_site_lead_sees_dashboard_charts(live_server, world, program_data, desktop):  # noqa: F811 — pytest fixtures imported by name
     sign_in(desktop, live_server.url, "lead_a")
     errors: list[str] = []
     desktop.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -33,7 +33,7 @@ def test_site_lead_sees_dashboard_charts(live_server, world, program_data, deskt
 
 
 @pytest.mark.django_db(transaction=True)
-def test_evaluator_dashboard_on_a_phone(live_server, world, program_data, phone):  # noqa: F811
+def test_evaluator_dashboard_on_a_phone(live_server, world, program_data, phone):  # noqa: F811 — pytest fixtures imported by name
     sign_in(phone, live_server.url, "evaluator")
     phone.goto(f"{live_server.url}/outcomes/?site=riverside&start=2022-01-01")
     phone.wait_for_selector("canvas#chart-km[data-rendered='1']")

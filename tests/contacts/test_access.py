@@ -95,7 +95,7 @@ def test_a_new_supporter_does_not_see_the_former_supporters_notes(world):
 
 def test_client_page_panels_follow_the_same_rules(world):
     add_contact(world.match_a, note=NOTE)
-    from bridgeway.contacts import panels
+    from bridgeway.web.contacts import panels
 
     staff = client_for_user(world.staff_a, world.client_a.public_id)
     coord = client_for_user(world.coord_a, world.client_a.public_id)

@@ -39,7 +39,7 @@ def _probe(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
              if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
     clean.update(env)
     # A fixed command: this interpreter running the constant probe above.
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean,  # noqa: S603
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean,  # noqa: S603 — runs this interpreter on a fixed probe
                           capture_output=True, text=True, timeout=60, check=False)
 
 

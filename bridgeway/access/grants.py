@@ -1,0 +1,101 @@
+"""Who holds which role where, and which clients each role reaches (as a filter on Client).
+
+The grants are read once per request and cached on the user object; every decision of the
+access layer starts from them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from bridgeway.clients.models import Client, Enrolment, HospitalStay, Match
+from bridgeway.core.models import ProgramSite, Role, RoleAssignment, User
+from bridgeway.supporters.models import SupporterProfile
+
+# When several roles allow the same thing, the audit names the first in this order.
+ROLE_ORDER = [Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD, Role.WARD_STAFF,
+              Role.PEER_SUPPORTER, Role.EVALUATOR]
+
+
+def grants_for(user: User) -> list[RoleAssignment]:
+    """The user's active role assignments, cached on the user object for the request."""
+    cached: list[RoleAssignment] | None = getattr(user, "_bridgeway_grants", None)
+    if cached is None:
+        if not user.is_authenticated or not user.is_active:
+            cached = []
+        else:
+            cached = sorted(
+                RoleAssignment.objects.filter(user=user, active=True).select_related(
+                    "site", "organisation", "site__hospital"),
+                key=lambda g: ROLE_ORDER.index(Role(g.role)),
+            )
+        user._bridgeway_grants = cached  # type: ignore[attr-defined]  # per-request cache
+    return cached
+
+
+def roles_of(user: User) -> set[str]:
+    return {g.role for g in grants_for(user)}
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def supporter_profile_of(user: User) -> SupporterProfile | None:
+    if not has_role(user, Role.PEER_SUPPORTER):
+        return None
+    return SupporterProfile.objects.filter(user=user).first()
+
+
+def sites_for(user: User, *roles: str) -> QuerySet[ProgramSite]:
+    """Program sites where the user holds one of `roles` (all sites for an administrator)."""
+    grants = grants_for(user)
+    if any(g.role == Role.ADMINISTRATOR for g in grants):
+        return ProgramSite.objects.all()
+    ids = {g.site_id for g in grants if g.role in roles and g.site_id}
+    if Role.EVALUATOR in roles and any(g.role == Role.EVALUATOR and g.site_id is None for g in grants):
+        return ProgramSite.objects.all()
+    if Role.WARD_STAFF in roles:
+        hospitals = {g.organisation_id for g in grants if g.role == Role.WARD_STAFF}
+        return ProgramSite.objects.filter(Q(id__in=ids) | Q(hospital_id__in=hospitals))
+    return ProgramSite.objects.filter(id__in=ids)
+
+
+def _scope_q(grant: RoleAssignment, user: User) -> Q | None:
+    """Clients one grant reaches, as a filter on Client (subqueries, so no duplicate rows)."""
+    if grant.role == Role.ADMINISTRATOR:
+        return Q()
+    if grant.role in (Role.COORDINATOR, Role.SITE_LEAD):
+        return Q(id__in=Enrolment.objects.filter(site_id=grant.site_id).values("client_id"))
+    if grant.role == Role.WARD_STAFF:
+        return Q(id__in=HospitalStay.objects.filter(hospital_id=grant.organisation_id)
+                 .values("client_id")) | Q(
+            id__in=Enrolment.objects.filter(site__hospital_id=grant.organisation_id)
+            .values("client_id"))
+    if grant.role == Role.PEER_SUPPORTER:
+        return Q(id__in=Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
+                 .values("client_id"))
+    return None  # evaluators reach no identifiable client
+
+
+def clients_for_user(user: User, *roles: str) -> QuerySet[Client]:
+    """Every client the user may see (optionally only through some of their roles)."""
+    combined: Q | None = None
+    for grant in grants_for(user):
+        if roles and grant.role not in roles:
+            continue
+        q = _scope_q(grant, user)
+        if q is None:
+            continue
+        if not q:  # administrator: everything
+            return Client.objects.all()
+        combined = q if combined is None else combined | q
+    if combined is None:
+        return Client.objects.none()
+    return Client.objects.filter(combined)
+
+
+def first_role(user: User) -> str:
+    """The role the audit names when no particular grant decided (ROLE_ORDER)."""
+    grants = grants_for(user)
+    return grants[0].role if grants else ""

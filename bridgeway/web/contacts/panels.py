@@ -1,0 +1,35 @@
+"""Sections of the client page (rendered by the clients app inside its own access decision)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from bridgeway.access.policy import WRITE_RULES, Action, ClientAccess
+from bridgeway.contacts import selectors
+from bridgeway.contacts.models import RecoveryGoal
+
+
+def can_write(access: ClientAccess) -> bool:
+    """For showing buttons only; the write itself is authorized (and audited) when posted."""
+    return access.role in WRITE_RULES[Action.LOG_CONTACT]
+
+
+def _common(access: ClientAccess) -> dict[str, Any]:
+    return {"client": access.client, "can_write": can_write(access)}
+
+
+def contacts_context(access: ClientAccess, request: HttpRequest) -> dict[str, Any]:
+    return {**_common(access), "rows": selectors.client_contacts(access, limit=5),
+            "stay": selectors.open_stay(access)}
+
+
+def appointments_context(access: ClientAccess, request: HttpRequest) -> dict[str, Any]:
+    return {**_common(access),
+            "appointments": selectors.client_appointments(access, upcoming_only=True)}
+
+
+def goals_context(access: ClientAccess, request: HttpRequest) -> dict[str, Any]:
+    goals = [g for g in selectors.client_goals(access) if g.status == RecoveryGoal.Status.ACTIVE]
+    return {**_common(access), "goals": goals}

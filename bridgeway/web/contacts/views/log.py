@@ -1,0 +1,70 @@
+"""One client's contacts and the fast log form."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bridgeway.access.categories import Info
+from bridgeway.access.policy import (
+    Action,
+    authorize,
+    client_for_user,
+)
+from bridgeway.contacts import selectors, services
+from bridgeway.core.models import Role
+from bridgeway.web.common import user_of
+from bridgeway.web.contacts.forms import (
+    DURATIONS,
+    ContactForm,
+)
+from bridgeway.web.contacts.panels import can_write
+
+# --- One client: contacts -------------------------------------------------------------------
+
+@require_http_methods(["GET"])
+def client_contacts(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    access = client_for_user(user_of(request), public_id, category=Info.CONTACT_LOG)
+    return render(request, "contacts/client_contacts.html", {
+        "access": access, "client": access.client, "rows": selectors.client_contacts(access),
+        "stay": selectors.open_stay(access), "can_write": can_write(access),
+        "appointments": selectors.client_appointments(access),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def log_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = user_of(request)
+    access = client_for_user(user, public_id, category=Info.CONTACT_LOG,
+                             action="log" if request.method == "POST" else Action.VIEW)
+    actor = authorize(user, Action.LOG_CONTACT, client_access=access,
+                      audit_category=Info.CONTACT_LOG)
+    match = access.match or services.active_match_for(access.client)
+    stay = selectors.open_stay(access)
+    if request.method == "POST":
+        form = ContactForm(request.POST, match=match)
+        if form.is_valid():
+            try:
+                services.contact_log(actor=actor, client=access.client, details=form.details(),
+                                     match=match)
+            except ValidationError as exc:
+                form.apply_service_error(exc)
+            else:
+                messages.success(request, _("Contact with %(name)s logged.")
+                                 % {"name": access.client.given_name})
+                if actor.role == Role.PEER_SUPPORTER:
+                    return HttpResponseRedirect(reverse("contacts:caseload"))
+                return HttpResponseRedirect(reverse("contacts:client", args=[access.client.public_id]))
+    else:
+        form = ContactForm(initial=selectors.contact_defaults(access, in_hospital=stay is not None),
+                           match=match)
+    return render(request, "contacts/log.html", {"access": access, "client": access.client,
+                                                 "form": form, "stay": stay,
+                                                 "durations": DURATIONS})

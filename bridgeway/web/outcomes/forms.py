@@ -1,0 +1,134 @@
+"""Forms: the evaluation filters, per-diems, reflections, coding and the codebook."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bridgeway.core.models import Organisation, ProgramSite, Ward
+from bridgeway.outcomes.models import Descriptor, RespondentRole, Subtheme, Theme
+
+ALL = "all"
+
+
+class FilterForm(forms.Form):
+    site = forms.ChoiceField(label=_("Site"), required=False)
+    ward_type = forms.ChoiceField(label=_("Ward type"), required=False,
+                                  choices=[("", _("All ward types")), *Ward.WardType.choices])
+    start = forms.DateField(label=_("Discharged from"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Discharged to"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    comparison = forms.ChoiceField(label=_("Compare with"), required=False, choices=[
+        ("usual_care", _("Usual care on the same wards")),
+        ("before", _("Before the program started"))])
+    subgroup = forms.ChoiceField(label=_("Program clients"), required=False, choices=[
+        ("all", _("All")), ("lonely", _("Lonely at baseline (neutral/unsatisfied)")),
+        ("not_lonely", _("Satisfied with relationships at baseline"))])
+    window = forms.TypedChoiceField(label=_("Readmission within"), required=False, coerce=int,
+                                    empty_value=None, choices=[(30, _("30 days")),
+                                                             (90, _("90 days")),
+                                                             (365, _("365 days"))])
+
+    def __init__(self, *args: Any, sites: list[ProgramSite], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sites = sites
+        site_field = self.fields["site"]
+        assert isinstance(site_field, forms.ChoiceField)  # noqa: S101  # narrows the type
+        site_field.choices = [(ALL, _("All my sites")), *[(s.code, s.name) for s in sites]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end of the period must be after its start."))
+        return data
+
+    def selected_sites(self) -> list[ProgramSite]:
+        code = self.cleaned_data.get("site") if self.is_valid() else None
+        if code and code != ALL:
+            return [s for s in self.sites if s.code == code]
+        return list(self.sites)
+
+
+class PerDiemForm(forms.Form):
+    hospital = forms.ModelChoiceField(label=_("Hospital"), queryset=Organisation.objects.none())
+    ward_type = forms.ChoiceField(label=_("Ward type"), choices=Ward.WardType.choices)
+    amount = forms.DecimalField(label=_("Cost per bed-day (CAD)"), min_value=Decimal("0"),
+                                max_value=Decimal("100000"), max_digits=10, decimal_places=2)
+    source = forms.CharField(label=_("Source of the figure"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, hospitals: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["hospital"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        field.queryset = Organisation.objects.filter(id__in=[h.id for h in hospitals])
+
+
+class ReflectionForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=ProgramSite.objects.none())
+    respondent_role = forms.ChoiceField(label=_("Respondents"), choices=RespondentRole.choices)
+    timepoint_months = forms.TypedChoiceField(
+        label=_("Time point"), coerce=int,
+        choices=[(6, _("6 months")), (12, _("12 months")), (18, _("18 months")),
+                 (24, _("24 months"))])
+    collected_on = forms.DateField(label=_("Collected on"),
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    worked_well = forms.CharField(label=Descriptor.WORKED_WELL.label, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}),
+                                  help_text=_("One excerpt per line."))
+    not_so_well = forms.CharField(label=Descriptor.NOT_SO_WELL.label, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    suggestions = forms.CharField(label=Descriptor.SUGGESTIONS.label, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, sites: list[ProgramSite], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["site"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        field.queryset = ProgramSite.objects.filter(id__in=[s.id for s in sites])
+
+    def clean_collected_on(self) -> date:
+        value: date = self.cleaned_data["collected_on"]
+        if value > date.today():  # noqa: DTZ011  # a calendar date, compared as such
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any((data.get(k) or "").strip() for k in ("worked_well", "not_so_well",
+                                                         "suggestions")):
+            raise forms.ValidationError(_("Write at least one excerpt."))
+        return data
+
+
+class CodeExcerptForm(forms.Form):
+    subtheme = forms.ModelChoiceField(label=_("Subtheme"), queryset=Subtheme.objects.none(),
+                                      required=False, empty_label=_("Not coded"))
+    exemplar = forms.BooleanField(label=_("Exemplar quote"), required=False)
+
+    def __init__(self, *args: Any, subthemes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["subtheme"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        field.queryset = subthemes
+
+
+class ThemeForm(forms.Form):
+    descriptor = forms.ChoiceField(label=_("Descriptor"), choices=Descriptor.choices)
+    name = forms.CharField(label=_("Theme"), max_length=200)
+
+
+class SubthemeForm(forms.Form):
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none())
+    name = forms.CharField(label=_("Subtheme"), max_length=200)
+
+    def __init__(self, *args: Any, themes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["theme"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        field.queryset = themes

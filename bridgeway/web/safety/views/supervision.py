@@ -1,0 +1,162 @@
+"""The coordinator's side of supporter wellbeing: supervision, check-ins, thresholds."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bridgeway.access.policy import (
+    Action,
+    audit_view,
+    authorize,
+    supporter_profile_of,
+)
+from bridgeway.core.models import ProgramSite, Role, User
+from bridgeway.safety import selectors, services
+from bridgeway.safety.models import CheckIn, SafetyThresholds
+from bridgeway.web.common import apply_errors, user_of
+from bridgeway.web.safety.forms import (
+    CheckInForm,
+    SupervisionForm,
+    ThresholdsForm,
+)
+
+
+def _require_coordinating(user: User) -> list[ProgramSite]:
+    """Supervision and supporters' wellbeing: their coordinators (and administrators) only."""
+    sites = list(selectors.coordinator_sites(user))
+    if not sites:
+        raise PermissionDenied
+    return sites
+
+
+@require_http_methods(["GET", "POST"])
+def supervision(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    sites = _require_coordinating(user)
+    form = SupervisionForm(request.POST or None, supporters=selectors.supporters_coordinated(user),
+                           incidents=selectors.incidents_for(user).filter(site__in=sites))
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["supporters"])
+        site = next((s for s in sites if all(p.sites.filter(pk=s.pk).exists() for p in chosen)),
+                    None)
+        if site is None:
+            form.add_error("supporters", _("Choose peer supporters of one site."))
+        else:
+            actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="supervision")
+            try:
+                services.supervision_record(actor=actor, site=site, kind=form.cleaned_data["kind"],
+                                            held_on=form.cleaned_data["held_on"],
+                                            supporters=chosen, notes=form.cleaned_data["notes"],
+                                            incident=form.cleaned_data["incident"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Session recorded."))
+                return HttpResponseRedirect(reverse("safety:supervision"))
+    return render(request, "safety/supervision.html", {
+        "form": form, "sessions": selectors.supervision_for(user)[:50],
+    }, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    profile = supporter_profile_of(user)
+    if profile is None:
+        raise PermissionDenied
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actor = services_actor(user)
+        services.checkin_record(actor=actor, supporter=profile, **form.cleaned_data)
+        if form.cleaned_data["feeling"] == CheckIn.Feeling.BREAK:
+            messages.success(request, _("Take care of yourself. You will get no new matches "
+                                        "until you and your coordinator lift the pause; they "
+                                        "have been told."))
+        elif form.cleaned_data["feeling"] == CheckIn.Feeling.TALK:
+            messages.success(request, _("Your coordinator has been asked to get in touch."))
+        else:
+            messages.success(request, _("Thanks for checking in."))
+        return HttpResponseRedirect(reverse("safety:checkin"))
+    return render(request, "safety/checkin.html", {
+        "form": form, "profile": profile,
+        "mine": CheckIn.objects.filter(supporter=profile)[:10],
+    }, status=400 if form.errors else 200)
+
+
+def services_actor(user: User) -> Any:
+    """A supporter acting on their own wellbeing record (not client data)."""
+    from bridgeway.core.actors import Actor
+
+    return Actor(user=user, role=Role.PEER_SUPPORTER)
+
+
+@require_http_methods(["GET", "POST"])
+def checkins(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    _require_coordinating(user)
+    if request.method == "POST":
+        qs = selectors.checkins_for(user).exclude(supporter__user=user)
+        raw = request.POST.get("checkin")
+        target = qs.filter(public_id=str(raw)).first() if _is_uuid(raw) else None
+        if target is None:
+            raise Http404
+        site = target.supporter.sites.filter(
+            pk__in=selectors.coordinator_sites(user).values("id")).first()
+        actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="wellbeing")
+        try:
+            if request.POST.get("action") == "resume":
+                services.supporter_resume(actor=actor, supporter=target.supporter,
+                                          note=request.POST.get("note", "")[:200])
+                if target.handled_at is None:
+                    services.checkin_handle(actor=actor, checkin=target)
+            else:
+                services.checkin_handle(actor=actor, checkin=target,
+                                        note=request.POST.get("note", "")[:200])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(reverse("safety:checkins"))
+    rows = list(selectors.checkins_for(user).exclude(supporter__user=user)[:100])
+    audit_view(user, category="wellbeing", detail="safety:checkins")
+    return render(request, "safety/checkins.html", {"rows": rows})
+
+
+def _is_uuid(value: str | None) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def thresholds(request: HttpRequest, site_code: str) -> HttpResponse:
+    user = user_of(request)
+    site = selectors.coordinated_sites(user).filter(code=site_code).first()
+    if site is None:
+        if ProgramSite.objects.filter(code=site_code).exists():
+            raise PermissionDenied
+        raise Http404
+    instance = SafetyThresholds.objects.filter(site=site).first() or SafetyThresholds(site=site)
+    form = ThresholdsForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="safety")
+        if form.is_valid():
+            try:
+                services.thresholds_save(actor=actor, thresholds=form.save(commit=False))
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Thresholds saved."))
+                return HttpResponseRedirect(reverse("safety:thresholds",
+                                                    kwargs={"site_code": site.code}))
+    return render(request, "safety/thresholds.html", {"form": form, "site": site},
+                  status=400 if form.errors else 200)

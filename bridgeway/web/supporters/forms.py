@@ -1,0 +1,73 @@
+"""Forms for peer supporter profiles and training records (validation only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bridgeway.core.choices import AVAILABILITY_CHOICES, Gender
+from bridgeway.core.models import Interest, Language, TrainingModule, fsa_validator
+from bridgeway.supporters.models import SupporterProfile
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class SupporterForm(forms.Form):
+    employment = forms.ChoiceField(label=_("Paid or volunteer"),
+                                   choices=SupporterProfile.Employment.choices)
+    hours_per_week = forms.DecimalField(label=_("Hours available per week"), min_value=0,
+                                        max_value=60, max_digits=4, decimal_places=1)
+    max_active_clients = forms.IntegerField(label=_("Maximum active clients"), min_value=0,
+                                            max_value=30)
+    availability = forms.MultipleChoiceField(label=_("Days and times available"),
+                                             choices=AVAILABILITY_CHOICES, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    home_fsa = forms.CharField(label=_("Home area (first 3 characters of postal code)"),
+                               max_length=3, required=False)
+    languages = forms.ModelMultipleChoiceField(label=_("Languages"), required=False,
+                                               queryset=Language.objects.all(),
+                                               widget=forms.CheckboxSelectMultiple)
+    interests = forms.ModelMultipleChoiceField(label=_("Interests"), required=False,
+                                               queryset=Interest.objects.all(),
+                                               widget=forms.CheckboxSelectMultiple)
+    status = forms.ChoiceField(label=_("Status"), choices=SupporterProfile.Status.choices)
+    status_reason = forms.CharField(label=_("Reason for status"), max_length=200, required=False)
+
+    def clean_home_fsa(self) -> str:
+        value = (self.cleaned_data.get("home_fsa") or "").strip().upper()
+        if value:
+            fsa_validator(value)
+        return value
+
+    def clean_date_of_birth(self) -> date | None:
+        value: date | None = self.cleaned_data.get("date_of_birth")
+        if value is not None and value >= timezone.localdate():
+            raise forms.ValidationError(_("The date of birth must be in the past."))
+        return value
+
+
+class TrainingForm(forms.Form):
+    module = forms.ModelChoiceField(label=_("Training"), queryset=TrainingModule.objects.all())
+    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput(),
+                                 help_text=_("Leave empty to use the training's usual validity."))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        done, expires = data.get("completed_on"), data.get("expires_on")
+        if done and done > timezone.localdate():
+            self.add_error("completed_on", _("A training cannot be completed in the future."))
+        if done and expires and expires < done:
+            self.add_error("expires_on", _("Expiry is before completion."))
+        return data

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from bridgeway.web.supporters import views
+
+app_name = "supporters"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("me/", views.me, name="me"),
+    path("sites/<slug:site_code>/", views.site_list, name="list"),
+    path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/edit/", views.edit, name="edit"),
+    path("<uuid:public_id>/training/add/", views.training_add, name="training_add"),
+]
