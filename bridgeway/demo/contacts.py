@@ -80,20 +80,18 @@ class Builder:
         self.ctx = ctx
         self.rng = ctx.rng
         self.today = ctx.today
-        self.sites: dict[int, ProgramSite] = {s.pk: s for s in ctx.data.get("sites", [])}
-        self.supporters: dict[int, SupporterProfile] = {
-            s.pk: s for s in ctx.data.get("supporters", [])}
-        self.clients: dict[int, Client] = {c.pk: c for c in ctx.data.get("clients", [])}
-        matches: list[Match] = list(ctx.data.get("matches", []))
-        known = {m.pk for m in matches}
-        # The matching step may have approved matches (e.g. Daniel with Jordan) since.
-        matches += list(Match.objects.exclude(pk__in=known))
+        # Everything comes from what the foundation step made (ctx.data), not from queries:
+        # the matching step proposes nothing ahead of the person trying the demo.
+        self.sites: dict[int, ProgramSite] = {s.pk: s for s in ctx.data["sites"]}
+        self.supporters: dict[int, SupporterProfile] = {s.pk: s for s in ctx.data["supporters"]}
+        self.clients: dict[int, Client] = {c.pk: c for c in ctx.data["clients"]}
+        matches: list[Match] = list(ctx.data["matches"])
         self.matches = sorted(matches, key=lambda m: (m.started_on, m.pk))
         self.stays: dict[int, list[HospitalStay]] = defaultdict(list)
-        for stay in ctx.data.get("stays", []) or HospitalStay.objects.all():
+        for stay in ctx.data["stays"]:
             self.stays[stay.client_id].append(stay)
         self.contacts: list[Contact] = []
-        self.personas: dict[str, Any] = ctx.data.get("personas", {})
+        self.personas: dict[str, Any] = ctx.data["personas"]
         # Contacts are logged up to yesterday: which hours of today are past depends on when
         # the demo is loaded, and one seed on one day must give one program.
         self.last_day = self.today - timedelta(days=1)
@@ -133,10 +131,7 @@ class Builder:
             self._match_contacts(match)
 
     def _match_contacts(self, match: Match) -> None:
-        supporter = self.supporters.get(match.supporter_id)
-        if supporter is None:
-            supporter = SupporterProfile.objects.get(pk=match.supporter_id)
-            self.supporters[supporter.pk] = supporter
+        supporter = self.supporters[match.supporter_id]
         end = min(match.ended_on or self.last_day, self.last_day)
         if match.status == Match.Status.ACTIVE and self.rng.random() < 0.12:
             end = self.today - timedelta(days=self.rng.randint(15, 25))  # a lapse to notice
@@ -205,7 +200,7 @@ class Builder:
 
     def groups(self) -> None:
         enrolled: dict[int, set[int]] = defaultdict(set)
-        for e in self.ctx.data.get("enrolments", []):
+        for e in self.ctx.data["enrolments"]:
             enrolled[e.site_id].add(e.client_id)
         by_site: dict[int, list[SupporterProfile]] = defaultdict(list)
         active_supporters = {m.supporter_id for m in self.matches if m.status == Match.Status.ACTIVE}

@@ -15,8 +15,8 @@ from bridgeway.matching.services import criteria_update
 
 
 def generate(ctx: DemoContext) -> None:
-    sites: list[ProgramSite] = ctx.data.get("sites", [])
-    coordinators: dict[str, User] = ctx.data.get("coordinators", {})
+    sites: list[ProgramSite] = ctx.data["sites"]
+    coordinators: dict[str, User] = ctx.data["coordinators"]
     for done, site in enumerate(sites):
         ctx.progress("matching criteria", done, len(sites))
         actor = authorize(coordinators[site.code], Action.MATCH, site=site)

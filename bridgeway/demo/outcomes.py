@@ -123,8 +123,8 @@ def _reflections(ctx: DemoContext, sites: list[ProgramSite]) -> int:
     # Its own generator: editing the quotes leaves the comparison arms (the known effect) as
     # they were.
     rng = random.Random(f"{ctx.seed}:outcomes:feedback")
-    coordinators: dict[str, User] = ctx.data.get("coordinators", {})
-    evaluator: User | None = ctx.data.get("personas", {}).get("evaluator")
+    coordinators: dict[str, User] = ctx.data["coordinators"]
+    evaluator: User = ctx.data["personas"]["evaluator"]
     book = feedback.codebook_for(None)
     subthemes = {s.name: s for s in Subtheme.objects.filter(theme__codebook=book)
                  .select_related("theme")}
@@ -162,7 +162,7 @@ def _reflections(ctx: DemoContext, sites: list[ProgramSite]) -> int:
         if len(excerpts) != len(quotes):
             raise ValueError("the reflection service split a demo quote in two")
         for excerpt, (sub, _text) in zip(excerpts, quotes, strict=True):
-            if evaluator is not None and rng.random() < 0.85:  # some are left to code
+            if rng.random() < 0.85:  # some are left to code
                 excerpt_code(actor=authorize(evaluator, Action.CODE_FEEDBACK, site=site),
                              excerpt=excerpt, subtheme=sub, exemplar=rng.random() < 0.25)
         count += len(excerpts)
@@ -170,15 +170,15 @@ def _reflections(ctx: DemoContext, sites: list[ProgramSite]) -> int:
 
 
 def generate(ctx: DemoContext) -> None:
-    sites: list[ProgramSite] = ctx.data.get("sites") or list(ProgramSite.objects.all())
-    wards_all: list[Ward] = ctx.data.get("wards") or list(Ward.objects.all())
+    sites: list[ProgramSite] = ctx.data["sites"]
+    wards_all: list[Ward] = ctx.data["wards"]
     total = len(sites) + 3
     # Feedback first: the reflection service checks quotes against the names of everyone on
     # record, and before the comparison arms exist that is a seventh of the people.
     excerpts = _reflections(ctx, sites)
     # Three hospitals' finance departments gave their rates (the others use the defaults):
     # each site lead enters them, as on the costs page.
-    leads: dict[str, User] = ctx.data.get("site_leads", {})
+    leads: dict[str, User] = ctx.data["site_leads"]
     for site in sorted(sites, key=lambda s: s.hospital.code)[:3]:
         actor = authorize(leads[site.code], Action.SET_PER_DIEM, site=site)
         for ward_type, amount in (("acute", "1180.00"), ("tertiary", "820.00")):
@@ -214,7 +214,7 @@ def generate(ctx: DemoContext) -> None:
             visits += _ed_visits(ctx, client.id, ward.hospital_id, discharged, P_ED_USUAL)
     HospitalStay.objects.bulk_create(stays, batch_size=1000)
 
-    enrolled = ctx.data.get("enrolments") or list(Enrolment.objects.select_related("stay"))
+    enrolled: list[Enrolment] = ctx.data["enrolments"]
     for e in enrolled:
         stay = e.stay
         if stay is not None and stay.discharged_on is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -35,14 +35,15 @@ class DemoRun:
     seconds: dict[str, float]  # per step, in the order they ran
 
 
-def run_demo(seed: int, *, steps: Sequence[str] | None = None,
+def run_demo(seed: int, *, until: str | None = None,
              progress_for: Callable[[str], Progress] | None = None) -> DemoRun:
-    """Run the named steps (default: all, always in STEPS order) in one transaction, so a
-    failure leaves the database as it was; write one audit event, as the system, for the run."""
-    chosen = [(name, step) for name, step in STEPS if steps is None or name in steps]
-    unknown = set(steps or ()) - {name for name, _ in STEPS}
-    if unknown:
-        raise ValueError(f"unknown demo steps: {', '.join(sorted(unknown))}")
+    """Run the steps in order, up to and including `until` (default: all), in one transaction,
+    so a failure leaves the database as it was; write one audit event, as the system, for the
+    run. Each step reads what the earlier ones left in ctx.data, so none runs alone."""
+    names = [name for name, _ in STEPS]
+    if until is not None and until not in names:
+        raise ValueError(f"unknown demo step: {until} (the steps: {', '.join(names)})")
+    chosen = list(STEPS[: names.index(until) + 1] if until is not None else STEPS)
     ctx = DemoContext(seed=seed, today=timezone.localdate(), rng=random.Random(seed))
     seconds: dict[str, float] = {}
     with transaction.atomic():

@@ -15,9 +15,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef
-
-from bridgeway.access.policy import Action, authorize
+from bridgeway.access.policy import Action, authorize, current_consent
 from bridgeway.clients.models import Client, HospitalStay, Match
 from bridgeway.clients.services import consent_record, stay_set_expected_discharge
 from bridgeway.contacts.models import Contact, Outcome, Setting
@@ -38,9 +36,9 @@ def generate(ctx: DemoContext) -> None:
 
 
 def _generate(ctx: DemoContext) -> None:
-    sites: list[ProgramSite] = list(ctx.data.get("sites") or ProgramSite.objects.all())
-    personas: dict[str, Any] = ctx.data.get("personas", {})
-    coordinators: dict[str, User] = ctx.data.get("coordinators", {})
+    sites: list[ProgramSite] = ctx.data["sites"]
+    personas: dict[str, Any] = ctx.data["personas"]
+    coordinators: dict[str, User] = ctx.data["coordinators"]
     ctx.progress("safety: thresholds", 0, 5)
     # Documented defaults everywhere; some sites chose tighter follow-up after discharge.
     for i, site in enumerate(sites):
@@ -49,17 +47,19 @@ def _generate(ctx: DemoContext) -> None:
         services.thresholds_save(actor=actor, thresholds=SafetyThresholds(
             site=site, first_contact_days=5 if tighter else 7,
             lapse_warning_days=10 if tighter else 14))
-    sam: User | None = personas.get("coordinator")
-    priya: User | None = personas.get("ward_staff")
-    jordan_user: User | None = personas.get("supporter")
-    daniel: Client | None = ctx.data.get("daniel")
-    riverside = next((s for s in sites if s.code == "riverside"), None)
-    if sam and priya and jordan_user and daniel and riverside:
-        ctx.progress("safety: binder", 1, 5)
-        _daniel(ctx, riverside, sam, priya, daniel)
-        _discharge_notice(ctx, riverside, sam, priya, jordan_user)
-        ctx.progress("safety: incident and supervision", 2, 5)
-        _incident_and_supervision(ctx, riverside, sam, jordan_user)
+    sam: User = personas["coordinator"]
+    priya: User = personas["ward_staff"]
+    riverside = next(s for s in sites if s.code == "riverside")
+    # What the foundation step made, by client: read from memory, not queried back.
+    stays: dict[int, list[HospitalStay]] = {}
+    for stay in ctx.data["stays"]:
+        stays.setdefault(stay.client_id, []).append(stay)
+    open_stay = {c: s[-1] for c, s in stays.items() if s[-1].discharged_on is None}
+    ctx.progress("safety: binder", 1, 5)
+    _daniel(ctx, riverside, sam, priya, ctx.data["daniel"], open_stay)
+    _discharge_notice(ctx, riverside, sam, priya, open_stay)
+    ctx.progress("safety: incident and supervision", 2, 5)
+    _incident_and_supervision(ctx, riverside, sam)
     ctx.progress("safety: scan", 3, 5)
     result = services.scan_run(actor=Actor.system("demo"), today=ctx.today)
     ctx.data["safety_alerts"] = result.created
@@ -67,7 +67,8 @@ def _generate(ctx: DemoContext) -> None:
     ctx.progress("safety: done", 5, 5)
 
 
-def _daniel(ctx: DemoContext, site: ProgramSite, sam: User, priya: User, daniel: Client) -> None:
+def _daniel(ctx: DemoContext, site: ProgramSite, sam: User, priya: User, daniel: Client,
+            open_stay: dict[int, HospitalStay]) -> None:
     """Daniel waits for a supporter: his binder and bridging say so, and his checklist is
     empty (nobody has met him as his peer yet). Setting his discharge date is left to the
     person trying the demo (SCENARIOS.md 2)."""
@@ -86,7 +87,7 @@ def _daniel(ctx: DemoContext, site: ProgramSite, sam: User, priya: User, daniel:
     for who, category, text, staff_only in entries:
         care.binder_add_entry(actor=who, client=daniel, category=category, text=text,
                               staff_only=staff_only)
-    stay = HospitalStay.objects.filter(client=daniel, discharged_on__isnull=True).first()
+    stay = open_stay.get(daniel.pk)
     if stay is not None:
         care.bridging_start(actor=authorize(priya, Action.RECORD_BRIDGING, site=site),
                             client=daniel, staff=priya,
@@ -105,24 +106,19 @@ def _ward_meetings(match: Match, stay: HospitalStay, today: dt.date) -> list[dt.
 
 
 def _discharge_notice(ctx: DemoContext, site: ProgramSite, sam: User, priya: User,
-                      jordan_user: User) -> None:
+                      open_stay: dict[int, HospitalStay]) -> None:
     """A matched inpatient (Jordan's if he has one) whose discharge date Priya sets; the
     checklist records the ward meetings the contact log shows, and nothing it does not."""
     today = ctx.today
-    on_ward = HospitalStay.objects.filter(client_id=OuterRef("client_id"),
-                                          discharged_on__isnull=True)
-    inpatients = list(Match.objects.filter(status=Match.Status.ACTIVE, site=site)
-                      .filter(Exists(on_ward)).select_related("client", "site", "enrolment",
-                                                              "supporter__user")
-                      .order_by("id"))
+    jordan = ctx.data["scenario_supporters"]["jordan"]
+    inpatients = sorted((m for m in ctx.data["matches"] if m.status == Match.Status.ACTIVE
+                         and m.site_id == site.pk and m.client_id in open_stay),
+                        key=lambda m: (m.supporter_id != jordan.pk, m.pk))  # Jordan's first
     if not inpatients:
         return
-    inpatients.sort(key=lambda m: m.supporter.user_id != jordan_user.pk)  # stable: Jordan's first
-    stays = {s.client_id: s for s in HospitalStay.objects.filter(
-        client_id__in=[m.client_id for m in inpatients], discharged_on__isnull=True)}
-    met = {m.pk: _ward_meetings(m, stays[m.client_id], today) for m in inpatients}
+    met = {m.pk: _ward_meetings(m, open_stay[m.client_id], today) for m in inpatients}
     notice = next((m for m in inpatients if met[m.pk]), inpatients[0])
-    stay = stays[notice.client_id]
+    stay = open_stay[notice.client_id]
     consent_share_discharge(notice, sam)
     expected = today + dt.timedelta(days=4)
     stay_set_expected_discharge(actor=authorize(priya, Action.RECORD_STAY, site=site),
@@ -137,13 +133,14 @@ def _discharge_notice(ctx: DemoContext, site: ProgramSite, sam: User, priya: Use
     ctx.data["safety_discharge_notice"] = notice
 
 
-def _incident_and_supervision(ctx: DemoContext, site: ProgramSite, sam: User,
-                              jordan_user: User) -> None:
+def _incident_and_supervision(ctx: DemoContext, site: ProgramSite, sam: User) -> None:
     today = ctx.today
     coordinator = authorize(sam, Action.MANAGE_SAFETY, site=site)
-    jordan = SupporterProfile.objects.get(user=jordan_user)
-    first = (Match.objects.filter(supporter=jordan, status=Match.Status.ACTIVE)
-             .select_related("client").order_by("id").first())
+    jordan: SupporterProfile = ctx.data["scenario_supporters"]["jordan"]
+    jordan_user = jordan.user
+    first = min((m for m in ctx.data["matches"]
+                 if m.supporter_id == jordan.pk and m.status == Match.Status.ACTIVE),
+                key=lambda m: m.pk, default=None)
     incident = services.incident_report(
         actor=authorize(jordan_user, Action.REPORT_INCIDENT, site=site), site=site,
         client=first.client if first is not None else None, supporter=jordan,
@@ -173,7 +170,7 @@ def _incident_and_supervision(ctx: DemoContext, site: ProgramSite, sam: User,
 
 def consent_share_discharge(match: Match, sam: User) -> None:
     """Make sure the demo client shares the discharge date (a new consent version if not)."""
-    consent = match.enrolment.consents.order_by("-version").first()
+    consent = current_consent(match.enrolment)
     if consent is not None and consent.participation and consent.share_discharge_date:
         return
     shared = set(consent.shared_categories()) if consent else set()

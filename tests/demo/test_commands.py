@@ -18,12 +18,12 @@ from bridgeway.demo.run import run_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_command_runs_the_chosen_steps_audits_once_and_respects_if_empty() -> None:
+def test_command_runs_the_steps_until_the_chosen_one_audits_once_and_respects_if_empty() -> None:
     out = StringIO()
-    call_command("demo_data", seed=3, steps=["foundation"], stdout=out)
+    call_command("demo_data", seed=3, until="foundation", stdout=out)
     text = out.getvalue()
     assert "clients.Client" in text and "seed 3" in text and "foundation" in text
-    assert not Contact.objects.exists()  # only the step asked for ran
+    assert not Contact.objects.exists()  # the steps after it did not run
     event = AuditEvent.objects.get(category="demo_data")
     assert event.actor_username == "system" and "synthetic" in event.detail
     assert "steps:foundation" in event.detail
@@ -37,14 +37,14 @@ def test_command_runs_the_chosen_steps_audits_once_and_respects_if_empty() -> No
 
 def test_an_unknown_step_is_refused_before_anything_is_written() -> None:
     with pytest.raises(CommandError):
-        call_command("demo_data", "--seed", "3", "--step", "no_such_step", stdout=StringIO())
+        call_command("demo_data", "--seed", "3", "--until", "no_such_step", stdout=StringIO())
     with pytest.raises(ValueError, match="no_such_step"):
-        run_demo(3, steps=["no_such_step"])
+        run_demo(3, until="no_such_step")
     assert not Client.objects.exists()
 
 
 def test_demo_logins_prints_one_login_per_role() -> None:
-    run_demo(1, steps=["foundation"])
+    run_demo(1, until="foundation")
     out = StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()

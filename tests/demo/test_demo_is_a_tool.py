@@ -87,3 +87,12 @@ def test_the_scanner_catches_every_spelling() -> None:
 def test_each_demo_module_stays_small(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(ROOT)} has {lines} lines"
+
+
+def test_the_bulk_paths_the_layering_test_allows_exist_and_are_documented() -> None:
+    from tests.test_layering import DOCUMENTED_BULK_PATHS
+
+    page = (ROOT / "docs" / "dev" / "demo-data.md").read_text(encoding="utf-8")
+    for name in DOCUMENTED_BULK_PATHS:
+        assert (ROOT / name).exists(), name
+        assert name.removeprefix("bridgeway/demo/") in page, name

@@ -35,7 +35,7 @@ class _Rollback(Exception):
 
 @pytest.fixture
 def demo() -> DemoContext:
-    return run_demo(1, steps=["foundation"]).context
+    return run_demo(1, until="foundation").context
 
 
 def test_program_has_the_papers_shape(demo: DemoContext) -> None:
@@ -252,7 +252,7 @@ def _generate_and_fingerprint(seed: int) -> str:
     fingerprint = ""
     try:
         with transaction.atomic():  # rolled back, so the next run starts from an empty database
-            run_demo(seed, steps=["foundation"])
+            run_demo(seed, until="foundation")
             fingerprint = _fingerprint()
             raise _Rollback
     except _Rollback:

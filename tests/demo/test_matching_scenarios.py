@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sam_runs_matching_jordan_for_daniel_then_alex_for_maya() -> None:
-    ctx = run_demo(1, steps=["foundation", "matching"]).context
+    ctx = run_demo(1, until="matching").context
     assert MatchingCriteria.objects.count() == len(ctx.data["sites"])
     sam = ctx.data["personas"]["coordinator"]
     site = ProgramSite.objects.get(code="riverside")

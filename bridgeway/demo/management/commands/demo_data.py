@@ -1,4 +1,4 @@
-"""`bridgeway demo-data --seed N [--if-empty] [--step NAME ...]`: load the synthetic demo program.
+"""`bridgeway demo-data --seed N [--if-empty] [--until STEP]`: load the synthetic demo program.
 
 A door: parses the options, calls `bridgeway.demo.run.run_demo` with a progress bar, and
 reports the rows in every Bridgeway table and the seconds per step.
@@ -28,10 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument("--if-empty", action="store_true",
                             help="Do nothing if any organisation already exists.")
-        parser.add_argument("--step", action="append", dest="steps",
-                            choices=[name for name, _ in STEPS],
-                            help="Run only this step (repeatable; later steps need the earlier "
-                                 "ones). Default: every step.")
+        parser.add_argument("--until", choices=[name for name, _ in STEPS],
+                            help="Stop after this step (the earlier ones always run, since each "
+                                 "step builds on them). Default: every step.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # OutputWrapper is file-like (write/flush); rich only needs that.
@@ -52,7 +51,7 @@ class Command(BaseCommand):
 
                 return update
 
-            run = run_demo(options["seed"], steps=options["steps"], progress_for=progress_for)
+            run = run_demo(options["seed"], until=options["until"], progress_for=progress_for)
         elapsed = time.perf_counter() - started
         counts = Table(title="Demo program (synthetic data)")
         counts.add_column("table")
