@@ -199,9 +199,11 @@ class Builder:
     # ---- groups -------------------------------------------------------------------------------
 
     def groups(self) -> None:
-        enrolled: dict[int, set[int]] = defaultdict(set)
+        # In the order the enrolments were made (a dict, not a set: a set of ids iterates by
+        # their values, and the same seed must draw the same groups whatever ids rows get).
+        enrolled: dict[int, dict[int, None]] = defaultdict(dict)
         for e in self.ctx.data["enrolments"]:
-            enrolled[e.site_id].add(e.client_id)
+            enrolled[e.site_id][e.client_id] = None
         by_site: dict[int, list[SupporterProfile]] = defaultdict(list)
         active_supporters = {m.supporter_id for m in self.matches if m.status == Match.Status.ACTIVE}
         for m in self.matches:

@@ -200,3 +200,23 @@ def test_one_summary_event_and_the_services_own_events(program: DemoContext) -> 
     assert events[("outcomes", "record_reflection")] > 0
     assert events[("outcomes", "code_excerpt")] > 0
     assert events[("outcomes", "set_per_diem")] == 6
+
+
+def test_the_matching_scenarios_hold_on_the_whole_program(program: DemoContext) -> None:
+    """SCENARIOS.md 1 and 5 after every step has run (check-ins, pauses, alerts included)."""
+    from bridgeway.access.policy import Action, authorize
+    from bridgeway.matching import services
+    from bridgeway.matching.models import Proposal
+
+    sam = program.data["personas"]["coordinator"]
+    site = ProgramSite.objects.get(code="riverside")
+    actor = authorize(sam, Action.MATCH, site=site)
+    services.matching_run(actor=actor, site=site)
+    daniel = Proposal.objects.get(status="proposed", enrolment__client=program.data["daniel"])
+    assert daniel.supporter.user.username == "jordan"
+    maya_match = Match.objects.get(client=program.data["maya"], status="active")
+    services.match_end_for_rematch(actor=actor, match=maya_match, reason="no_rapport",
+                                   do_not_rematch=True)
+    services.matching_run(actor=actor, site=site)
+    maya = Proposal.objects.get(status="proposed", enrolment__client=program.data["maya"])
+    assert maya.supporter.user.username == "alex"
