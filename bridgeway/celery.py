@@ -17,9 +17,10 @@ app.autodiscover_tasks()
 
 
 def _beat_schedule() -> dict[str, object]:
+    from bridgeway.audit.tasks import BEAT_SCHEDULE as AUDIT
     from bridgeway.safety.tasks import BEAT_SCHEDULE
 
-    return dict(BEAT_SCHEDULE)
+    return {**BEAT_SCHEDULE, **AUDIT}
 
 
 @app.on_after_finalize.connect

@@ -9,7 +9,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_int, env_str
+from .env import env_int, env_keyring, env_list, env_str
 
 # Lets classes such as ModelForm[Client] and QuerySet[Client] be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -142,6 +142,20 @@ BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL", "http://127.0.0.1:8000")
 # (one server core each) when the program has at least MIN_STAYS stays; 1 turns it off.
 BRIDGEWAY_OUTCOMES_WORKERS = env_int("BRIDGEWAY_OUTCOMES_WORKERS", min(os.cpu_count() or 1, 4))
 BRIDGEWAY_OUTCOMES_PARALLEL_MIN_STAYS = env_int("BRIDGEWAY_OUTCOMES_PARALLEL_MIN_STAYS", 20_000)
+
+# The audit chain (docs/decisions/0008, docs/operations.md "The audit trail"). Its HMAC keys are
+# not SECRET_KEY: "<epoch>:<key>,…", the highest epoch seals, older epochs verify old seals.
+# Development and tests use this fixed key; production requires BRIDGEWAY_AUDIT_KEYS.
+DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-never-use-in-production"  # noqa: S105 — published on purpose; production refuses it
+BRIDGEWAY_AUDIT_KEYS = env_keyring("BRIDGEWAY_AUDIT_KEYS", f"1:{DEVELOPMENT_AUDIT_KEY}")
+# Every verify (and `bridgeway audit head`) appends the chain head here; keep it off the
+# database host. Empty turns the export off (tests only: production refuses it).
+BRIDGEWAY_AUDIT_HEAD_FILE = env_str("BRIDGEWAY_AUDIT_HEAD_FILE",
+                                    str(PROJECT_DIR / "var" / "audit-head.txt"))
+# Addresses that also receive each exported head by e-mail (none by default).
+BRIDGEWAY_AUDIT_HEAD_EMAILS = env_list("BRIDGEWAY_AUDIT_HEAD_EMAILS", [])
+# A web or worker process tries to seal new audit events after a commit at most this often.
+BRIDGEWAY_AUDIT_SEAL_INTERVAL_MS = env_int("BRIDGEWAY_AUDIT_SEAL_INTERVAL_MS", 1000)
 
 # Celery is optional: with no broker configured, scheduled work runs from cron through
 # management commands; the same service functions run either way.

@@ -49,3 +49,29 @@ def env_int(name: str, default: int | object = _MISSING) -> int:
 def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
     raw = env_str(name, default if default is _MISSING else ",".join(default))  # type: ignore[arg-type]
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_keyring(name: str, default: str | object = _MISSING) -> dict[int, str]:
+    """Numbered keys, ``"1:<key>,2:<key>"``: the highest number signs, every number verifies.
+
+    An empty value, a malformed item or a short key stops the process; messages name the
+    variable and the epoch, never the key itself.
+    """
+    raw = env_str(name, default).strip()
+    if not raw:
+        raise ImproperlyConfigured(f"The environment variable {name} is empty; it needs at least "
+                                   "one key as <epoch>:<key>.")
+    keys: dict[int, str] = {}
+    for item in raw.split(","):
+        epoch_text, sep, key = item.strip().partition(":")
+        if not sep or not epoch_text.strip().isdigit() or int(epoch_text) < 1:
+            raise ImproperlyConfigured(f"{name}: each item must be <epoch>:<key> with an epoch of "
+                                       "1 or more (e.g. 1:…,2:…).")
+        epoch = int(epoch_text)
+        if epoch in keys:
+            raise ImproperlyConfigured(f"{name}: epoch {epoch} is given twice.")
+        if len(key.strip()) < 32:
+            raise ImproperlyConfigured(f"{name}: the key of epoch {epoch} is shorter than 32 "
+                                       "characters.")
+        keys[epoch] = key.strip()
+    return keys

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403 — settings modules extend the base settings
-from .base import database_from_url
-from .env import env_bool, env_int, env_list, env_str
+from .base import DEVELOPMENT_AUDIT_KEY, PROJECT_DIR, database_from_url
+from .env import env_bool, env_int, env_keyring, env_list, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
@@ -19,6 +21,16 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
 BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL")
+BRIDGEWAY_AUDIT_KEYS = env_keyring("BRIDGEWAY_AUDIT_KEYS")
+if {SECRET_KEY, DEVELOPMENT_AUDIT_KEY} & set(BRIDGEWAY_AUDIT_KEYS.values()):
+    # A key shared with SECRET_KEY leaks with it; the development key is published.
+    raise ImproperlyConfigured("BRIDGEWAY_AUDIT_KEYS must not contain DJANGO_SECRET_KEY or the "
+                               "development audit key; generate its own key.")
+BRIDGEWAY_AUDIT_HEAD_FILE = env_str("BRIDGEWAY_AUDIT_HEAD_FILE",
+                                    str(PROJECT_DIR / "var" / "audit-head.txt"))
+if not BRIDGEWAY_AUDIT_HEAD_FILE.strip():
+    raise ImproperlyConfigured("BRIDGEWAY_AUDIT_HEAD_FILE is empty; name the file that keeps the "
+                               "exported audit chain heads.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

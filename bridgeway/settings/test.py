@@ -16,6 +16,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {
         "NAME": "test_bridgeway" + os.environ.get("BRIDGEWAY_TEST_DB_SUFFIX", "")
     }
+# No head file unless a test names one (tests/audit use a temporary file each).
+BRIDGEWAY_AUDIT_HEAD_FILE = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -8,7 +8,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from bridgeway.audit.models import AuditEvent
-from bridgeway.audit.writer import SYSTEM, record, verify_chain
+from bridgeway.audit.sealing import seal
+from bridgeway.audit.verify import verify_chain
+from bridgeway.audit.writer import SYSTEM, record
 
 
 def _events(n: int) -> list[AuditEvent]:
@@ -44,22 +46,27 @@ def test_model_refuses_update_and_delete(db):
 def test_database_refuses_raw_update(db):
     from django.db import DatabaseError, transaction
 
-    _events(2)
+    first = _events(2)[0]
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET detail = 'x' WHERE seq = 1")
+        # seq comes from the table's sequence (decision 0008), so it is read, not assumed.
+        cursor.execute("UPDATE audit_auditevent SET detail = 'x' WHERE seq = %s", [first.seq])
 
 
 def test_altered_row_is_named(db):
-    _events(4)
-    _without_triggers("UPDATE audit_auditevent SET detail = %s WHERE seq = %s", ["forged", 3])
-    with pytest.raises(CommandError, match="row 3"):
+    third = _events(4)[2]
+    _without_triggers("UPDATE audit_auditevent SET detail = %s WHERE seq = %s",
+                      ["forged", third.seq])
+    with pytest.raises(CommandError, match=f"row {third.seq} "):
         call_command("audit", "verify")
 
 
 def test_deleted_row_is_named(db):
-    _events(4)
-    _without_triggers("DELETE FROM audit_auditevent WHERE seq = %s", [2])
+    second = _events(4)[1]
+    # A row is in the chain once sealed: after its commit, within the seal interval, or here
+    # (decision 0008). Deleting a row before then is the window the exported head cannot close.
+    seal()
+    _without_triggers("DELETE FROM audit_auditevent WHERE seq = %s", [second.seq])
     result = verify_chain()
-    assert not result.ok and result.first_broken_seq == 2
-    with pytest.raises(CommandError, match="row 2"):
+    assert not result.ok and result.first_broken_seq == second.seq
+    with pytest.raises(CommandError, match=f"row {second.seq} deleted"):
         call_command("audit", "verify")

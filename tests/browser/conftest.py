@@ -35,32 +35,20 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-# SQLite's append-only audit triggers make the end-of-test flush (a DELETE) fail once a live
-# server test wrote audit rows; PostgreSQL flushes with TRUNCATE, which row triggers ignore.
-_SQLITE_AUDIT_TRIGGERS = {
-    "audit_event_no_update": "BEFORE UPDATE ON audit_auditevent",
-    "audit_event_no_delete": "BEFORE DELETE ON audit_auditevent",
-}
-
-
 @pytest.fixture(autouse=True)
 def _empty_audit_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After a transactional test, empty the audit tables with the triggers lifted briefly."""
+    """After a transactional test, empty the audit tables with the triggers lifted briefly:
+    SQLite's flush is a DELETE, which the append-only triggers refuse (PostgreSQL flushes
+    with TRUNCATE, which row triggers ignore)."""
     yield
     if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
         return
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        for name in _SQLITE_AUDIT_TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        cursor.execute("DELETE FROM audit_auditsubject")
-        cursor.execute("DELETE FROM audit_auditevent")
-        for name, when in _SQLITE_AUDIT_TRIGGERS.items():
-            cursor.execute(f"CREATE TRIGGER {name} {when} "
-                           "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;")
+    from tests.audit.forge import empty_audit_tables
+
+    if connection.vendor == "sqlite":
+        empty_audit_tables()
 
 
 def _page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:

@@ -20,6 +20,7 @@ REQUIRED = {
     "EMAIL_HOST": "smtp.example.org",
     "DEFAULT_FROM_EMAIL": "bridgeway@example.org",
     "BRIDGEWAY_BASE_URL": "https://bridgeway.example.org",
+    "BRIDGEWAY_AUDIT_KEYS": "1:" + "k" * 40,
 }
 # Import the production settings in a clean interpreter and report what happened.
 PROBE = """

@@ -170,7 +170,7 @@ def test_notifications_page_is_audited_with_the_clients_it_names(world, login):
     before = AuditEvent.objects.count()
     page = login("coord_a").get(reverse("safety:notifications"))
     assert page.status_code == 200 and "Daniel T." in page.content.decode()
-    event = AuditEvent.objects.order_by("-id").first()
+    event = AuditEvent.objects.order_by("-seq").first()
     assert AuditEvent.objects.count() == before + 1
     assert event.detail == "safety:notifications" and event.actor_username == "coord_a"
     assert [s.client_public_id for s in event.subject_rows.all()] == [world.client_a.public_id]
