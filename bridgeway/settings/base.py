@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "bridgeway.web.safety",
     "bridgeway.web.outcomes",
     "bridgeway.web.audit",
+    # A tool, not the domain: the demo generator and its commands (no models).
+    "bridgeway.demo",
 ]
 
 MIDDLEWARE = [

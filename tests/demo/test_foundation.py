@@ -5,13 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from datetime import date, timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
-from bridgeway.audit.models import AuditEvent
 from bridgeway.clients.models import (
     CLOSED_STATUSES,
     Client,
@@ -23,12 +20,11 @@ from bridgeway.clients.models import (
     Match,
 )
 from bridgeway.clients.services import NEEDS_MATCH, TRANSITIONS
-from bridgeway.core.demo import DEMO_PASSWORD, DemoContext
-from bridgeway.core.management.commands import demo_data
-from bridgeway.core.management.commands.demo_data import run_demo
 from bridgeway.core.models import Organisation, PostalArea, ProgramSite, Role, User, Ward
-from bridgeway.core.reference import distance_km
-from bridgeway.supporters.models import SupporterProfile
+from bridgeway.demo.context import DEMO_PASSWORD, DemoContext
+from bridgeway.demo.reference import distance_km
+from bridgeway.demo.run import run_demo
+from bridgeway.supporters.models import SupporterProfile, TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +35,7 @@ class _Rollback(Exception):
 
 @pytest.fixture
 def demo() -> DemoContext:
-    ctx, _ = run_demo(1, apps_to_run=["clients"])
-    return ctx
+    return run_demo(1, until="foundation").context
 
 
 def test_program_has_the_papers_shape(demo: DemoContext) -> None:
@@ -161,6 +156,16 @@ def test_matches_respect_capacity_sites_and_statuses(demo: DemoContext) -> None:
             assert at_once <= supporter.max_active_clients
         site_ids = {s.pk for s in supporter.sites.all()}
         assert all(m.site_id in site_ids for m in matches)
+    # Only after the site's required training (the earliest completion of each module).
+    required = {s.pk: {m.code for m in s.required_training.all()}
+                for s in ProgramSite.objects.prefetch_related("required_training")}
+    trained: dict[tuple[int, str], date] = {}
+    for record in TrainingRecord.objects.select_related("module"):
+        key = (record.supporter_id, record.module.code)
+        trained[key] = min(trained.get(key, date.max), record.completed_on)
+    for m in Match.objects.all():
+        for code in required[m.site_id]:
+            assert trained.get((m.supporter_id, code), date.max) <= m.started_on, (m, code)
     for enrolment in Enrolment.objects.prefetch_related("matches"):
         active = [m for m in enrolment.matches.all() if m.status == Match.Status.ACTIVE]
         assert len(active) <= 1
@@ -247,7 +252,7 @@ def _generate_and_fingerprint(seed: int) -> str:
     fingerprint = ""
     try:
         with transaction.atomic():  # rolled back, so the next run starts from an empty database
-            run_demo(seed, apps_to_run=["clients"])
+            run_demo(seed, until="foundation")
             fingerprint = _fingerprint()
             raise _Rollback
     except _Rollback:
@@ -260,33 +265,3 @@ def test_same_seed_gives_the_same_program() -> None:
     first = _generate_and_fingerprint(1)
     assert first == _generate_and_fingerprint(1)
     assert first != _generate_and_fingerprint(2)
-
-
-def test_command_runs_steps_audits_and_respects_if_empty(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(demo_data, "DEMO_APPS", ["clients", "no_such_app"])
-    out = StringIO()
-    call_command("demo_data", seed=3, stdout=out)
-    assert "clients.Client" in out.getvalue() and "seed 3" in out.getvalue()
-    event = AuditEvent.objects.get(category="demo_data")
-    assert event.actor_username == "system" and "synthetic" in event.detail
-    clients = Client.objects.count()
-    out = StringIO()
-    call_command("demo_data", seed=3, if_empty=True, stdout=out)
-    assert "nothing to do" in out.getvalue()
-    assert Client.objects.count() == clients
-    assert AuditEvent.objects.filter(category="demo_data").count() == 1
-
-
-def test_demo_logins_prints_one_login_per_role(demo: DemoContext) -> None:
-    out = StringIO()
-    call_command("demo_logins", stdout=out)
-    text = out.getvalue()
-    for username in ("sam", "priya", "jordan", "morgan", "lee", "admin"):
-        assert username in text
-    assert DEMO_PASSWORD in text
-
-
-def test_demo_logins_without_data_says_how_to_load() -> None:
-    out = StringIO()
-    call_command("demo_logins", stdout=out)
-    assert "demo-data" in out.getvalue()

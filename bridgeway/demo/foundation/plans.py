@@ -4,7 +4,6 @@ and the small helpers every part of the generator uses."""
 from __future__ import annotations
 
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +14,6 @@ from bridgeway.clients.models import (
     EnrolmentStatus,
 )
 from bridgeway.clients.validators import luhn_ok
-from bridgeway.core.demo import DemoContext
 from bridgeway.core.models import (
     Interest,
     Language,
@@ -23,6 +21,7 @@ from bridgeway.core.models import (
     User,
     Ward,
 )
+from bridgeway.demo.context import DemoContext
 from bridgeway.supporters.models import SupporterProfile
 
 S = EnrolmentStatus
@@ -41,9 +40,6 @@ SITE_SUPPORTERS = {"riverside": 12, "lakeshore": 9, "rideau-valley": 7, "escarpm
 # care (added by the outcomes step) should sit somewhat higher.
 READMISSION_CHANCE = (0.30, 0.30, 0.25)
 
-
-def _uuid(ctx: DemoContext) -> uuid.UUID:
-    return uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
 
 
 def _at(day: date, step: int, minute: int = 0) -> datetime:

@@ -6,9 +6,8 @@ import pytest
 
 from bridgeway.access.policy import Action, authorize
 from bridgeway.clients.models import Match
-from bridgeway.core.demo import DemoContext
-from bridgeway.core.management.commands.demo_data import run_demo
 from bridgeway.core.models import ProgramSite
+from bridgeway.demo.run import run_demo
 from bridgeway.matching import services
 from bridgeway.matching.models import MatchingCriteria, Proposal
 from bridgeway.matching.selectors import explain_proposals
@@ -17,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_sam_runs_matching_jordan_for_daniel_then_alex_for_maya() -> None:
-    ctx: DemoContext
-    ctx, _ = run_demo(1, apps_to_run=["clients", "matching"])
+    ctx = run_demo(1, until="matching").context
     assert MatchingCriteria.objects.count() == len(ctx.data["sites"])
     sam = ctx.data["personas"]["coordinator"]
     site = ProgramSite.objects.get(code="riverside")

@@ -12,6 +12,7 @@ from bridgeway.core.choices import Gender, Strength
 from bridgeway.core.models import (
     Ward,
 )
+from bridgeway.demo.context import new_uuid
 
 from .base import BuilderBase
 from .plans import (
@@ -22,7 +23,6 @@ from .plans import (
     StayPlan,
     _birth_date,
     _health_card,
-    _uuid,
 )
 
 
@@ -59,7 +59,7 @@ class ScenarioMixin(BuilderBase):
                   steps: list[tuple[str, date, str]], segments: list[Segment],
                   consents: list[ConsentPlan], note: str = "") -> Plan:
         site = self.sites["riverside"]
-        client = Client(public_id=_uuid(self.ctx), given_name=given, family_name=family,
+        client = Client(public_id=new_uuid(self.ctx), given_name=given, family_name=family,
                         date_of_birth=_birth_date(self.ctx, age, self.today), gender=gender,
                         pronouns={"man": "he/him", "woman": "she/her"}.get(gender, "they/them"),
                         home_fsa=fsa, availability=self._slots(4, 8),

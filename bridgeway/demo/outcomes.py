@@ -12,9 +12,13 @@ an exponential delay of mean 110 days, i.e. about 7 % within 30 days). This step
   (tertiary) longer than the program's LOS distribution;
 * mental-health ED visits after discharge: 40 % of usual-care and before-period clients,
   25 % of program clients (one visit, 1-200 days after discharge);
-* per-diems for three hospitals (others use the documented defaults);
-* reflections from peer supporters, staff and clients at 6 and 12 months after the start,
-  split into excerpts (paraphrased in the spirit of the seed paper), most coded to Table 1.
+* per-diems for three hospitals (others use the documented defaults), through per_diem_set;
+* reflections from peer supporters, staff and clients at 6 and 12 months after the start
+  (quotes.py: each paraphrased quote once), recorded and coded through the outcomes services.
+
+The usual-care and before-period clients, their stays and the ED visits are a bulk path
+(docs/dev/demo-data.md): thousands of people who never meet the program, with no service of
+their own to go through.
 
 docs/outcomes.md states the effect the dashboards should recover.
 """
@@ -22,21 +26,21 @@ docs/outcomes.md states the effect the dashboards should recover.
 from __future__ import annotations
 
 import math
-import uuid
-from datetime import date, datetime, time, timedelta
+import random
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from bridgeway.access.policy import Action, authorize
 from bridgeway.clients.models import Client, Enrolment, HospitalStay
-from bridgeway.core.demo import DemoContext
-from bridgeway.core.models import ProgramSite, Ward
+from bridgeway.core.models import ProgramSite, User, Ward
+from bridgeway.demo.context import DemoContext, new_uuid
+from bridgeway.demo.quotes import QUOTES
+from bridgeway.outcomes import feedback
+from bridgeway.outcomes.models import Descriptor, EDVisit, RespondentRole, Subtheme
+from bridgeway.outcomes.services import excerpt_code, per_diem_set, reflection_record
 
-from . import feedback
-from .models import EDVisit, Excerpt, PerDiem, Reflection, RespondentRole, Subtheme
-
-TZ = ZoneInfo("America/Toronto")
 BEFORE_PER_MONTH = 10
 USUAL_CARE_PER_MONTH = 6
 BEFORE_MONTHS = 36
@@ -56,63 +60,6 @@ FAMILY = ["Abernethy", "Bellweather", "Castellane", "Dunmore", "Everleigh", "Fai
           "Northcote", "Ormsby", "Pemberton", "Quenneville", "Rutherford", "Stroud", "Thistlewood",
           "Underhill", "Vantongeren", "Whitlock", "Yardley"]
 
-# Paraphrased excerpts per subtheme, in the spirit of the seed paper's focus groups.
-QUOTES: dict[str, list[str]] = {
-    "Promoting client autonomy": [
-        "We took the bus together twice and now she goes to the drop-in on her own.",
-        "I suggest a walk or the library, but the choice is always theirs."],
-    "Establishing a safety net": [
-        "People leave the ward and vanish from every service; we are the ones who keep calling.",
-        "He told me I'm the one person he can still phone when everything else has closed his file."],
-    "Peer support offers hope to clients": [
-        "When they hear we have been through the same thing and are doing okay, you can see hope."],
-    "Reducing readmissions and the cost of healthcare": [
-        "She says this time feels different, she thinks she'll stay out of hospital longer."],
-    "Ensuring consistent presence": [
-        "When he was readmitted I just kept visiting, on the ward instead of the coffee shop."],
-    "Helping clients to build their capacity and develop a routine": [
-        "We built a weekly routine around groceries and the community garden."],
-    "Attending regular on-ward and community meetings": [
-        "The Tuesday group on the ward is where clients first get to know who we are."],
-    "Accompanying clients to appointments": [
-        "Going with him to the housing appointment meant he actually said what he needed."],
-    "Working with clients to develop and to set goals": [
-        "We broke 'go back to school' into small steps, starting with the open house."],
-    "Peer support is fulfilling": [
-        "Honestly it gives me as much as it gives them; I look forward to every visit."],
-    "TDM as a different and exciting model": [
-        "Meeting people before discharge is new for us and it changes the whole relationship."],
-    "Fostering own recovery": [
-        "Supporting someone else keeps me on track with my own recovery."],
-    "Lack of understanding and appreciation of peer support roles": [
-        "Some nurses still think we are visitors and don't tell us anything."],
-    "Issues with matching peer supporter to clients": [
-        "I was matched with someone thirty years younger and we had nothing in common."],
-    "Issues of stigma": [
-        "I worried my neighbours would find out why I volunteer on a psychiatric ward."],
-    "Concerns about personal safety and vulnerability": [
-        "A client shouted at me at the community meeting and I didn't know who to call."],
-    "Fear of thinking about own triggers": [
-        "Some stories bring back my own admission and I need time afterwards."],
-    "Clients dropping out of the peer support program": [
-        "After a few weeks she stopped answering and we never found out why."],
-    "Dealing with matching issues": [
-        "Match on interests and age, not on diagnosis, and let us swap when it doesn't click."],
-    "Clarifying peer supporters' roles": [
-        "A one-page description of what we do would help the ward staff."],
-    "Improving communication": [
-        "Tell us the discharge date early; twice I found out the client had already gone home."],
-    "Providing appropriate training": [
-        "More role play on hard conversations, and on looking after our own triggers."],
-    "Bending information sharing rules": [
-        "A little background, with the client's agreement, would make the first visit safer."],
-}
-
-
-def _uuid(ctx: DemoContext) -> uuid.UUID:
-    return uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
-
-
 def _program_like_los(ctx: DemoContext, ward_type: str) -> int:
     """The foundation step's LOS distribution (lognormal, clamped) for this ward type."""
     if ward_type == Ward.WardType.TERTIARY:
@@ -125,7 +72,7 @@ def _client(ctx: DemoContext, admitted: date) -> Client:
     age = min(80, max(18, int(rng.gauss(41, 13))))
     gender = rng.choices(["man", "woman", "non_binary", "undisclosed"], [48, 46, 3, 3])[0]
     dob = admitted - timedelta(days=int(age * 365.25) + rng.randint(0, 364))
-    return Client(public_id=_uuid(ctx), given_name=rng.choice(GIVEN),
+    return Client(public_id=new_uuid(ctx), given_name=rng.choice(GIVEN),
                   family_name=rng.choice(FAMILY), date_of_birth=dob, gender=gender)
 
 
@@ -165,50 +112,79 @@ def _ed_visits(ctx: DemoContext, client_id: int, hospital_id: int, discharged: d
     day = discharged + timedelta(days=ctx.rng.randint(1, 200))
     if day >= ctx.today:
         return []
-    return [EDVisit(public_id=_uuid(ctx), client_id=client_id, hospital_id=hospital_id,
+    return [EDVisit(public_id=new_uuid(ctx), client_id=client_id, hospital_id=hospital_id,
                     visited_on=day, mental_health=ctx.rng.random() < 0.9)]
 
 
 def _reflections(ctx: DemoContext, sites: list[ProgramSite]) -> int:
+    """Focus-group reflections at 6 and 12 months per site and respondent role, recorded by the
+    site's coordinator and coded by the evaluator through the outcomes services. Each quote of
+    QUOTES is used once, by a respondent of its role."""
+    # Its own generator: editing the quotes leaves the comparison arms (the known effect) as
+    # they were.
+    rng = random.Random(f"{ctx.seed}:outcomes:feedback")
+    coordinators: dict[str, User] = ctx.data["coordinators"]
+    evaluator: User = ctx.data["personas"]["evaluator"]
     book = feedback.codebook_for(None)
     subthemes = {s.name: s for s in Subtheme.objects.filter(theme__codebook=book)
                  .select_related("theme")}
-    rng = ctx.rng
-    reflections, pending = [], []
+    slots: dict[str, list[tuple[ProgramSite, int, date]]] = {r: [] for r in RespondentRole.values}
     for site in sites:
         if site.program_start_date is None:
             continue
         for months in (6, 12):
             collected = site.program_start_date + relativedelta(months=months)
-            if collected >= ctx.today:
-                continue
-            for role in RespondentRole.values:
-                r = Reflection(public_id=_uuid(ctx), site=site, respondent_role=role,
-                               timepoint_months=months, collected_on=collected)
-                reflections.append(r)
-                for name in rng.sample(sorted(QUOTES), rng.randint(3, 6)):
-                    sub = subthemes.get(name)
-                    if sub is None:
-                        continue
-                    pending.append((r, sub, rng.choice(QUOTES[name])))
-    Reflection.objects.bulk_create(reflections)
-    coded_at = datetime.combine(ctx.today, time(10, 0), tzinfo=TZ)
-    excerpts = []
-    for r, sub, text in pending:
-        coded = rng.random() < 0.85
-        excerpts.append(Excerpt(public_id=_uuid(ctx), reflection=r,
-                                descriptor=sub.theme.descriptor, text=text,
-                                subtheme=sub if coded else None,
-                                exemplar=coded and rng.random() < 0.2,
-                                coded_at=coded_at if coded else None))
-    Excerpt.objects.bulk_create(excerpts, batch_size=500)
-    return len(excerpts)
+            if collected < ctx.today:
+                for role in RespondentRole.values:
+                    slots[role].append((site, months, collected))
+    planned: dict[tuple[str, int], list[tuple[Subtheme, str]]] = {}
+    for role, role_slots in slots.items():
+        pool = [(subthemes[name], text) for name, said in sorted(QUOTES.items())
+                for who, text in said if who == role and name in subthemes]
+        rng.shuffle(pool)
+        for n, quote in enumerate(pool):
+            if role_slots:
+                planned.setdefault((role, n % len(role_slots)), []).append(quote)
+    order = {d: i for i, d in enumerate(Descriptor.values)}
+    count = 0
+    for (role, n), quotes in sorted(planned.items()):
+        site, months, collected = slots[role][n]
+        # The service stores one excerpt per line, descriptor by descriptor, in that order.
+        quotes.sort(key=lambda q: order[q[0].theme.descriptor])
+        texts: dict[str, list[str]] = {}
+        for sub, text in quotes:
+            texts.setdefault(sub.theme.descriptor, []).append(text)
+        reflection = reflection_record(
+            actor=authorize(coordinators[site.code], Action.RECORD_REFLECTION, site=site),
+            site=site, respondent_role=role, timepoint_months=months, collected_on=collected,
+            texts={d: "\n".join(lines) for d, lines in texts.items()})
+        excerpts = list(reflection.excerpts.order_by("id"))
+        if len(excerpts) != len(quotes):
+            raise ValueError("the reflection service split a demo quote in two")
+        for excerpt, (sub, _text) in zip(excerpts, quotes, strict=True):
+            if rng.random() < 0.85:  # some are left to code
+                excerpt_code(actor=authorize(evaluator, Action.CODE_FEEDBACK, site=site),
+                             excerpt=excerpt, subtheme=sub, exemplar=rng.random() < 0.25)
+        count += len(excerpts)
+    return count
 
 
 def generate(ctx: DemoContext) -> None:
-    sites: list[ProgramSite] = ctx.data.get("sites") or list(ProgramSite.objects.all())
-    wards_all: list[Ward] = ctx.data.get("wards") or list(Ward.objects.all())
+    sites: list[ProgramSite] = ctx.data["sites"]
+    wards_all: list[Ward] = ctx.data["wards"]
     total = len(sites) + 3
+    # Feedback first: the reflection service checks quotes against the names of everyone on
+    # record, and before the comparison arms exist that is a seventh of the people.
+    excerpts = _reflections(ctx, sites)
+    # Three hospitals' finance departments gave their rates (the others use the defaults):
+    # each site lead enters them, as on the costs page.
+    leads: dict[str, User] = ctx.data["site_leads"]
+    for site in sorted(sites, key=lambda s: s.hospital.code)[:3]:
+        actor = authorize(leads[site.code], Action.SET_PER_DIEM, site=site)
+        for ward_type, amount in (("acute", "1180.00"), ("tertiary", "820.00")):
+            per_diem_set(actor=actor, hospital=site.hospital, ward_type=ward_type,
+                         amount=Decimal(amount), source="Demo: hospital finance, fiscal year rate")
+    ctx.progress("outcomes", 2, total)
     plans: list[tuple[Client, list[tuple[Ward, date, date | None]], int]] = []
     for i, site in enumerate(sites):
         start = site.program_start_date
@@ -221,7 +197,7 @@ def generate(ctx: DemoContext) -> None:
         after_months = max(1, math.ceil((ctx.today - start).days / 30.4))
         plans += _plan_stays(ctx, wards, start, ctx.today - timedelta(days=2), after_months,
                              USUAL_CARE_PER_MONTH)
-        ctx.progress("outcomes", i + 1, total)
+        ctx.progress("outcomes", i + 3, total)
 
     clients = Client.objects.bulk_create([c for c, _, _ in plans], batch_size=1000)
     stays: list[HospitalStay] = []
@@ -229,7 +205,7 @@ def generate(ctx: DemoContext) -> None:
     for (_, planned, main), client in zip(plans, clients, strict=True):
         for ward, admitted, discharged in planned:
             stays.append(HospitalStay(
-                public_id=_uuid(ctx), client_id=client.id, hospital_id=ward.hospital_id,
+                public_id=new_uuid(ctx), client_id=client.id, hospital_id=ward.hospital_id,
                 ward=ward, admitted_on=admitted, discharged_on=discharged,
                 expected_discharge_on=None if discharged else ctx.today + timedelta(days=7),
                 discharge_destination="home" if discharged else ""))
@@ -237,24 +213,14 @@ def generate(ctx: DemoContext) -> None:
         if discharged is not None:
             visits += _ed_visits(ctx, client.id, ward.hospital_id, discharged, P_ED_USUAL)
     HospitalStay.objects.bulk_create(stays, batch_size=1000)
-    ctx.progress("outcomes", len(sites) + 1, total)
 
-    enrolled = ctx.data.get("enrolments") or list(Enrolment.objects.select_related("stay"))
+    enrolled: list[Enrolment] = ctx.data["enrolments"]
     for e in enrolled:
         stay = e.stay
         if stay is not None and stay.discharged_on is not None:
             visits += _ed_visits(ctx, e.client_id, stay.hospital_id, stay.discharged_on,
                                  P_ED_PROGRAM)
     EDVisit.objects.bulk_create(visits, batch_size=1000)
-
-    hospitals = sorted({s.hospital for s in sites}, key=lambda h: h.code)[:3]
-    PerDiem.objects.bulk_create([
-        PerDiem(public_id=_uuid(ctx), hospital=h, ward_type=wt, amount=Decimal(amount),
-                source="Demo: hospital finance, fiscal year rate")
-        for h in hospitals for wt, amount in (("acute", "1180.00"), ("tertiary", "820.00"))],
-        ignore_conflicts=True)
-    ctx.progress("outcomes", len(sites) + 2, total)
-    excerpts = _reflections(ctx, sites)
     ctx.progress("outcomes", total, total)
     ctx.data["outcomes"] = {"usual_care_and_before_clients": len(clients), "stays": len(stays),
                             "ed_visits": len(visits), "excerpts": excerpts}

@@ -4,24 +4,20 @@ For every match the foundation step made (active and ended): roughly weekly cont
 match's life — on the ward while the client is in hospital, then in the community, by phone
 and text in between; some no-shows and unanswered calls, a few lapses; weekly on-ward groups
 and monthly community groups with attendance; upcoming accompanied appointments; recovery
-goals with steps and a timeline (Daniel-style "go back to college part time"). Bulk writes
-only; deterministic for a seed and a day.
+goals with steps and a timeline (Daniel-style "go back to college part time"). A bulk path
+(docs/dev/demo-data.md: a year of weekly contacts per match is history the services cannot
+write, and 15,000 audited calls would take minutes); deterministic for a seed and a day.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bridgeway.clients.models import Client, HospitalStay, Match
-from bridgeway.core.demo import DemoContext
-from bridgeway.core.models import ProgramSite
-from bridgeway.supporters.models import SupporterProfile
-
-from .models import (
+from bridgeway.contacts.models import (
     Activity,
     Appointment,
     Contact,
@@ -33,6 +29,9 @@ from .models import (
     RecoveryGoal,
     Setting,
 )
+from bridgeway.core.models import ProgramSite
+from bridgeway.demo.context import DemoContext, new_uuid
+from bridgeway.supporters.models import SupporterProfile
 
 BATCH = 1000
 OUTCOMES = ([Outcome.MET] * 84 + [Outcome.NO_SHOW] * 6 + [Outcome.NOT_REACHED] * 6
@@ -75,31 +74,27 @@ TOPICS_WARD = ["Coping with stress", "Planning for home", "Sleep and routine",
 TOPICS_COMMUNITY = ["Walking group", "Cooking on a budget", "Games afternoon", "Art drop-in"]
 
 
-def _uuid(ctx: DemoContext) -> uuid.UUID:
-    return uuid.UUID(int=ctx.rng.getrandbits(128), version=4)
-
 
 class Builder:
     def __init__(self, ctx: DemoContext) -> None:
         self.ctx = ctx
         self.rng = ctx.rng
         self.today = ctx.today
-        self.sites: dict[int, ProgramSite] = {s.pk: s for s in ctx.data.get("sites", [])}
-        self.supporters: dict[int, SupporterProfile] = {
-            s.pk: s for s in ctx.data.get("supporters", [])}
-        self.clients: dict[int, Client] = {c.pk: c for c in ctx.data.get("clients", [])}
-        matches: list[Match] = list(ctx.data.get("matches", []))
-        known = {m.pk for m in matches}
-        # The matching step may have approved matches (e.g. Daniel with Jordan) since.
-        matches += list(Match.objects.exclude(pk__in=known))
+        # Everything comes from what the foundation step made (ctx.data), not from queries:
+        # the matching step proposes nothing ahead of the person trying the demo.
+        self.sites: dict[int, ProgramSite] = {s.pk: s for s in ctx.data["sites"]}
+        self.supporters: dict[int, SupporterProfile] = {s.pk: s for s in ctx.data["supporters"]}
+        self.clients: dict[int, Client] = {c.pk: c for c in ctx.data["clients"]}
+        matches: list[Match] = list(ctx.data["matches"])
         self.matches = sorted(matches, key=lambda m: (m.started_on, m.pk))
         self.stays: dict[int, list[HospitalStay]] = defaultdict(list)
-        for stay in ctx.data.get("stays", []) or HospitalStay.objects.all():
+        for stay in ctx.data["stays"]:
             self.stays[stay.client_id].append(stay)
         self.contacts: list[Contact] = []
-        self.personas: dict[str, Any] = ctx.data.get("personas", {})
-        self.now = datetime.combine(self.today, time(12), tzinfo=ZoneInfo("America/Toronto"))
-        self.now = min(self.now, datetime.now(tz=ZoneInfo("UTC")))
+        self.personas: dict[str, Any] = ctx.data["personas"]
+        # Contacts are logged up to yesterday: which hours of today are past depends on when
+        # the demo is loaded, and one seed on one day must give one program.
+        self.last_day = self.today - timedelta(days=1)
 
     def _zone(self, site_id: int) -> ZoneInfo:
         site = self.sites.get(site_id)
@@ -110,9 +105,8 @@ class Builder:
 
     def _at(self, day: date, site_id: int, earliest: int = 10, latest: int = 18) -> datetime:
         hour = self.rng.randint(earliest, latest)
-        at = datetime.combine(day, time(hour, self.rng.choice([0, 15, 30, 45])),
-                              tzinfo=self._zone(site_id))
-        return min(at, self.now - timedelta(minutes=self.rng.randint(30, 300)))
+        return datetime.combine(day, time(hour, self.rng.choice([0, 15, 30, 45])),
+                                tzinfo=self._zone(site_id))
 
     def _in_hospital(self, client_id: int, day: date) -> bool:
         return any(s.admitted_on <= day and (s.discharged_on is None or day <= s.discharged_on)
@@ -137,11 +131,8 @@ class Builder:
             self._match_contacts(match)
 
     def _match_contacts(self, match: Match) -> None:
-        supporter = self.supporters.get(match.supporter_id)
-        if supporter is None:
-            supporter = SupporterProfile.objects.get(pk=match.supporter_id)
-            self.supporters[supporter.pk] = supporter
-        end = min(match.ended_on or self.today, self.today)
+        supporter = self.supporters[match.supporter_id]
+        end = min(match.ended_on or self.last_day, self.last_day)
         if match.status == Match.Status.ACTIVE and self.rng.random() < 0.12:
             end = self.today - timedelta(days=self.rng.randint(15, 25))  # a lapse to notice
         day = match.started_on + timedelta(days=self.rng.randint(0, 3))
@@ -181,7 +172,7 @@ class Builder:
                 minutes = min(minutes, 15)
             last_mode = mode
             self.contacts.append(Contact(
-                public_id=_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
+                public_id=new_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
                 supporter_id=match.supporter_id, site_id=match.site_id,
                 occurred_at=self._at(day, match.site_id), duration_minutes=minutes, mode=mode,
                 setting=setting, is_group=False,
@@ -194,7 +185,7 @@ class Builder:
                 extra = day + timedelta(days=3)
                 if extra <= end:
                     self.contacts.append(Contact(
-                        public_id=_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
+                        public_id=new_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
                         supporter_id=match.supporter_id, site_id=match.site_id,
                         occurred_at=self._at(extra, match.site_id), duration_minutes=15,
                         mode=Mode.PHONE, setting=Setting.COMMUNITY, is_group=False,
@@ -208,9 +199,11 @@ class Builder:
     # ---- groups -------------------------------------------------------------------------------
 
     def groups(self) -> None:
-        enrolled: dict[int, set[int]] = defaultdict(set)
-        for e in self.ctx.data.get("enrolments", []):
-            enrolled[e.site_id].add(e.client_id)
+        # In the order the enrolments were made (a dict, not a set: a set of ids iterates by
+        # their values, and the same seed must draw the same groups whatever ids rows get).
+        enrolled: dict[int, dict[int, None]] = defaultdict(dict)
+        for e in self.ctx.data["enrolments"]:
+            enrolled[e.site_id][e.client_id] = None
         by_site: dict[int, list[SupporterProfile]] = defaultdict(list)
         active_supporters = {m.supporter_id for m in self.matches if m.status == Match.Status.ACTIVE}
         for m in self.matches:
@@ -248,7 +241,7 @@ class Builder:
                     created_by_id = (creator.pk if creator is not None and site.code == "riverside"
                                      else facilitators[0].user_id)
                     session = GroupSession(
-                        public_id=_uuid(self.ctx), site_id=site.pk, kind=kind,
+                        public_id=new_uuid(self.ctx), site_id=site.pk, kind=kind,
                         topic=self.rng.choice(TOPICS_WARD if kind == "on_ward" else TOPICS_COMMUNITY),
                         starts_at=self._at(day, site.pk, 13, 15), duration_minutes=self.rng.choice([60, 90]),
                         created_by_id=created_by_id)
@@ -265,7 +258,7 @@ class Builder:
                 supporter_id = (match.supporter_id if match and match.supporter_id in facilitator_ids
                                 else facilitators[0].pk)
                 self.contacts.append(Contact(
-                    public_id=_uuid(self.ctx), client_id=client_id,
+                    public_id=new_uuid(self.ctx), client_id=client_id,
                     match_id=match.pk if match else None, supporter_id=supporter_id,
                     site_id=session.site_id, occurred_at=session.starts_at,
                     duration_minutes=session.duration_minutes, mode=Mode.IN_PERSON,
@@ -292,7 +285,7 @@ class Builder:
                 starts = datetime.combine(day, time(self.rng.randint(9, 15), 30),
                                           tzinfo=self._zone(match.site_id))
                 appointments.append(Appointment(
-                    public_id=_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
+                    public_id=new_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
                     supporter_id=match.supporter_id, site_id=match.site_id, starts_at=starts,
                     duration_minutes=self.rng.choice([45, 60, 90]), place=place, purpose=purpose,
                     reminder_minutes=self.rng.choice([60, 120, 1440]), consent_to_accompany=True,
@@ -305,8 +298,7 @@ class Builder:
             for domain in dict.fromkeys(domains):
                 title, steps = self.rng.choice(GOALS[domain])
                 started = match.started_on + timedelta(days=self.rng.randint(7, 30))
-                if started > self.today:
-                    started = self.today
+                started = min(started, self.last_day)
                 done_steps = 0 if is_jordan and domain == "school" else self.rng.randint(0, len(steps))
                 if not active:
                     status = self.rng.choice([RecoveryGoal.Status.ACHIEVED, RecoveryGoal.Status.DROPPED,
@@ -319,7 +311,7 @@ class Builder:
                 target = (date(target_year, 9, 1) if domain == "school"
                           else started + timedelta(days=self.rng.choice([60, 90, 180])))
                 goal = RecoveryGoal(
-                    public_id=_uuid(self.ctx), client_id=match.client_id, site_id=match.site_id,
+                    public_id=new_uuid(self.ctx), client_id=match.client_id, site_id=match.site_id,
                     domain=domain, title=title, target_date=target, status=status,
                     status_changed_at=datetime.combine(started, time(11), tzinfo=self._zone(match.site_id)),
                     created_by_id=supporter.user_id)
@@ -330,20 +322,20 @@ class Builder:
         notes_out: list[GoalNote] = []
         for goal, steps, done in goals:
             started = goal.status_changed_at.date() if goal.status_changed_at else self.today
-            notes_out.append(GoalNote(public_id=_uuid(self.ctx), goal_id=goal.pk,
+            notes_out.append(GoalNote(public_id=new_uuid(self.ctx), goal_id=goal.pk,
                                       kind=GoalNote.Kind.CREATED, text=goal.title,
                                       author_id=goal.created_by_id))
             for position, title in enumerate(steps):
                 done_on = None
                 if position < done:
                     done_on = min(started + timedelta(days=14 * (position + 1)), self.today)
-                    notes_out.append(GoalNote(public_id=_uuid(self.ctx), goal_id=goal.pk,
+                    notes_out.append(GoalNote(public_id=new_uuid(self.ctx), goal_id=goal.pk,
                                               kind=GoalNote.Kind.STEP_DONE, text=title,
                                               author_id=goal.created_by_id))
-                steps_out.append(GoalStep(public_id=_uuid(self.ctx), goal_id=goal.pk, title=title,
+                steps_out.append(GoalStep(public_id=new_uuid(self.ctx), goal_id=goal.pk, title=title,
                                           position=position, done_on=done_on))
             if self.rng.random() < 0.5:
-                notes_out.append(GoalNote(public_id=_uuid(self.ctx), goal_id=goal.pk,
+                notes_out.append(GoalNote(public_id=new_uuid(self.ctx), goal_id=goal.pk,
                                           kind=GoalNote.Kind.NOTE,
                                           text=self.rng.choice(["Talked it through over coffee.",
                                                                 "Feeling more confident about this.",

@@ -16,6 +16,7 @@ from bridgeway.core.models import (
     RoleAssignment,
     User,
 )
+from bridgeway.demo.context import new_uuid
 from bridgeway.supporters.models import SupporterProfile, TrainingRecord
 
 from .base import BuilderBase
@@ -24,7 +25,6 @@ from .plans import (
     S,
     SupporterInfo,
     _at,
-    _uuid,
 )
 
 
@@ -54,7 +54,7 @@ class WriteMixin(BuilderBase):
             for code, on in sorted(info.ready_on.items()):
                 module = self.modules[code]
                 training.append(TrainingRecord(
-                    public_id=_uuid(self.ctx), supporter=info.profile, module=module,
+                    public_id=new_uuid(self.ctx), supporter=info.profile, module=module,
                     completed_on=on, recorded_by=coordinator_of[info.sites[0]],
                     expires_on=(on + timedelta(days=module.valid_for_days)
                                 if module.valid_for_days else None)))
@@ -62,7 +62,7 @@ class WriteMixin(BuilderBase):
             if safety and safety + timedelta(days=700) <= self.today:  # renewed safety training
                 renewed = safety + timedelta(days=self.rng.randint(650, 700))
                 training.append(TrainingRecord(
-                    public_id=_uuid(self.ctx), supporter=info.profile, module=self.modules["safety"],
+                    public_id=new_uuid(self.ctx), supporter=info.profile, module=self.modules["safety"],
                     completed_on=renewed, recorded_by=coordinator_of[info.sites[0]],
                     expires_on=renewed + timedelta(days=730)))
         sites_t.objects.bulk_create(sites_rows, batch_size=BATCH)
@@ -82,7 +82,7 @@ class WriteMixin(BuilderBase):
         stays: list[HospitalStay] = []
         index_stays: list[HospitalStay] = []
         for p in plans:
-            made = [HospitalStay(public_id=_uuid(ctx), client=p.client, hospital=s.ward.hospital,
+            made = [HospitalStay(public_id=new_uuid(ctx), client=p.client, hospital=s.ward.hospital,
                                  ward=s.ward, admitted_on=s.admitted_on,
                                  expected_discharge_on=s.expected_discharge_on,
                                  discharged_on=s.discharged_on,
@@ -96,7 +96,7 @@ class WriteMixin(BuilderBase):
             last_status, last_on, _ = p.steps[-1]
             waitlisted = [(i, d) for i, (s, d, _) in enumerate(p.steps) if s == S.WAITLISTED]
             enrolments.append(Enrolment(
-                public_id=_uuid(ctx), client=p.client, site=p.site, status=last_status,
+                public_id=new_uuid(ctx), client=p.client, site=p.site, status=last_status,
                 status_changed_at=_at(last_on, len(p.steps) - 1), referred_on=p.referred_on,
                 referred_by=p.referrer, referral_note=p.note, stay=stay,
                 waitlisted_since=_at(waitlisted[-1][1], waitlisted[-1][0]) if waitlisted else None,
@@ -125,7 +125,7 @@ class WriteMixin(BuilderBase):
                                     "background", "safety_notes")}))
             for segment in p.segments:
                 matches.append(Match(
-                    public_id=_uuid(ctx), enrolment=enrolment, client=p.client,
+                    public_id=new_uuid(ctx), enrolment=enrolment, client=p.client,
                     supporter=segment.supporter, site=p.site,
                     status=Match.Status.ACTIVE if segment.end is None else Match.Status.ENDED,
                     started_on=segment.start, ended_on=segment.end,
@@ -150,6 +150,8 @@ class WriteMixin(BuilderBase):
         data["stays"] = self.stays
         data["matches"] = self.matches
         data["personas"] = dict(self.personas)
+        data["coordinators"] = dict(self.coordinators)
+        data["site_leads"] = dict(self.site_leads)
         data["daniel"] = self.daniel
         data["maya"] = self.maya
         data["scenario_supporters"] = {k: i.profile for k, i in self.scripted.items()}

@@ -10,8 +10,9 @@ from bridgeway.clients.models import (
     HospitalStay,
     Match,
 )
-from bridgeway.core import reference as ref
 from bridgeway.core.choices import Gender, Strength
+from bridgeway.demo import reference as ref
+from bridgeway.demo.context import new_uuid
 
 from .base import BuilderBase
 from .plans import (
@@ -25,7 +26,6 @@ from .plans import (
     SupporterInfo,
     _birth_date,
     _health_card,
-    _uuid,
 )
 
 
@@ -41,7 +41,7 @@ class PathsMixin(BuilderBase):
             languages.append("fr")
         interests = rng.sample([s for s, _ in ref.INTERESTS], rng.randint(1, 4))
         client = Client(
-            public_id=_uuid(self.ctx), given_name=given, family_name=family,
+            public_id=new_uuid(self.ctx), given_name=given, family_name=family,
             date_of_birth=_birth_date(self.ctx, age, referred_on),
             health_card_number=_health_card(self.ctx) if rng.random() < 0.7 else "",
             gender=gender,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from bridgeway.core import reference as ref
 from bridgeway.core.choices import Gender
 from bridgeway.core.models import (
     Interest,
@@ -18,13 +17,14 @@ from bridgeway.core.models import (
     TrainingModule,
     Ward,
 )
+from bridgeway.demo import reference as ref
+from bridgeway.demo.context import new_uuid
 from bridgeway.supporters.models import SupporterProfile
 
 from .base import BuilderBase
 from .plans import (
     SITE_SUPPORTERS,
     _ascii,
-    _uuid,
 )
 
 
@@ -35,7 +35,7 @@ class PeopleMixin(BuilderBase):
         self.interests = {i.slug: i for i in Interest.objects.bulk_create(
             [Interest(slug=s, name=n) for s, n in ref.INTERESTS])}
         self.modules = {m.code: m for m in TrainingModule.objects.bulk_create([
-            TrainingModule(public_id=_uuid(self.ctx), code=t.code, name=t.name, level=t.level,
+            TrainingModule(public_id=new_uuid(self.ctx), code=t.code, name=t.name, level=t.level,
                            valid_for_days=t.valid_for_days) for t in ref.TRAINING_MODULES])}
         self.centroids = ref.fsa_centroids()
         PostalArea.objects.bulk_create([PostalArea(fsa=fsa, latitude=lat, longitude=lon)
@@ -43,23 +43,23 @@ class PeopleMixin(BuilderBase):
 
     def organisations(self) -> None:
         peer_orgs = Organisation.objects.bulk_create([
-            Organisation(public_id=_uuid(self.ctx), name=p.name, code=p.code,
+            Organisation(public_id=new_uuid(self.ctx), name=p.name, code=p.code,
                          kind=Organisation.Kind.PEER_ORGANISATION, city=p.city)
             for p in ref.PEER_ORGANISATIONS])
         self.peer_orgs = {o.code: o for o in peer_orgs}
         hospitals = Organisation.objects.bulk_create([
-            Organisation(public_id=_uuid(self.ctx), name=h.name, code=h.code,
+            Organisation(public_id=new_uuid(self.ctx), name=h.name, code=h.code,
                          kind=Organisation.Kind.HOSPITAL, city=h.city) for h in ref.HOSPITALS])
         self.hospitals = {o.code: o for o in hospitals}
         self.hospital_ref = {h.code: h for h in ref.HOSPITALS}
         wards = Ward.objects.bulk_create([
-            Ward(public_id=_uuid(self.ctx), hospital=self.hospitals[h.code], name=name,
+            Ward(public_id=new_uuid(self.ctx), hospital=self.hospitals[h.code], name=name,
                  ward_type=kind) for h in ref.HOSPITALS for name, kind in h.wards])
         self.wards = defaultdict(list)
         for ward in wards:
             self.wards[ward.hospital.code].append(ward)
         sites = ProgramSite.objects.bulk_create([
-            ProgramSite(public_id=_uuid(self.ctx), code=h.code, name=f"{h.name} TDM program",
+            ProgramSite(public_id=new_uuid(self.ctx), code=h.code, name=f"{h.name} TDM program",
                         hospital=self.hospitals[h.code],
                         program_start_date=self.today - timedelta(days=730 + self.rng.randint(-45, 45)))
             for h in ref.HOSPITALS])
@@ -100,6 +100,7 @@ class PeopleMixin(BuilderBase):
             self._grant(bridging, Role.WARD_STAFF, organisation=hospital,
                         staff_kind=StaffKind.BRIDGING)
             self.coordinators[code] = coord
+            self.site_leads[code] = lead
             self.site_staff[code] = [nurse, nurse, social, bridging]  # nurses refer most
             if code == "riverside":
                 self.personas.update(coordinator=coord, site_lead=lead, ward_staff=nurse)
@@ -110,18 +111,6 @@ class PeopleMixin(BuilderBase):
         admin = self._user("admin", "Avery", "Admin", is_staff=True, is_superuser=True)
         self._grant(admin, Role.ADMINISTRATOR)
         self.personas.update(evaluator=lee, admin=admin)
-        logins = [
-            ("peer support coordinator", "sam", "Riverside: the waitlist (Daniel is on it); "
-             "run matching; Maya's match"),
-            ("site lead", "morgan", "Riverside: implementation and outcomes"),
-            ("ward staff (nurse)", "priya", "Riverside acute ward: refer a client; set "
-             "Daniel's discharge date"),
-            ("peer supporter", "jordan", "on a phone: my clients"),
-            ("peer supporter", "alex", "French-speaking supporter with free places"),
-            ("evaluator", "lee", "aggregates only: evaluation dashboard"),
-            ("administrator", "admin", "organisations, accounts, audit; also /admin/"),
-        ]
-        self.ctx.logins.extend(logins)
 
     def supporters(self) -> None:
         rng, today = self.rng, self.today

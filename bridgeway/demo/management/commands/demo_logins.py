@@ -8,21 +8,8 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from bridgeway.core.demo import DEMO_PASSWORD
-from bridgeway.core.models import User
-
-# (role, username, what to try first): the people of SCENARIOS.md.
-DEMO_LOGINS: list[tuple[str, str, str]] = [
-    ("Peer support coordinator", "sam",
-     "Riverside site: the waitlist (Daniel waits), run matching, end Maya's match"),
-    ("Ward staff (nurse)", "priya",
-     "Riverside acute ward: refer a client, set Daniel's discharge date"),
-    ("Peer supporter", "jordan", "On a phone: My clients; log a contact"),
-    ("Peer supporter", "alex", "French-speaking supporter with two free places"),
-    ("Site lead", "morgan", "Riverside site: enrolments, outcomes"),
-    ("Evaluator", "lee", "Aggregates only: the evaluation dashboard"),
-    ("Administrator", "admin", "Organisations, accounts, audit; Django admin at /admin/"),
-]
+from bridgeway.demo.context import DEMO_PASSWORD
+from bridgeway.demo.logins import present_logins
 
 
 class Command(BaseCommand):
@@ -34,17 +21,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # OutputWrapper is file-like (write/flush); rich only needs that.
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
-        present = set(User.objects.filter(username__in=[u for _, u, _ in DEMO_LOGINS],
-                                           is_active=True).values_list("username", flat=True))
-        if not present:
+        logins = present_logins()
+        if not logins:
             console.print("No demo users found. Load them with: bridgeway demo-data --seed 1")
             return
         table = Table(title=f"Demo logins — password for all: {DEMO_PASSWORD}")
         table.add_column("role")
         table.add_column("username")
         table.add_column("try first")
-        for role, username, note in DEMO_LOGINS:
-            if username in present:
-                table.add_row(role, username, note)
+        for role, username, note in logins:
+            table.add_row(role, username, note)
         console.print(table)
         console.print("Open http://127.0.0.1:8000/ and sign in. All data is synthetic.")

@@ -2,23 +2,24 @@
 
 Synthetic and deterministic: every choice is drawn from `ctx.rng` and every date is relative
 to `ctx.today`, so one seed on one day always gives the same program. Nothing here describes a
-real person; names come from the lists in `bridgeway.core.reference`.
+real person; names come from the lists in `bridgeway.demo.reference`.
 
 Shaped like the program in the paper (nine Ontario hospitals, seven peer organisations, 66
 peer supporters, hundreds of clients over two years) plus the people of SCENARIOS.md: Priya,
-Sam, Jordan, Daniel, Maya, Alex, Lee. Writes go straight to the tables with bulk_create (one
-audit event for the whole run is written by the command), not through the services, because
-thousands of audited service calls would take minutes.
+Sam, Jordan, Daniel, Maya, Alex, Lee. A bulk path (docs/dev/demo-data.md says which invariants
+it keeps and why it may): two years of history cannot go through services that stamp "now",
+and thousands of audited calls would take minutes; `run_demo` writes one summary audit event.
 
 Leaves in `ctx.data`: "sites", "hospitals", "peer_organisations", "wards", "supporters",
 "clients", "enrolments", "stays", "matches", "personas" (role -> User: coordinator, site_lead,
-supporter, ward_staff, evaluator, admin), "daniel", "maya" (Client), "scenario_supporters"
-(jordan, alex, maya_supporter -> SupporterProfile).
+supporter, ward_staff, evaluator, admin), "coordinators" and "site_leads" (site code -> User),
+"daniel", "maya" (Client), "scenario_supporters" (jordan, alex, maya_supporter ->
+SupporterProfile).
 """
 
 from __future__ import annotations
 
-from bridgeway.core.demo import DemoContext
+from bridgeway.demo.context import DemoContext
 
 from .paths import PathsMixin
 from .people import PeopleMixin

@@ -15,9 +15,7 @@ from bridgeway.clients.models import (
     HospitalStay,
     Match,
 )
-from bridgeway.core import reference as ref
 from bridgeway.core.choices import AVAILABILITY_SLOTS, Gender
-from bridgeway.core.demo import DEMO_PASSWORD, DemoContext
 from bridgeway.core.models import (
     Interest,
     Language,
@@ -29,6 +27,8 @@ from bridgeway.core.models import (
     User,
     Ward,
 )
+from bridgeway.demo import reference as ref
+from bridgeway.demo.context import DEMO_PASSWORD, DemoContext, new_uuid
 from bridgeway.supporters.models import SupporterProfile
 
 from .plans import (
@@ -36,7 +36,6 @@ from .plans import (
     SupporterInfo,
     _ascii,
     _birth_date,
-    _uuid,
 )
 
 
@@ -70,6 +69,7 @@ class BuilderBase:
         self.grants: list[RoleAssignment] = []
         self.site_staff: dict[str, list[User]] = defaultdict(list)
         self.coordinators: dict[str, User] = {}
+        self.site_leads: dict[str, User] = {}
         self.personas: dict[str, User] = {}
         self.supporter_info: dict[str, list[SupporterInfo]] = defaultdict(list)
         self.scripted: dict[str, SupporterInfo] = {}
@@ -94,7 +94,7 @@ class BuilderBase:
         while username in self.usernames:
             username, n = f"{base}{n}", n + 1
         self.usernames.add(username)
-        user = User(public_id=_uuid(self.ctx), username=username, first_name=first,
+        user = User(public_id=new_uuid(self.ctx), username=username, first_name=first,
                     last_name=last, email=f"{username}@example.org", password=self.password,
                     **extra)
         self.users.append(user)
@@ -103,7 +103,7 @@ class BuilderBase:
     def _grant(self, user: User, role: str, *, site: ProgramSite | None = None,
                organisation: Organisation | None = None, staff_kind: str = "",
                active: bool = True) -> None:
-        self.grants.append(RoleAssignment(public_id=_uuid(self.ctx), user=user, role=role,
+        self.grants.append(RoleAssignment(public_id=new_uuid(self.ctx), user=user, role=role,
                                           site=site, organisation=organisation,
                                           staff_kind=staff_kind, active=active))
 
@@ -151,7 +151,7 @@ class BuilderBase:
         hours = (Decimal(self.rng.randint(4, 16)) / 2 if employment == "volunteer"
                  else Decimal(self.rng.randint(10, 30)))
         profile = SupporterProfile(
-            public_id=_uuid(self.ctx), user=user, organisation=org, employment=employment,
+            public_id=new_uuid(self.ctx), user=user, organisation=org, employment=employment,
             hours_per_week=hours, availability=slots or self._slots(3, 9),
             max_active_clients=capacity, gender=gender,
             date_of_birth=_birth_date(self.ctx, age, self.today), home_fsa=fsa, status=status,
