@@ -61,6 +61,8 @@ class Action(StrEnum):
     RECORD_REFLECTION = "record_reflection"
     CODE_FEEDBACK = "code_feedback"  # code excerpts to the codebook, edit the codebook
     SET_PER_DIEM = "set_per_diem"
+    # Where each data source ends and which wards are program or comparison wards.
+    CONFIGURE_EVALUATION = "configure_evaluation"
 
 
 # Which roles may perform each write action on a client in their scope.
@@ -88,6 +90,7 @@ WRITE_RULES: dict[Action, frozenset[str]] = {
                                          Role.EVALUATOR}),
     Action.CODE_FEEDBACK: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR}),
     Action.SET_PER_DIEM: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD}),
+    Action.CONFIGURE_EVALUATION: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR}),
 }
 
 def current_consent(enrolment: Enrolment | None) -> ConsentRecord | None:

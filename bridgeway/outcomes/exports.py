@@ -7,8 +7,9 @@
   the client id: intervals within a client (LOS, days to readmission) are exact, calendar
   dates are not real. Ages are whole years, top-coded at 90.
 * No names, dates of birth, health card numbers, contact details, database or public ids.
-* Aggregates suppress any count from 1 to 4 (shown "<5"), its complement, and every rate or
-  mean computed on fewer than 5 clients.
+* Aggregates: counts under the disclosure threshold shown as "<5", with complementary
+  suppression over the totals the dashboard shows (stats.tables), and every rate or mean
+  computed on a hidden count hidden too.
 """
 
 from __future__ import annotations
@@ -26,10 +27,8 @@ from bridgeway.clients.models import Client
 from bridgeway.core.models import ProgramSite
 
 from . import analysis, fidelity
-from .measures import day_number, from_day_number
+from .data import from_day_number
 
-SMALL_CELL = 5
-SUPPRESSED = "<5"
 SHIFT_DAYS = 182
 AGE_TOP = 90
 
@@ -62,18 +61,29 @@ EXTRACT_COLUMNS = [
 
 
 def extract(filters: analysis.Filters) -> pd.DataFrame:
-    """One row per index discharge in the period (every arm; with the before-period when that
-    is the comparison), de-identified."""
-    loaded = analysis.load(filters)
-    keep = ((loaded.discharge >= day_number(filters.start))
-            & (loaded.discharge <= day_number(filters.end)))
+    """One row per discharged episode admitted in the period at the chosen sites (every group;
+    with the before-period when that is the comparison), de-identified."""
+    result, raw = analysis.compute(filters)
+    e = result.prepared.groups.episodes
+    cohort = result.prepared.cohort
+    lo, hi = filters.options().window
+    keep = (e["in_scope"] & e["eligible"] & e["site_id"].isin(filters.site_ids)
+            & e["end"].notna() & (e["start"] >= lo) & (e["start"] <= hi))
     if filters.comparison == "before":
-        keep |= loaded.arm == "before"
-    frame = loaded[keep]
+        keep |= e["episode_id"].isin(cohort.loc[cohort["arm"] == "before", "episode_id"])
+    frame = e[keep].merge(raw.clients, on="client_id", how="left")
+    if filters.ward_type:
+        frame = frame[frame["ward_type"] == filters.ward_type]
     if frame.empty:
         return pd.DataFrame(columns=EXTRACT_COLUMNS)
-    fid = fidelity.per_client(frame[frame.arm == "program"], cutoff=filters.cutoff)
-    frame = frame.merge(fid[["stay_id", *fidelity.COMPONENTS, "score"]], on="stay_id", how="left")
+    arm = cohort.set_index("episode_id")["arm"]
+    straddling = set(result.prepared.groups.straddling["episode_id"])
+    frame["arm"] = frame["episode_id"].map(arm).fillna(
+        frame["episode_id"].map(lambda i: "straddling" if i in straddling else "other"))
+    fid = fidelity.per_client(fidelity.episodes_of(frame[frame["arm"] == "program"]),
+                              cutoff=filters.today)
+    frame = frame.merge(fid[["stay_id", *fidelity.COMPONENTS, "score"]],
+                        left_on="index_stay_id", right_on="stay_id", how="left")
     public = dict(Client.objects.filter(id__in=[int(i) for i in frame.client_id.unique()])
                   .values_list("id", "public_id"))
     codes = dict(ProgramSite.objects.values_list("id", "code"))
@@ -89,57 +99,38 @@ def extract(filters: analysis.Filters) -> pd.DataFrame:
         "ward_type": frame.ward_type, "arm": frame.arm,
         "baseline_social_relationships": frame.social.fillna(""),
         "gender": frame.gender,
-        "age": (frame.age_days.astype(float) / 365.25).astype(int).clip(upper=AGE_TOP),
-        "prior_stays": frame.prior_stays.astype(int).clip(upper=10),
-        "episode_start_shifted": shifted("episode_start"),
-        "discharge_shifted": shifted("discharge"),
+        "age": ((frame.start - frame.birth) / 365.25).astype(int).clip(upper=AGE_TOP),
+        "prior_stays": frame.episode_no.astype(int).clip(upper=10),
+        "episode_start_shifted": shifted("start"),
+        "discharge_shifted": shifted("end"),
     })
+    renamed = {"bed_days_after": "bed_days_365", "ed_visits_after": "ed_365",
+               "community_days": "community_days_365", "episode_cost": "cost",
+               "cost_after": "cost_365"}
     for col in ["los", "follow_days", "readmitted", "days_to_readmission", "readmit_30",
                 "readmit_90", "readmit_365", "bed_days_after", "ed_visits_after",
                 "community_days", "episode_cost", "cost_after", *fidelity.COMPONENTS]:
-        out[col] = frame[col].to_numpy()
+        out[col] = frame[renamed.get(col, col)].to_numpy()
     out["fidelity_score"] = frame["score"].to_numpy()
-    for col in ["readmit_30", "readmit_90", "readmit_365", *fidelity.COMPONENTS]:
+    for col in ["readmitted", "readmit_30", "readmit_90", "readmit_365", *fidelity.COMPONENTS]:
         out[col] = pd.array(out[col], dtype="Float64").round().astype("Int64")
     return out.sort_values(["site", "pseudo_id", "discharge_shifted"]).reset_index(drop=True)[
         EXTRACT_COLUMNS]
 
 
-def suppress_count(n: int) -> int | str:
-    return SUPPRESSED if 0 < n < SMALL_CELL else int(n)
+AGGREGATE_COLUMNS = ["site", "ward_type", "arm", "clients", "readmitted", "followed",
+                     "readmission_rate", "mean_los", "mean_bed_days_year", "ed_visits_year"]
 
 
-def aggregates(frame: pd.DataFrame, codes: dict[int, str]) -> pd.DataFrame:
-    """Counts and rates per site, ward type and arm (one row per client's first discharge)."""
-    rows = []
-    first = frame[frame.first_in_arm == 1]
-    for (site_id, ward_type, arm), g in first.groupby(["site_id", "ward_type", "arm"]):
-        n = len(g)
-        known = g.readmit_30.dropna()
-        events, k = int(known.sum()), len(known)
-        hide_events = 0 < events < SMALL_CELL or 0 < k - events < SMALL_CELL
-        rows.append({
-            "site": codes.get(int(site_id), ""), "ward_type": ward_type, "arm": arm,
-            "clients": suppress_count(n),
-            "readmitted_30": SUPPRESSED if hide_events else events,
-            "followed_30": suppress_count(k),
-            "readmission_rate_30": (SUPPRESSED if hide_events or k < SMALL_CELL
-                                    else round(events / k, 4)),
-            "mean_los": SUPPRESSED if n < SMALL_CELL else round(float(g.los.mean()), 2),
-            "mean_bed_days_after": (SUPPRESSED if n < SMALL_CELL
-                                    else round(float(g.bed_days_after.mean()), 2)),
-            "ed_visits_after": suppress_count(int(g.ed_visits_after.sum())),
-        })
-    return pd.DataFrame(rows, columns=["site", "ward_type", "arm", "clients", "readmitted_30",
-                                       "followed_30", "readmission_rate_30", "mean_los",
-                                       "mean_bed_days_after", "ed_visits_after"])
-
-
-def aggregate_table(filters: analysis.Filters) -> pd.DataFrame:
-    frame = analysis.load(filters)
-    period = analysis.in_period(frame, filters.start, filters.end)
-    codes = dict(ProgramSite.objects.values_list("id", "code"))
-    return aggregates(period, codes)
+def aggregate_table(ev: analysis.Evaluation) -> pd.DataFrame:
+    """Counts per site x ward type x group, small cells and their complements suppressed (the
+    same pattern as the dashboard: stats.tables)."""
+    codes = {s.id: s.code for s in ev.filters.scope}
+    rows = [r | {"site": codes.get(int(r["site_id"]), "")} for r in ev.results["aggregates"]]
+    frame = pd.DataFrame(rows, columns=["site_id", *AGGREGATE_COLUMNS])
+    for col in ("readmission_rate", "mean_los", "mean_bed_days_year"):
+        frame[col] = [round(v, 4) if isinstance(v, float) else v for v in frame[col]]
+    return frame[AGGREGATE_COLUMNS]
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:

@@ -19,20 +19,16 @@ The score is the share of known components met (0–1).
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Match
-from bridgeway.contacts.models import Contact, Outcome, Setting
 from bridgeway.core.models import ProgramSite
 from bridgeway.safety.models import Bridging
 
-from .its import month_key
-from .measures import day_number
+from .data import day_number, met_contacts
 
 COMPONENTS = {
     "matched_before_discharge": _("Matched before discharge"),
@@ -44,12 +40,11 @@ COMPONENTS = {
 WEEKS = 12
 
 
-def _contacts(client_ids: list[int]) -> pd.DataFrame:
-    tz = ZoneInfo(settings.TIME_ZONE)
-    rows = (Contact.objects.filter(client_id__in=client_ids, outcome=Outcome.MET)
-            .values_list("client_id", "occurred_at", "setting", "duration_minutes"))
-    data = [(c, day_number(at.astimezone(tz).date()), s == Setting.WARD, m) for c, at, s, m in rows]
-    return pd.DataFrame(data, columns=["client_id", "day", "ward", "minutes"])
+def episodes_of(program: pd.DataFrame) -> pd.DataFrame:
+    """Discharged program index episodes (stats.pipeline's cohort rows) in this module's terms."""
+    done = program[program["end"].notna() & program["enrolment_id"].notna()]
+    return done.rename(columns={"index_stay_id": "stay_id", "start": "episode_start",
+                                "end": "discharge"}).astype({"enrolment_id": "int64"})
 
 
 def per_client(program: pd.DataFrame, *, cutoff: date) -> pd.DataFrame:
@@ -73,7 +68,7 @@ def per_client(program: pd.DataFrame, *, cutoff: date) -> pd.DataFrame:
     p = p.merge(agg, left_on="stay_id", right_index=True, how="left")
     p["matched_before_discharge"] = p.before.astype(float).fillna(0.0)
 
-    contacts = _contacts(clients)
+    contacts = met_contacts(clients)
     c = p[["stay_id", "client_id", "episode_start", "discharge", "m_end"]].merge(
         contacts, on="client_id", how="inner")
     end = np.minimum(c.m_end.fillna(cut), cut)
@@ -111,26 +106,31 @@ def per_client(program: pd.DataFrame, *, cutoff: date) -> pd.DataFrame:
     return p[cols].reset_index(drop=True)
 
 
-def per_ward_month(measures: pd.DataFrame, fidelity: pd.DataFrame) -> pd.DataFrame:
-    """Degree of implementation per ward and discharge month: reach, score and components.
+def quarter_key(day_numbers: pd.Series) -> pd.Series:
+    """Day numbers to "YYYY-Qn"."""
+    return pd.to_datetime(day_numbers.astype("int64"), unit="D").dt.to_period("Q").astype(str)
 
-    Reach is the share of the ward's index discharges (after the program start) that were
-    program episodes.
+
+def per_ward_quarter(episodes: pd.DataFrame, fidelity: pd.DataFrame) -> pd.DataFrame:
+    """Degree of implementation per ward and discharge quarter: reach, score and components.
+
+    `episodes`: the discharged episodes on program wards in the period (ward_id, discharge).
+    Reach is the share of them that were program index episodes. Quarters rather than months:
+    a ward discharges a handful of people a month, too few to show (disclosure control).
     """
-    cols = ["ward_id", "month", "discharges", "program", "reach", "score", *COMPONENTS]
-    eligible = measures[measures.arm.isin(["program", "usual_care", "other"])]
-    if eligible.empty:
+    cols = ["ward_id", "quarter", "discharges", "program", "reach", "score", *COMPONENTS]
+    if episodes.empty:
         return pd.DataFrame(columns=cols)
-    e = eligible.assign(month=month_key(eligible.discharge))
-    base = e.groupby(["ward_id", "month"]).size().rename("discharges").to_frame()
+    e = episodes.assign(quarter=quarter_key(episodes.discharge))
+    base = e.groupby(["ward_id", "quarter"]).size().rename("discharges").to_frame()
     if fidelity.empty:
         base["program"] = 0
         out = base.reset_index()
         for col in ["reach", "score", *COMPONENTS]:
             out[col] = np.nan
         return out[cols]
-    f = fidelity.assign(month=month_key(fidelity.discharge))
-    agg = f.groupby(["ward_id", "month"]).agg(
+    f = fidelity.assign(quarter=quarter_key(fidelity.discharge))
+    agg = f.groupby(["ward_id", "quarter"]).agg(
         program=("stay_id", "size"), score=("score", "mean"),
         **{k: (k, "mean") for k in COMPONENTS})
     out = base.join(agg, how="left").reset_index()

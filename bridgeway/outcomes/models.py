@@ -1,7 +1,7 @@
 """Outcome evaluation's own tables: per-diems, ED visits, reflections, codebook and coding.
 
-Outcome measures themselves are not stored: they are computed in the database from stays,
-enrolments, matches and contacts on demand (see measures.py), so they never go stale.
+Outcome measures themselves are not stored: they are computed from stays, enrolments,
+matches and contacts on demand (see analysis/ and stats/), and cached per data version.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Client
@@ -43,6 +44,71 @@ class PerDiem(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.hospital} {self.ward_type}: {self.amount}"
+
+
+class DataSource(models.TextChoices):
+    """Sources whose completeness an evaluator (or an import) declares."""
+
+    STAYS = "stays", _("Admissions and discharges")
+    ED_VISITS = "ed_visits", _("Emergency department visits")
+
+
+class DataCoverage(BaseModel):
+    """Where one hospital's data from one source are complete: follow-up ends there.
+
+    Set on the Evaluation settings page, or written by an import (CSV, HL7 ADT) through
+    `services.coverage_declare`. Without a row, the source is taken as complete up to today
+    (data entered in Bridgeway as things happen), and the dashboard says so.
+    """
+
+    source = models.CharField(_("data source"), max_length=20, choices=DataSource.choices)
+    hospital = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
+                                 limit_choices_to={"kind": Organisation.Kind.HOSPITAL})
+    period_start = models.DateField(_("records from"))
+    period_end = models.DateField(_("records to"))
+    complete_up_to = models.DateField(
+        _("complete up to"),
+        help_text=_("The last day for which every record of this source has arrived."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["hospital__name", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "hospital"],
+                                    name="data_coverage_unique_source_hospital"),
+            models.CheckConstraint(condition=Q(period_start__lte=F("complete_up_to"))
+                                   & Q(complete_up_to__lte=F("period_end")),
+                                   name="data_coverage_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hospital} {self.source}: {self.complete_up_to}"
+
+
+class WardAssignment(models.TextChoices):
+    PROGRAM = "program", _("Program ward")
+    COMPARISON = "comparison", _("Comparison ward")
+
+
+class ProgramWard(BaseModel):
+    """A ward declared as part of a site's program, or as its comparison (usual-care) ward.
+
+    A site with no declared wards takes the wards where referrals were made as its program
+    wards; declaring comparison wards turns on the ward-level comparison.
+    """
+
+    site = models.ForeignKey(ProgramSite, on_delete=models.CASCADE, related_name="+")
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    assignment = models.CharField(_("assignment"), max_length=20, choices=WardAssignment.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["site", "ward__name"]
+        constraints = [models.UniqueConstraint(fields=["site", "ward"],
+                                               name="program_ward_unique_site_ward")]
 
 
 class EDVisit(BaseModel):

@@ -1,24 +1,26 @@
 """The program report as a PDF (reportlab, charts drawn with matplotlib): aggregates only,
-small cells suppressed, assumptions and per-diems printed on it."""
+the same suppressed figures as the dashboard written by the same functions
+(outcomes.formatting), assumptions and per-diems printed on it."""
 
 from __future__ import annotations
 
 import io
+from html import escape
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display: render to memory
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from reportlab.lib import colors  # noqa: E402
-from reportlab.lib.pagesizes import letter  # noqa: E402
-from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
-from reportlab.lib.units import inch  # noqa: E402
-from reportlab.platypus import (  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+import pandas as pd  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from django.utils import timezone  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from django.utils.translation import gettext as _  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.lib import colors  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.lib.pagesizes import letter  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.lib.units import inch  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.platypus import (  # noqa: E402 — after matplotlib.use('Agg'), which must come first
     Image,
     Paragraph,
     SimpleDocTemplate,
@@ -27,23 +29,10 @@ from reportlab.platypus import (  # noqa: E402
     TableStyle,
 )
 
-from .analysis import Evaluation  # noqa: E402
-from .measures import ASSUMPTIONS  # noqa: E402
-
-
-def _pct(v: Any) -> str:
-    return "–" if v is None else f"{100 * float(v):.1f}%"
-
-
-def _num(v: Any, digits: int = 1) -> str:
-    return "–" if v is None else f"{float(v):,.{digits}f}"
-
-
-def _ci(e: dict[str, Any] | None, pct: bool = False, digits: int = 1) -> str:
-    if not e or e.get("value") is None:
-        return "–"
-    f = _pct if pct else (lambda x: _num(x, digits))
-    return f"{f(e['value'])} ({f(e['low'])} to {f(e['high'])})"
+from . import charts, labels  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from .analysis import Evaluation  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from .assumptions import ASSUMPTIONS  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from .formatting import count, estimate, number, p_value, percent  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 
 
 def _figure(fig: Any) -> Image:
@@ -59,10 +48,12 @@ def km_chart(ev: Evaluation) -> Image:
     for curve, color in zip(ev.km, ("#1f6feb", "#d97706"), strict=False):
         if not curve["times"]:
             continue
-        ax.step(curve["times"], curve["survival"], where="post", color=color,
-                label=f"{curve['label']} (n={curve['n']})")
-        ax.fill_between(curve["times"], curve["low"], curve["high"], step="post", alpha=0.15,
-                        color=color)
+        nan = float("nan")
+        ax.step(curve["times"], [nan if v is None else v for v in curve["survival"]],
+                where="post", color=color, label=f"{curve['label']} (n={count(curve['n'])})")
+        ax.fill_between(curve["times"], [nan if v is None else v for v in curve["low"]],
+                        [nan if v is None else v for v in curve["high"]], step="post",
+                        alpha=0.15, color=color)
     ax.set_xlabel(_("Days since discharge"))
     ax.set_ylabel(_("Not readmitted"))
     ax.set_ylim(0, 1.02)
@@ -71,7 +62,7 @@ def km_chart(ev: Evaluation) -> Image:
     return _figure(fig)
 
 
-def its_chart(its: dict[str, Any], series: str = "median_los") -> Image:
+def its_chart(its: dict[str, Any], series: str = "median_los", months_since: bool = False) -> Image:
     data = its["series"][series]
     x = list(range(len(its["months"])))
     fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -86,15 +77,21 @@ def its_chart(its: dict[str, Any], series: str = "median_los") -> Image:
     ax.axvline(its["start_index"] - 0.5, color="#9ca3af", lw=1)
     step = max(1, len(x) // 10)
     ax.set_xticks(x[::step], its["months"][::step], rotation=45, fontsize=7)
-    ax.set_ylabel(_("Median length of stay (days)"))
+    ax.set_ylabel(charts.labels()[series])
+    if months_since:
+        ax.set_xlabel(_("Months since the program started"))
     ax.legend(fontsize=7)
     return _figure(fig)
 
 
 def _table(rows: list[list[str]], widths: list[float] | None = None) -> Table:
-    t = Table(rows, colWidths=widths, repeatRows=1)
+    """A table whose cells wrap (long labels and intervals would otherwise run off the page)."""
+    style = getSampleStyleSheet()["BodyText"].clone("cell", fontSize=7.5, leading=9)
+    head = style.clone("head", fontName="Helvetica-Bold")
+    cells = [[Paragraph(escape(str(c)), head if i == 0 else style) for c in row]
+             for i, row in enumerate(rows)]
+    t = Table(cells, colWidths=widths, repeatRows=1)
     t.setStyle(TableStyle([
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e5e7eb")),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9ca3af")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -102,70 +99,119 @@ def _table(rows: list[list[str]], widths: list[float] | None = None) -> Table:
     return t
 
 
+def _headline_rows(ev: Evaluation) -> list[list[str]]:
+    hl, f = ev.headline, ev.filters
+    rd, los = hl["readmit"], hl["los"]
+
+    def arm(a: dict[str, Any]) -> str:
+        base = f"{count(a['events'])}/{count(a['n'])}"
+        return base if a["rate"] is None else f"{base} = {percent(a['rate'])}"
+
+    rows = [
+        [_("Measure"), _("Program"), _("Comparison"), _("Crude difference (95% CI)"),
+         _("Adjusted difference (95% CI)"), _("Adjusted ratio (95% CI)")],
+        [_("Clients"), count(hl["n_program"]), count(hl["n_comparison"]), "", "", ""],
+        [_("Readmitted within %(n)s days") % {"n": f.window}, arm(rd["program"]),
+         arm(rd["comparison"]), estimate(rd["crude"], "pts"), estimate(rd["adjusted"], "pts"),
+         estimate(rd["ratio"], "num", 2)],
+        [_("Length of stay, days: mean (median)"),
+         f"{number(los['program_mean'])} ({number(los['program_median'], 0)})",
+         f"{number(los['comparison_mean'])} ({number(los['comparison_median'], 0)})",
+         estimate(los["crude"]), estimate(los["adjusted"]),
+         estimate(los["geometric_ratio"], "num", 2)],
+    ]
+    for key, label, digits in charts.continuous_rows():
+        m = hl[key]
+        rows.append([label, number(m["program_mean"], digits), number(m["comparison_mean"], digits),
+                     estimate(m["crude"], "num", digits), estimate(m["adjusted"], "num", digits), ""])
+    cox = hl["cox"]
+    rows.append([_("Hazard ratio of readmission (Cox, stratified by site, clustered by ward)"),
+                 "", "", "", estimate(cox["hazard_ratio"], "num", 2) if cox else "–",
+                 (_("PH check %(p)s") % {"p": p_value(cox["ph_p_value"])}) if cox else ""])
+    rows.append([_("Log-rank test"), "", "",
+                 p_value(hl["logrank"]["p_value"]) if hl["logrank"] else "–", "", ""])
+    return rows
+
+
+def _its_story(ev: Evaluation, h: Any, p: Any) -> list[Any]:
+    story: list[Any] = [Paragraph(_("Interrupted time series"), h)]
+    names = {s.id: s.name for s in ev.filters.scope}
+    for block in charts.its_blocks(ev, names):
+        b = block["block"]
+        story.append(Paragraph(str(block["title"]), p))
+        for series in ("median_los", "readmit_rate"):
+            s = b["series"][series]
+            if not s["fitted"]:
+                story.append(Paragraph(_("Too few months on one side of the start to fit."), p))
+                break
+            kind = "pts" if series == "readmit_rate" else "num"
+            story += [its_chart(b, series, months_since=block["pooled"]), Paragraph(
+                _("%(series)s: level change %(l)s; slope change per month %(s)s (AR(1) errors, "
+                  "95%% CI).") % {"series": charts.labels()[series],
+                                  "l": estimate(s["level_change"], kind),
+                                  "s": estimate(s["slope_change"], kind, 2)}, p)]
+    return story
+
+
 def build(ev: Evaluation, aggregates: pd.DataFrame, *, compress: bool = True) -> bytes:
     styles = getSampleStyleSheet()
     h, p = styles["Heading2"], styles["BodyText"]
     f = ev.filters
+    r = ev.results
     sites = ", ".join(s.name for s in f.sites)
-    hl = ev.headline
+    groups = r["groups"]
     story: list[Any] = [
         Paragraph(_("Bridgeway program report"), styles["Title"]),
-        Paragraph(_("Sites: %(sites)s. Discharges %(start)s to %(end)s; data cut-off %(cut)s; "
-                    "generated %(now)s.") % {"sites": sites, "start": f.start, "end": f.end,
-                                             "cut": f.cutoff,
-                                             "now": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
-                  p),
+        Paragraph(_("Sites: %(sites)s. Index stays admitted %(start)s to %(end)s; data end "
+                    "%(cut)s; generated %(now)s.") % {
+                        "sites": sites, "start": f.start, "end": f.end, "cut": ev.stays_end,
+                        "now": timezone.localtime().strftime("%Y-%m-%d %H:%M")}, p),
         Paragraph(_("Comparison: %(c)s. Program clients: %(s)s. Ward type: %(w)s.")
-                  % {"c": f.comparison, "s": f.subgroup, "w": f.ward_type or _("all")}, p),
+                  % {"c": labels.ARMS.get(f.comparison, f.comparison), "s": f.subgroup,
+                     "w": f.ward_type or _("all")}, p),
+        Paragraph(_("Groups: program %(p)s, usual care %(u)s (of whom %(x)s referred at a later "
+                    "stay), before %(b)s; stays straddling the start, shown apart: %(s)s.") % {
+                        "p": count(groups["program"]), "u": count(groups["usual_care"]),
+                        "x": count(groups["crossovers"]), "b": count(groups["before"]),
+                        "s": count(groups["straddling"])}, p),
         Spacer(1, 8), Paragraph(_("Outcomes"), h),
-        _table([
-            [_("Measure"), _("Program"), _("Comparison"), _("Difference (95% CI)")],
-            [_("Clients"), str(hl["n_program"]), str(hl["n_comparison"]), ""],
-            [_("Readmitted within %(n)s days") % {"n": f.window},
-             _pct(hl["readmit_program"]["rate"]), _pct(hl["readmit_comparison"]["rate"]),
-             _ci(hl["readmit_difference"], pct=True)],
-            [_("Mean length of stay (days)"), _num(hl["los_program"]),
-             _num(hl["los_comparison"]), _ci(hl["los_difference"])],
-            [_("Bed-days in the year after discharge"), "", "", _ci(hl["bed_days_difference"])],
-            [_("Cost per client (CAD)"), _num(hl["cost_program"], 0),
-             _num(hl["cost_comparison"], 0), _ci(hl["cost_difference"], digits=0)],
-            [_("Mental-health ED visits after discharge"), _num(hl["ed_program"], 2),
-             _num(hl["ed_comparison"], 2), ""],
-            [_("Days in the community"), _num(hl["community_program"]),
-             _num(hl["community_comparison"]), ""],
-            [_("Hazard ratio of readmission (Cox, adjusted)"), "", "",
-             _ci(hl["cox"]["hazard_ratio"], digits=2) if hl["cox"] else "–"],
-            [_("Log-rank p"), "", "", _num(hl["logrank"]["p_value"], 4)],
-        ], [2.6 * inch, 1 * inch, 1 * inch, 2 * inch]),
+        _table(_headline_rows(ev), [1.9 * inch, 0.9 * inch, 0.9 * inch, 1.2 * inch, 1.2 * inch,
+                                    1.0 * inch]),
         Spacer(1, 8), Paragraph(_("Time to readmission (Kaplan–Meier, 95% bands)"), h),
         km_chart(ev),
     ]
-    for its in ev.its:
-        story += [Paragraph(_("Interrupted time series: %(site)s") % {"site": its["site"]}, h)]
-        s = its["series"]["median_los"]
-        if s["fitted"]:
-            story += [its_chart(its), Paragraph(
-                _("Level change at program start: %(l)s days; slope change: %(s)s days/month "
-                  "(Newey–West 95%% CI).") % {"l": _ci(s["level_change"]),
-                                              "s": _ci(s["slope_change"], digits=2)}, p)]
-        else:
-            story.append(Paragraph(_("Too few months on one side of the start to fit."), p))
+    story += _its_story(ev, h, p)
     fc = ev.fidelity_components
     story += [Paragraph(_("Fidelity (degree of intervention received)"), h),
               _table([[_("Component"), _("Share met"), _("Known for")]]
-                     + [[c["label"], _pct(c["rate"]), str(c["known"])] for c in fc["components"]]
-                     + [[_("Mean score"), _pct(fc["score"]), str(fc["n"])]],
+                     + [[c["label"], percent(c["rate"]), count(c["known"])]
+                        for c in fc["components"]]
+                     + [[_("Mean score"), percent(fc["score"]), count(fc["n"])]],
                      [3.6 * inch, 1.2 * inch, 1.2 * inch])]
-    story += [Paragraph(_("Counts by site, ward type and arm (cells under 5 suppressed)"), h),
-              _table([list(aggregates.columns)] + [[str(v) for v in r] for r in
+    story += [Paragraph(_("Counts by site, ward type and group (cells under %(t)s suppressed, "
+                          "with complementary suppression)") % {"t": ev.threshold}, h),
+              _table([list(aggregates.columns)] + [[_cell(v) for v in row] for row in
                                                    aggregates.itertuples(index=False)])]
+    q = r["quality"]
+    story += [Paragraph(_("Data quality"), h),
+              _table([[_("Record check"), _("Count")]]
+                     + [[str(labels.RECORDS.get(k, k)), count(v)] for k, v in q["records"].items()]
+                     + [[f"{labels.MEASURES.get(x['measure'], x['measure'])}: "
+                         f"{labels.REASONS.get(x['reason'], x['reason'])}", count(x["rows"])]
+                        for x in q["exclusions"]], [5.0 * inch, 1.0 * inch])]
     story += [Paragraph(_("Per-diems used"), h),
               _table([[_("Hospital"), _("Ward type"), _("CAD per bed-day"), _("Source")]]
-                     + [[r["hospital"], r["ward_type"], _num(r["amount"], 2), r["source"]]
-                        for r in ev.per_diems])]
+                     + [[r_["hospital"], r_["ward_type"], number(r_["amount"], 2), r_["source"]]
+                        for r_ in ev.per_diems])]
     story += [Paragraph(_("Assumptions"), h)] + [Paragraph("• " + str(a), p) for a in ASSUMPTIONS]
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=letter, title=str(_("Bridgeway program report")),
-                      leftMargin=0.7 * inch, rightMargin=0.7 * inch,
+                      leftMargin=0.6 * inch, rightMargin=0.6 * inch,
                       pageCompression=1 if compress else 0).build(story)
     return buf.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return number(value, 2)
+    return count(value) if isinstance(value, int) else str(value if value is not None else "–")

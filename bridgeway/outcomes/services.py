@@ -1,20 +1,35 @@
 """Writes of the outcomes app: per-diems, reflections (de-identified on the way in), coding,
-the codebook. Each is atomic and writes its audit event in the same transaction."""
+the codebook, data coverage and program wards. Each is atomic and writes its audit event in
+the same transaction."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bridgeway.audit.writer import record
 from bridgeway.core.actors import Actor
-from bridgeway.core.models import Organisation, ProgramSite
+from bridgeway.core.models import Organisation, ProgramSite, Ward
 
 from . import feedback
-from .models import Codebook, Descriptor, Excerpt, PerDiem, Reflection, Subtheme, Theme
+from .models import (
+    Codebook,
+    DataCoverage,
+    DataSource,
+    Descriptor,
+    Excerpt,
+    PerDiem,
+    ProgramWard,
+    Reflection,
+    Subtheme,
+    Theme,
+    WardAssignment,
+)
 from .selectors import AUDIT_CATEGORY
 
 
@@ -78,3 +93,45 @@ def subtheme_add(*, actor: Actor, theme: Theme, name: str) -> Subtheme:
     record(who=actor.who, category=AUDIT_CATEGORY, action="codebook_add_subtheme",
            detail=f"codebook:{theme.codebook.public_id}")
     return sub
+
+
+@transaction.atomic
+def coverage_declare(*, actor: Actor, source: str, hospital: Organisation, period_start: date,
+                     period_end: date, complete_up_to: date, note: str = "") -> DataCoverage:
+    """Declare where one hospital's data from one source are complete (follow-up ends there).
+
+    The one way coverage is written: the Evaluation settings page and the imports (a CSV or
+    HL7 ADT load calls it with the period it loaded and `Actor.system("import")`). Raises
+    ValidationError when the dates are out of order or the source is unknown.
+    """
+    if source not in DataSource.values:
+        raise ValidationError({"source": _("Unknown data source.")})
+    if not period_start <= complete_up_to <= period_end:
+        raise ValidationError({"complete_up_to": _(
+            "The complete-up-to date must lie within the period of the records.")})
+    coverage, _created = DataCoverage.objects.update_or_create(
+        source=source, hospital=hospital,
+        defaults={"period_start": period_start, "period_end": period_end,
+                  "complete_up_to": complete_up_to, "note": note, "updated_by": actor.user})
+    record(who=actor.who, category=AUDIT_CATEGORY, action="declare_coverage",
+           detail=f"coverage:{coverage.public_id}:{source}:{complete_up_to.isoformat()}")
+    return coverage
+
+
+@transaction.atomic
+def program_ward_set(*, actor: Actor, site: ProgramSite, ward: Ward, assignment: str
+                     ) -> ProgramWard | None:
+    """Declare a ward of the site's hospital a program or comparison ward ("" removes it)."""
+    if ward.hospital_id != site.hospital_id:
+        raise ValidationError({"ward": _("Choose a ward of this site's hospital.")})
+    if assignment and assignment not in WardAssignment.values:
+        raise ValidationError({"assignment": _("Unknown assignment.")})
+    result: ProgramWard | None = None
+    if assignment:
+        result, _created = ProgramWard.objects.update_or_create(
+            site=site, ward=ward, defaults={"assignment": assignment, "updated_by": actor.user})
+    else:
+        ProgramWard.objects.filter(site=site, ward=ward).delete()
+    record(who=actor.who, category=AUDIT_CATEGORY, action="set_program_ward",
+           detail=f"site:{site.code}:ward:{ward.public_id}:{assignment or 'none'}")
+    return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
@@ -138,10 +137,16 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bridgeway@localhost")
 BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL", "http://127.0.0.1:8000")
 
-# Outcome measures on PostgreSQL run as this many client ranges on parallel connections
-# (one server core each) when the program has at least MIN_STAYS stays; 1 turns it off.
-BRIDGEWAY_OUTCOMES_WORKERS = env_int("BRIDGEWAY_OUTCOMES_WORKERS", min(os.cpu_count() or 1, 4))
-BRIDGEWAY_OUTCOMES_PARALLEL_MIN_STAYS = env_int("BRIDGEWAY_OUTCOMES_PARALLEL_MIN_STAYS", 20_000)
+# The evaluation dashboard caches its figures per data version. Per process by default; a Redis
+# URL shares one computation between all web processes (docs/operations.md).
+_CACHE_URL = env_str("BRIDGEWAY_CACHE_URL", "")
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
+
+# Disclosure control on every outcome page, PDF and export: counts from 1 to this minus one
+# are shown as "<N", with complementary suppression (docs/outcomes.md).
+BRIDGEWAY_SMALL_CELL_THRESHOLD = env_int("BRIDGEWAY_SMALL_CELL_THRESHOLD", 5)
 
 # The audit chain (docs/decisions/0008, docs/operations.md "The audit trail"). Its HMAC keys are
 # not SECRET_KEY: "<epoch>:<key>,…", the highest epoch seals, older epochs verify old seals.

@@ -10,7 +10,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.core.models import Organisation, ProgramSite, Ward
-from bridgeway.outcomes.models import Descriptor, RespondentRole, Subtheme, Theme
+from bridgeway.outcomes.models import (
+    DataSource,
+    Descriptor,
+    RespondentRole,
+    Subtheme,
+    Theme,
+    WardAssignment,
+)
 
 ALL = "all"
 
@@ -19,9 +26,9 @@ class FilterForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"), required=False)
     ward_type = forms.ChoiceField(label=_("Ward type"), required=False,
                                   choices=[("", _("All ward types")), *Ward.WardType.choices])
-    start = forms.DateField(label=_("Discharged from"), required=False,
+    start = forms.DateField(label=_("Admitted from"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Discharged to"), required=False,
+    end = forms.DateField(label=_("Admitted to"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
     comparison = forms.ChoiceField(label=_("Compare with"), required=False, choices=[
         ("usual_care", _("Usual care on the same wards")),
@@ -53,6 +60,63 @@ class FilterForm(forms.Form):
         if code and code != ALL:
             return [s for s in self.sites if s.code == code]
         return list(self.sites)
+
+
+class CoverageForm(forms.Form):
+    """Where one source's data are complete, for one or more hospitals."""
+
+    source = forms.ChoiceField(label=_("Data source"), choices=DataSource.choices)
+    hospitals = forms.ModelMultipleChoiceField(label=_("Hospitals"),
+                                               queryset=Organisation.objects.none())
+    period_start = forms.DateField(label=_("Records from"),
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Records to"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    complete_up_to = forms.DateField(
+        label=_("Complete up to"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day for which every record has arrived; follow-up ends here."))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, hospitals: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["hospitals"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101  # narrows the type
+        field.queryset = Organisation.objects.filter(id__in=[h.id for h in hospitals])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end, upto = data.get("period_start"), data.get("period_end"), data.get("complete_up_to")
+        if start and end and start > end:
+            self.add_error("period_end", _("The end of the period must be after its start."))
+        elif start and end and upto and not start <= upto <= end:
+            self.add_error("complete_up_to",
+                           _("The complete-up-to date must lie within the period of the records."))
+        if upto and upto > date.today():  # noqa: DTZ011  # a calendar date, compared as such
+            self.add_error("complete_up_to", _("The date cannot be in the future."))
+        return data
+
+
+class ProgramWardForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=ProgramSite.objects.none())
+    ward = forms.ModelChoiceField(label=_("Ward"), queryset=Ward.objects.none())
+    assignment = forms.ChoiceField(label=_("Assignment"), required=False, choices=[
+        ("", _("Not declared (follow referrals)")), *WardAssignment.choices])
+
+    def __init__(self, *args: Any, sites: list[ProgramSite], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        site_field, ward_field = self.fields["site"], self.fields["ward"]
+        assert isinstance(site_field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        assert isinstance(ward_field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        site_field.queryset = ProgramSite.objects.filter(id__in=[s.id for s in sites])
+        ward_field.queryset = Ward.objects.filter(
+            hospital_id__in=[s.hospital_id for s in sites]).select_related("hospital")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        site, ward = data.get("site"), data.get("ward")
+        if site and ward and ward.hospital_id != site.hospital_id:
+            self.add_error("ward", _("Choose a ward of this site's hospital."))
+        return data
 
 
 class PerDiemForm(forms.Form):

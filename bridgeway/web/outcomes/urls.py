@@ -8,6 +8,7 @@ app_name = "outcomes"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.dashboard, name="dashboard"),
     path("per-diems/", views.per_diems, name="per_diems"),
+    path("settings/", views.evaluation_settings, name="settings"),
     path("feedback/", views.feedback_matrix, name="feedback"),
     path("feedback/matrix.csv", views.matrix_csv, name="matrix_csv"),
     path("feedback/new/", views.reflection_new, name="reflection_new"),

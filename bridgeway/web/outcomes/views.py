@@ -22,13 +22,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bridgeway.access.policy import Action, authorize, can
 from bridgeway.core.models import ProgramSite
 from bridgeway.outcomes import selectors, services
-from bridgeway.outcomes.measures import ASSUMPTIONS
+from bridgeway.outcomes.assumptions import ASSUMPTIONS
+from bridgeway.outcomes.labels import all_labels
 from bridgeway.outcomes.models import Excerpt, Subtheme, Theme
 from bridgeway.web.common import user_of
 from bridgeway.web.outcomes.forms import (
     CodeExcerptForm,
+    CoverageForm,
     FilterForm,
     PerDiemForm,
+    ProgramWardForm,
     ReflectionForm,
     SubthemeForm,
     ThemeForm,
@@ -53,9 +56,10 @@ class _LazyModule:
 
 
 if TYPE_CHECKING:
-    from bridgeway.outcomes import analysis, exports, feedback, report
+    from bridgeway.outcomes import analysis, charts, exports, feedback, report
 else:
     analysis = _LazyModule("bridgeway.outcomes.analysis")
+    charts = _LazyModule("bridgeway.outcomes.charts")
     exports = _LazyModule("bridgeway.outcomes.exports")
     feedback = _LazyModule("bridgeway.outcomes.feedback")
     report = _LazyModule("bridgeway.outcomes.report")
@@ -79,8 +83,8 @@ def _filters(request: HttpRequest, sites: list[ProgramSite]) -> tuple[FilterForm
     starts = [s.program_start_date for s in chosen if s.program_start_date]
     default_start = min(starts) if starts else today - relativedelta(years=2)
     filters = analysis.Filters(
-        sites=chosen, start=data.get("start") or default_start, end=data.get("end") or today,
-        cutoff=today, ward_type=data.get("ward_type") or "",
+        sites=chosen, scope=sites, start=data.get("start") or default_start,
+        end=data.get("end") or today, today=today, ward_type=data.get("ward_type") or "",
         comparison=data.get("comparison") or "usual_care",
         subgroup=data.get("subgroup") or "all", window=data.get("window") or 30)
     return form, filters
@@ -96,25 +100,59 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request, sites)
     ev = analysis.evaluate(filters)
     selectors.audit_view(user_of(request), detail="outcomes:dashboard", site=_single_site(filters))
-    charts = {
-        "km": ev.km, "its": ev.its, "fidelity": ev.fidelity_components,
-        "contact_hours": ev.contact_hours, "drop_outs": ev.drop_outs, "waiting": ev.waiting,
-        "labels": {"program": _("Program"), "comparison": _("Comparison"),
-                   "observed": _("Observed"), "fitted": _("Segmented fit"),
-                   "counterfactual": _("Counterfactual"), "survival": _("Not readmitted"),
-                   "days": _("Days since discharge"), "hours": _("Contact hours"),
-                   "dropped": _("Dropped out"), "ended": _("Matches ended"),
-                   "waiting": _("Median days from referral to match"),
-                   "median_los": _("Median length of stay (days)"),
-                   "readmit_rate": _("30-day readmission rate"),
-                   "ed_per_discharge": _("Mental-health ED visits within 30 days per discharge"),
-                   "share": _("Share met")},
-    }
+    names = {s.id: s.name for s in sites}
     return render(request, "outcomes/dashboard.html", {
-        "form": form, "ev": ev, "hl": ev.headline, "charts": charts, "assumptions": ASSUMPTIONS,
-        "query": request.GET.urlencode(),
+        "form": form, "ev": ev, "hl": ev.headline, "r": ev.results,
+        "charts": charts.dashboard_data(ev), "assumptions": ASSUMPTIONS,
+        "its_blocks": charts.its_blocks(ev, names), "its_chart_series": charts.ITS_CHART_SERIES,
+        "continuous_rows": charts.continuous_rows(), "labels": all_labels(),
+        "site_names": names, "query": request.GET.urlencode(),
         "can_edit_per_diem": bool(selectors.hospitals_for_per_diem(user_of(request))),
     })
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_settings(request: HttpRequest) -> HttpResponse:
+    """Where each data source ends (follow-up is censored there) and which wards are program
+    or comparison wards."""
+    user = user_of(request)
+    sites = _scope(request, "outcomes:settings")
+    hospitals = sorted({s.hospital for s in sites}, key=lambda h: h.name)
+    coverage_form = CoverageForm(request.POST if "coverage" in request.POST else None,
+                                 hospitals=hospitals)
+    ward_form = ProgramWardForm(request.POST if "set_ward" in request.POST else None, sites=sites)
+    if request.method == "POST":
+        if "coverage" in request.POST and coverage_form.is_valid():
+            d = coverage_form.cleaned_data
+            for hospital in d["hospitals"]:
+                site = next(s for s in sites if s.hospital_id == hospital.id)
+                actor = authorize(user, Action.CONFIGURE_EVALUATION, site=site,
+                                  audit_category=AUDIT, detail="outcomes:settings")
+                services.coverage_declare(
+                    actor=actor, source=d["source"], hospital=hospital,
+                    period_start=d["period_start"], period_end=d["period_end"],
+                    complete_up_to=d["complete_up_to"], note=d["note"])
+            messages.success(request, _("Data coverage saved."))
+            return redirect("outcomes:settings")
+        if "set_ward" in request.POST and ward_form.is_valid():
+            d = ward_form.cleaned_data
+            actor = authorize(user, Action.CONFIGURE_EVALUATION, site=d["site"],
+                              audit_category=AUDIT, detail="outcomes:settings")
+            services.program_ward_set(actor=actor, site=d["site"], ward=d["ward"],
+                                      assignment=d["assignment"])
+            messages.success(request, _("Ward assignment saved."))
+            return redirect("outcomes:settings")
+        if not can(user, Action.CONFIGURE_EVALUATION):
+            authorize(user, Action.CONFIGURE_EVALUATION, audit_category=AUDIT,
+                      detail="outcomes:settings")
+    else:
+        selectors.audit_view(user, detail="outcomes:settings")
+    editable = can(user, Action.CONFIGURE_EVALUATION)
+    return render(request, "outcomes/settings.html", {
+        "coverage_form": coverage_form if editable else None,
+        "ward_form": ward_form if editable else None,
+        "coverage": selectors.coverage_rows(hospitals), "wards": selectors.program_wards(sites),
+        "today": timezone.localdate()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -294,7 +332,7 @@ def extract(request: HttpRequest) -> HttpResponse:
 def aggregates_csv(request: HttpRequest) -> HttpResponse:
     sites = _scope(request, "outcomes:aggregates")
     _form, filters = _filters(request, sites)
-    body = exports.to_csv(exports.aggregate_table(filters))
+    body = exports.to_csv(exports.aggregate_table(analysis.evaluate(filters)))
     selectors.audit_view(user_of(request), detail="outcomes:aggregates", site=_single_site(filters))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -307,7 +345,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     sites = _scope(request, "outcomes:report")
     _form, filters = _filters(request, sites)
     ev = analysis.evaluate(filters)
-    body = report.build(ev, exports.aggregate_table(filters))
+    body = report.build(ev, exports.aggregate_table(ev))
     selectors.audit_view(user_of(request), detail="outcomes:report", site=_single_site(filters))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -39,7 +39,9 @@
   // Interrupted time series: observed points, segmented fit, counterfactual (dashed).
   document.querySelectorAll("canvas.its-chart").forEach(function (canvas) {
     var s = data.its[Number(canvas.dataset.index)];
-    var series = s.series.median_los;
+    var name = canvas.dataset.series;
+    var series = s.series[name];
+    if (!series) { return; }
     var fittedPre = series.fitted.map(function (v, i) { return i < s.start_index ? v : null; });
     var fittedPost = series.fitted.map(function (v, i) { return i >= s.start_index ? v : null; });
     draw(canvas, { type: "line", data: { labels: s.months, datasets: [
@@ -47,7 +49,7 @@
       { label: L.fitted, data: fittedPre, borderColor: blue, pointRadius: 0, spanGaps: false },
       { label: L.fitted + " ", data: fittedPost, borderColor: blue, pointRadius: 0, spanGaps: false },
       { label: L.counterfactual, data: series.counterfactual, borderColor: orange, borderDash: [6, 4], pointRadius: 0 }
-    ] }, options: { scales: { y: { title: { display: true, text: L.median_los } } } } });
+    ] }, options: { scales: { y: { title: { display: true, text: L[name] } } } } });
   });
 
   if (data.fidelity.components.length) {
