@@ -78,30 +78,35 @@ def _client(ctx: DemoContext, admitted: date) -> Client:
 
 def _plan_stays(ctx: DemoContext, wards: list[Ward], first: date, last: date, months: int,
                 per_month: int) -> list[tuple[Client, list[tuple[Ward, date, date | None]], int]]:
-    """Clients with an index stay discharged between `first` and `last`, and readmissions."""
+    """Clients admitted between `first` and `last` (the index stay), and their readmissions.
+
+    Admissions, not discharges, are drawn uniformly over the period and the length of stay is
+    added: drawing discharges and subtracting would start each period with long stays that
+    straddle its start (a length-biased group the evaluation must not be fed). Every stay of a
+    usual-care client, readmissions included, has the usual-care length of stay, and
+    readmissions keep coming at the same rate until the next one would fall after today.
+    """
     rng, today = ctx.rng, ctx.today
     acute = [w for w in wards if w.ward_type == Ward.WardType.ACUTE] or wards
     tertiary = [w for w in wards if w.ward_type == Ward.WardType.TERTIARY] or wards
+
+    def usual_los(ward: Ward) -> int:
+        return _program_like_los(ctx, ward.ward_type) + LOS_EXTRA[Ward.WardType(ward.ward_type)]
+
     out = []
     span = max(1, (last - first).days)
     for _ in range(months * per_month):
         ward = rng.choice(tertiary) if rng.random() < 0.25 else rng.choice(acute)
-        los = _program_like_los(ctx, ward.ward_type) + LOS_EXTRA[Ward.WardType(ward.ward_type)]
-        discharged = first + timedelta(days=rng.randint(0, span))
-        admitted = discharged - timedelta(days=los)
+        admitted = first + timedelta(days=rng.randint(0, span))
         stays: list[tuple[Ward, date, date | None]] = []
-        main = len(stays)
-        stays.append((ward, admitted, discharged))
-        gap = (max(1, int(rng.expovariate(1 / READMIT_DELAY_MEAN)))
-               if rng.random() < P_READMIT else None)
-        if gap is not None and discharged + timedelta(days=gap) < today:
-            back = discharged + timedelta(days=gap)
-            w2 = rng.choice(acute)
-            end: date | None = back + timedelta(days=_program_like_los(ctx, w2.ward_type))
-            if end is not None and end >= today:
-                end = None
-            stays.append((w2, back, end))
-        out.append((_client(ctx, admitted), stays, main))
+        while admitted < today:
+            end = admitted + timedelta(days=usual_los(ward))
+            stays.append((ward, admitted, end if end < today else None))
+            if end >= today or rng.random() >= P_READMIT:
+                break
+            admitted = end + timedelta(days=max(1, int(rng.expovariate(1 / READMIT_DELAY_MEAN))))
+            ward = rng.choice(acute)
+        out.append((_client(ctx, stays[0][1]), stays, 0))
     return out
 
 
