@@ -94,11 +94,12 @@ def generate(clients: int, contacts: int, today: dt.date) -> dict[str, float]:
         INSERT INTO supporters_supporterprofile_sites (supporterprofile_id, programsite_id)
         SELECT g, (g - 1) %% 10 + 1 FROM generate_series(1, %(s)s) g;
         INSERT INTO clients_client (id, public_id, created_at, updated_at, given_name, family_name,
-            date_of_birth, health_card_number, gender, pronouns, pref_gender,
+            date_of_birth, gender, pronouns, pref_gender,
             pref_gender_strength, pref_age_strength, pref_language_strength, availability,
-            home_fsa, phone, email, address, background, safety_notes)
-        SELECT g, gen_random_uuid(), now(), now(), 'C'||g, 'Client', DATE '1980-01-01', '',
-            'undisclosed', '', '', 'none', 'none', 'none', '[]', '', '', '', '', '', ''
+            home_fsa, phone, email, address, background, safety_notes, search_name, phone_digits)
+        SELECT g, gen_random_uuid(), now(), now(), 'C'||g, 'Client', DATE '1980-01-01',
+            'undisclosed', '', '', 'none', 'none', 'none', '[]', '', '', '', '', '', '',
+            'c'||g||' client', ''
         FROM generate_series(1, %(n)s) g;
         -- one stay per client: admitted 30..429 days ago, 5..44 days long; class 5 still in.
         INSERT INTO clients_hospitalstay (id, public_id, created_at, updated_at, admitted_on,

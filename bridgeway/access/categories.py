@@ -16,7 +16,9 @@ class Info(models.TextChoices):
     STAY_STATUS = ConsentCategory.STAY_STATUS.value, ConsentCategory.STAY_STATUS.label
     BACKGROUND = ConsentCategory.BACKGROUND.value, ConsentCategory.BACKGROUND.label
     SAFETY_NOTES = ConsentCategory.SAFETY_NOTES.value, ConsentCategory.SAFETY_NOTES.label
-    HEALTH_CARD = "health_card", _("Health card number")
+    # Every identifier (health card, hospital MRNs, others): staff only, never an evaluator or
+    # a peer supporter (decision 0013).
+    HEALTH_CARD = "health_card", _("Health card and record numbers")
     REFERRAL = "referral", _("Referral")
     ENROLMENT = "enrolment", _("Enrolment status")
     CONSENT = "consent", _("Consent")

@@ -20,8 +20,10 @@ from bridgeway.clients.models import (
     EnrolmentStatus,
     EnrolmentStatusChange,
     HospitalStay,
+    IdentifierKind,
     Match,
 )
+from bridgeway.core.crypto import InvalidToken
 from bridgeway.core.models import Role
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})
@@ -66,6 +68,17 @@ class EnrolmentView:
 
 
 @dataclass
+class IdentifierView:
+    public_id: str
+    kind: str
+    kind_label: str
+    value: str
+    hospital: str = ""
+    label: str = ""
+    source: str = ""
+
+
+@dataclass
 class ClientRecord:
     public_id: str
     name: str
@@ -75,6 +88,7 @@ class ClientRecord:
     gender: str | None = None
     pronouns: str | None = None
     health_card_number: str | None = None
+    identifiers: list[IdentifierView] | None = None  # MRNs, health card, others
     languages: list[str] | None = None
     interests: list[str] | None = None
     preferences: list[tuple[str, str, str]] | None = None  # (what, value, strength)
@@ -136,7 +150,9 @@ def build(access: ClientAccess) -> ClientRecord:
         record.gender = client.get_gender_display()
         record.pronouns = client.pronouns or None
     if access.sees(Info.HEALTH_CARD):
-        record.health_card_number = client.health_card_number or ""
+        record.identifiers = identifiers(access)
+        record.health_card_number = next(
+            (i.value for i in record.identifiers if i.kind == IdentifierKind.HEALTH_CARD), "")
     if access.sees(Info.PROFILE):
         record.languages = [str(x) for x in client.languages.all()]
         record.interests = [str(x) for x in client.interests.all()]
@@ -162,6 +178,26 @@ def build(access: ClientAccess) -> ClientRecord:
             matches = matches.filter(pk=access.match.pk if access.match else 0)
         record.matches = list(matches)
     return record
+
+
+def identifiers(access: ClientAccess) -> list[IdentifierView]:
+    """The client's identifiers, decrypted; only for a user who sees the health card."""
+    from django.utils.translation import gettext as _
+
+    if not access.sees(Info.HEALTH_CARD):
+        return []
+    out: list[IdentifierView] = []
+    for identifier in access.client.identifiers.select_related("hospital"):
+        try:
+            value = identifier.value
+        except InvalidToken:  # its key was removed before rotation: say so, do not fail
+            value = _("(unreadable: encrypted under a key no longer configured)")
+        out.append(IdentifierView(
+            public_id=str(identifier.public_id), kind=identifier.kind,
+            kind_label=identifier.get_kind_display(), value=value,
+            hospital=identifier.hospital.name if identifier.hospital else "",
+            label=identifier.label, source=identifier.source))
+    return out
 
 
 def _preferences(access: ClientAccess) -> list[tuple[str, str, str]]:

@@ -71,6 +71,19 @@ def identifiers_matching(value: str, *, kinds: tuple[str, ...] = tuple(Identifie
     return ClientIdentifier.objects.filter(blind_index__in=wanted)
 
 
+def identifier_build(*, client: Client, kind: str, value: str,
+                     hospital: Organisation | None = None, label: str = "", source: str = "",
+                     **extra: object) -> ClientIdentifier:
+    """An unsaved, encrypted and indexed identifier for bulk paths (demo, import), which
+    check uniqueness themselves (the constraints still hold) and audit the batch."""
+    stored, indexed = normalised_value(kind, value)
+    return ClientIdentifier(
+        client=client, kind=kind, hospital=hospital if kind == IdentifierKind.MRN else None,
+        label=label[:60], value_encrypted=crypto.encrypt(stored),
+        blind_index=crypto.blind_index(index_input(kind, indexed)), source=source[:100],
+        **extra)
+
+
 def _taken(kind: str, hospital: Organisation | None, indexes: list[str]) -> ClientIdentifier | None:
     scope = Q(hospital=hospital) if hospital is not None else Q(hospital__isnull=True)
     return (ClientIdentifier.objects.filter(scope, kind=kind, blind_index__in=indexes)
@@ -110,6 +123,29 @@ def identifier_add(*, actor: Actor, client: Client, kind: str, value: str,
         raise ValidationError({"value": _("This number was just recorded for a client.")}) from exc
     _audit(actor, client=client, identifier=identifier, action="add_identifier")
     return identifier
+
+
+@transaction.atomic
+def health_card_set(*, actor: Actor, client: Client, value: str, source: str = "") -> None:
+    """Make `value` the client's health card number (empty: none). Unchanged digits keep the
+    row (a new version code is stored); a different number replaces it; each change audited."""
+    current = client.identifiers.filter(kind=IdentifierKind.HEALTH_CARD).first()
+    if not value.strip():
+        if current is not None:
+            identifier_remove(actor=actor, identifier=current)
+        return
+    stored, indexed = normalised_value(IdentifierKind.HEALTH_CARD, value)
+    if current is not None:
+        if current.blind_index in crypto.blind_indexes(index_input(IdentifierKind.HEALTH_CARD,
+                                                                   indexed)):
+            if current.value != stored:  # same card, new version code
+                current.value_encrypted = crypto.encrypt(stored)
+                current.save(update_fields=["value_encrypted", "updated_at"])
+                _audit(actor, client=client, identifier=current, action="update_identifier")
+            return
+        identifier_remove(actor=actor, identifier=current)
+    identifier_add(actor=actor, client=client, kind=IdentifierKind.HEALTH_CARD, value=stored,
+                   source=source)
 
 
 @transaction.atomic

@@ -29,8 +29,6 @@ from bridgeway.core.models import (
 from bridgeway.core.text import digits_only, normalise_name
 from bridgeway.supporters.models import SupporterProfile
 
-from .validators import validate_health_card_number
-
 
 class DerivedField(models.CharField):
     """A column computed from other fields of the row each time it is written (save and
@@ -66,9 +64,6 @@ class Client(BaseModel):
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
-    health_card_number = models.CharField(
-        _("health card number"), max_length=14, blank=True, validators=[validate_health_card_number]
-    )
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices,
                               default=Gender.UNDISCLOSED)
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)

@@ -22,6 +22,7 @@ from bridgeway.supporters.models import SupporterProfile
 from bridgeway.supporters.selectors import has_required_training
 
 from .events import Event, emit
+from .identity import health_card_set
 from .models import (
     CLOSED_STATUSES,
     Client,
@@ -32,7 +33,6 @@ from .models import (
     HospitalStay,
     Match,
 )
-from .validators import normalise_health_card
 
 S = EnrolmentStatus
 # The program's path; a closed enrolment can always be re-opened ("you can always call us").
@@ -107,11 +107,14 @@ def client_refer(
     if expected_discharge_on and expected_discharge_on < admitted_on:
         raise ValidationError({"expected_discharge_on": _("Expected discharge is before admission.")})
     if client is None:
-        client = Client(**dict(details.__dict__.items()))
-        client.health_card_number = normalise_health_card(client.health_card_number)
+        fields = {k: v for k, v in details.__dict__.items() if k != "health_card_number"}
+        client = Client(**fields)
         client.full_clean()
         client.save()
         _set_profile(client, languages, interests)
+        if details.health_card_number:
+            health_card_set(actor=actor, client=client, value=details.health_card_number,
+                            source="referral")
     elif client.enrolments.filter(site=site).exclude(status__in=CLOSED_STATUSES).exists():
         raise ValidationError(_("This client already has an open referral at this site."))
     stay = client.stays.filter(hospital_id=site.hospital_id, discharged_on__isnull=True).first()
@@ -139,8 +142,8 @@ def client_update(
     languages: list[Language] | None = None,
     interests: list[Interest] | None = None,
 ) -> Client:
-    if "health_card_number" in fields:
-        fields["health_card_number"] = normalise_health_card(fields["health_card_number"] or "")
+    fields = dict(fields)
+    health_card = fields.pop("health_card_number", None)
     for name, value in fields.items():
         setattr(client, name, value)
     client.full_clean()
@@ -148,6 +151,8 @@ def client_update(
     _set_profile(client, languages, interests)
     _audit(actor, category="identity", action="update", client=client,
            detail="fields:" + ",".join(sorted(fields))[:180])
+    if health_card is not None:
+        health_card_set(actor=actor, client=client, value=health_card, source="client details")
     return client
 
 

@@ -36,7 +36,8 @@ def test_ward_staff_refer_a_new_client(world, login):
         pref_gender_strength="required"))
     assert response.status_code == 302
     client = Client.objects.get(family_name="Newman")
-    assert client.health_card_number == "9876543217AB"
+    card = client.identifiers.get(kind="health_card")
+    assert (card.value, card.source) == ("9876543217AB", "referral")
     assert client.home_fsa == "N6A"
     assert (client.pref_gender, client.pref_gender_strength) == ("woman", "required")
     enrolment = client.enrolments.get()

@@ -229,7 +229,7 @@ def test_scenario_people(demo: DemoContext) -> None:
 def _fingerprint() -> str:
     rows: list[tuple[object, ...]] = []
     rows += Client.objects.values_list("public_id", "given_name", "family_name", "date_of_birth",
-                                       "health_card_number", "gender", "home_fsa", "phone")
+                                       "gender", "home_fsa", "phone")
     rows += HospitalStay.objects.values_list("public_id", "client__public_id", "ward__name",
                                              "admitted_on", "discharged_on", "expected_discharge_on")
     rows += Enrolment.objects.values_list("public_id", "client__public_id", "site__code",

@@ -18,8 +18,7 @@ def program_data(world):
     """36 clients at site A (program start 2024-01-01): 12 program, 12 usual care, 12 before."""
     clients = Client.objects.bulk_create([
         Client(given_name=NAMES[i % 12], family_name=f"Zebulon{i}", date_of_birth=date(1970 + i % 30, 5, 1),
-               gender="woman" if i % 2 else "man", phone=f"519-555-{1000 + i}",
-               health_card_number="")
+               gender="woman" if i % 2 else "man", phone=f"519-555-{1000 + i}")
         for i in range(36)])
     stays, enrol = [], []
     for i, c in enumerate(clients):

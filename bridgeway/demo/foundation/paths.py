@@ -30,7 +30,8 @@ from .plans import (
 
 
 class PathsMixin(BuilderBase):
-    def _new_client(self, site_code: str, referred_on: date) -> tuple[Client, list[str], list[str]]:
+    def _new_client(self, site_code: str, referred_on: date
+                    ) -> tuple[Client, list[str], list[str], str]:
         rng = self.rng
         gender = rng.choices([Gender.MAN, Gender.WOMAN, Gender.NON_BINARY, Gender.TWO_SPIRIT,
                               Gender.UNDISCLOSED], [48, 45, 3, 1, 3])[0]
@@ -40,10 +41,12 @@ class PathsMixin(BuilderBase):
         if lang == "en" and site_code in {"rideau-valley", "nickel-basin"} and rng.random() < 0.3:
             languages.append("fr")
         interests = rng.sample([s for s, _ in ref.INTERESTS], rng.randint(1, 4))
+        # Drawn in the order the fields were drawn before identifiers left the client row.
+        public_id = new_uuid(self.ctx)
+        dob = _birth_date(self.ctx, age, referred_on)
+        health_card = _health_card(self.ctx) if rng.random() < 0.7 else ""
         client = Client(
-            public_id=new_uuid(self.ctx), given_name=given, family_name=family,
-            date_of_birth=_birth_date(self.ctx, age, referred_on),
-            health_card_number=_health_card(self.ctx) if rng.random() < 0.7 else "",
+            public_id=public_id, given_name=given, family_name=family, date_of_birth=dob,
             gender=gender,
             pronouns={Gender.MAN: "he/him", Gender.WOMAN: "she/her",
                       Gender.NON_BINARY: "they/them", Gender.TWO_SPIRIT: "they/them"}.get(gender, ""),
@@ -77,7 +80,7 @@ class PathsMixin(BuilderBase):
                 "Large crowds are hard; choose quiet places.",
             ])
         self._contact(client, self.hospital_ref[site_code].area_code)
-        return client, languages, interests
+        return client, languages, interests, health_card
 
     def _stays(self, site_code: str, referred_on: date) -> tuple[list[StayPlan], int]:
         """Earlier stays, the index stay during which the client was referred, readmissions."""
@@ -300,7 +303,7 @@ class PathsMixin(BuilderBase):
                 if n < 2:  # this week's referrals: one awaits consent, one the waitlist
                     referred_on = today - timedelta(days=rng.randint(0, 3))
                     stop_at = S.REFERRED if n == 0 else S.CONSENTED
-                client, langs, interests = self._new_client(code, referred_on)
+                client, langs, interests, health_card = self._new_client(code, referred_on)
                 if code == "riverside":
                     # The scenarios' proposals stay clear (see supporters()).
                     interests = [i for i in interests if i not in {"fishing", "art"}] or ["reading"]
@@ -315,7 +318,7 @@ class PathsMixin(BuilderBase):
                                              "on-ward group.", "First admission.",
                                              "Several admissions this year."]),
                             intensity=rng.choices(["standard", "intensive"], [85, 15])[0],
-                            stop_at=stop_at)
+                            stop_at=stop_at, health_card=health_card)
                 self.plans.append(plan)
                 done += 1
                 if done % 50 == 0:

@@ -112,6 +112,7 @@ class Plan:
     intensity: str = Enrolment.Intensity.STANDARD
     social: str = ""
     stop_at: str = ""  # recent referrals still waiting for consent or for the waitlist
+    health_card: str = ""  # written as an encrypted identifier with the client (write.py)
 
 
 @dataclass

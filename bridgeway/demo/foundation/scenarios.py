@@ -62,14 +62,15 @@ class ScenarioMixin(BuilderBase):
         client = Client(public_id=new_uuid(self.ctx), given_name=given, family_name=family,
                         date_of_birth=_birth_date(self.ctx, age, self.today), gender=gender,
                         pronouns={"man": "he/him", "woman": "she/her"}.get(gender, "they/them"),
-                        home_fsa=fsa, availability=self._slots(4, 8),
-                        health_card_number=_health_card(self.ctx))
+                        home_fsa=fsa, availability=self._slots(4, 8))
+        health_card = _health_card(self.ctx)
         self._contact(client, "519")
         plan = Plan(client=client, site=site, languages=[self.languages[x] for x in langs],
                     interests=[self.interests[x] for x in interests], stays=stays,
                     index_stay=len(stays) - 1 if stays[-1].admitted_on <= referred_on else 0,
                     referred_on=referred_on, referrer=self.personas["ward_staff"], note=note,
-                    steps=steps, segments=segments, consents=consents, social="neutral")
+                    steps=steps, segments=segments, consents=consents, social="neutral",
+                    health_card=health_card)
         for segment in segments:
             info = next(i for i in self.scripted.values() if i.profile is segment.supporter)
             info.busy.append((segment.start, segment.end))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
+from bridgeway.clients.identity import identifier_build
 from bridgeway.clients.models import (
     Client,
+    ClientIdentifier,
     ConsentRecord,
     Enrolment,
     EnrolmentStatusChange,
     HospitalStay,
+    IdentifierKind,
     Match,
 )
 from bridgeway.core.models import (
@@ -26,6 +30,10 @@ from .plans import (
     SupporterInfo,
     _at,
 )
+
+
+def _derived_uuid(client: Client, what: str) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"bridgeway-demo:identifier:{client.public_id}:{what}")
 
 
 class WriteMixin(BuilderBase):
@@ -90,6 +98,7 @@ class WriteMixin(BuilderBase):
             stays += made
             index_stays.append(made[p.index_stay])
         HospitalStay.objects.bulk_create(stays, batch_size=BATCH)
+        self._write_identifiers()
         ctx.progress("clients: writing", 2, 5)
         enrolments: list[Enrolment] = []
         for p, stay in zip(plans, index_stays, strict=True):
@@ -137,6 +146,25 @@ class WriteMixin(BuilderBase):
         Match.objects.bulk_create(matches, batch_size=BATCH)
         ctx.progress("clients: writing", 5, 5)
         self.enrolments, self.stays, self.matches = enrolments, stays, matches
+
+    def _write_identifiers(self) -> None:
+        """Each client's health card (when the plan has one) and an MRN at every hospital that
+        admitted them. Their ids and MRNs draw nothing from the generator, so adding them left
+        every other drawn value of the step as it was."""
+        rows: list[ClientIdentifier] = []
+        seen_cards: set[str] = set()
+        for n, p in enumerate(self.plans):
+            if p.health_card and p.health_card[:10] not in seen_cards:
+                seen_cards.add(p.health_card[:10])
+                rows.append(identifier_build(
+                    client=p.client, kind=IdentifierKind.HEALTH_CARD, value=p.health_card,
+                    source="demo", public_id=_derived_uuid(p.client, "health_card")))
+            hospitals = {s.ward.hospital.code: s.ward.hospital for s in p.stays}
+            for code, hospital in sorted(hospitals.items()):
+                rows.append(identifier_build(
+                    client=p.client, kind=IdentifierKind.MRN, value=f"{code[:3].upper()}{100000 + n}",
+                    hospital=hospital, source="demo", public_id=_derived_uuid(p.client, code)))
+        ClientIdentifier.objects.bulk_create(rows, batch_size=BATCH)
 
     def publish(self) -> None:
         data = self.ctx.data

@@ -10,10 +10,23 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bridgeway.clients.models import ConsentCategory, EnrolmentStatus, HospitalStay, Match
+from bridgeway.clients.models import (
+    ConsentCategory,
+    EnrolmentStatus,
+    HospitalStay,
+    IdentifierKind,
+    Match,
+)
 from bridgeway.clients.validators import normalise_health_card, validate_health_card_number
 from bridgeway.core.choices import Gender, Strength
-from bridgeway.core.models import Interest, Language, ProgramSite, Ward, fsa_validator
+from bridgeway.core.models import (
+    Interest,
+    Language,
+    Organisation,
+    ProgramSite,
+    Ward,
+    fsa_validator,
+)
 from bridgeway.supporters.models import SupporterProfile
 
 
@@ -106,6 +119,24 @@ class ClientDetailsFields(forms.Form):
         if value.year < 1900:
             raise forms.ValidationError(_("Check the year of birth."))
         return value
+
+
+class IdentifierForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=IdentifierKind.choices)
+    value = forms.CharField(label=_("Number"), max_length=40)
+    hospital = forms.ModelChoiceField(label=_("Hospital (for a medical record number)"),
+                                      queryset=Organisation.objects.none(), required=False)
+    label = forms.CharField(label=_("What identifier (for another kind)"), max_length=60,
+                            required=False)
+    source = forms.CharField(label=_("Source"), max_length=100, required=False,
+                             help_text=_("Where the number came from, e.g. the hospital's "
+                                         "registration system."))
+
+    def __init__(self, *args: Any, hospitals: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["hospital"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 — narrows the type for mypy
+        field.queryset = Organisation.objects.filter(pk__in=[h.pk for h in hospitals])
 
 
 class ClientEditForm(ClientDetailsFields, PreferencesMixin):

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
+from bridgeway.web.clients.views import identifiers
 from bridgeway.web.contacts import panels as contacts
 from bridgeway.web.safety import panels as safety
 
@@ -32,6 +33,8 @@ def _sees(category: str) -> Callable[[ClientAccess], bool]:
 
 
 PANELS: tuple[ClientPanel, ...] = (
+    ClientPanel("identifiers", "clients/panels/identifiers.html", identifiers.panel_context,
+                _sees(Info.HEALTH_CARD)),
     ClientPanel("contacts", "contacts/panels/contacts.html", contacts.contacts_context,
                 _sees(Info.CONTACT_LOG)),
     ClientPanel("appointments", "contacts/panels/appointments.html",

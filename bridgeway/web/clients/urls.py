@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from bridgeway.web.clients.views import client, dashboards, enrolment, matches, referral, stays
+from bridgeway.web.clients.views import (
+    client,
+    dashboards,
+    enrolment,
+    identifiers,
+    matches,
+    referral,
+    stays,
+)
 
 app_name = "clients"
 urlpatterns = [
@@ -14,6 +22,9 @@ urlpatterns = [
     path("refer/", referral.refer, name="refer"),
     path("<uuid:public_id>/", client.detail, name="detail"),
     path("<uuid:public_id>/edit/", client.edit, name="edit"),
+    path("<uuid:public_id>/identifiers/add/", identifiers.add, name="identifier_add"),
+    path("<uuid:public_id>/identifiers/<uuid:identifier_id>/remove/", identifiers.remove,
+         name="identifier_remove"),
     path("<uuid:public_id>/enrolments/<uuid:enrolment_id>/consent/", enrolment.consent,
          name="consent"),
     path("<uuid:public_id>/enrolments/<uuid:enrolment_id>/status/", enrolment.status,

@@ -68,7 +68,10 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 def _initial(access: ClientAccess) -> dict[str, Any]:
     client = access.client
-    data: dict[str, Any] = {name: getattr(client, name) for name in DETAIL_FIELDS}
+    data: dict[str, Any] = {name: getattr(client, name) for name in DETAIL_FIELDS
+                            if name != "health_card_number"}
+    data["health_card_number"] = next(
+        (i.value for i in record.identifiers(access) if i.kind == "health_card"), "")
     data.update({name: getattr(client, name) for name in PREFERENCE_FIELDS})
     data["background"] = client.background
     data["safety_notes"] = client.safety_notes
@@ -84,6 +87,8 @@ def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = ClientEditForm(request.POST or None, initial=_initial(access))
     if not access.sees(Info.BACKGROUND):
         del form.fields["background"]  # ward staff do not see the private background
+    if not access.sees(Info.HEALTH_CARD):
+        del form.fields["health_card_number"]
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         languages = list(data.pop("languages"))
