@@ -87,12 +87,12 @@ def clients_for_user(user: User, *roles: str) -> QuerySet[Client]:
         q = _scope_q(grant, user)
         if q is None:
             continue
-        if not q:  # administrator: everything
-            return Client.objects.all()
+        if not q:  # administrator: everything (but merged-away records, kept as history)
+            return Client.objects.filter(merged_into__isnull=True)
         combined = q if combined is None else combined | q
     if combined is None:
         return Client.objects.none()
-    return Client.objects.filter(combined)
+    return Client.objects.filter(combined, merged_into__isnull=True)
 
 
 def first_role(user: User) -> str:

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from bridgeway.audit.models import AuditEvent
 from bridgeway.audit.writer import record
+from bridgeway.clients.merge import survivor_of
 from bridgeway.clients.models import Client, ConsentRecord, Enrolment, Match
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, RoleAssignment, User
@@ -63,6 +64,7 @@ class Action(StrEnum):
     SET_PER_DIEM = "set_per_diem"
     # Where each data source ends and which wards are program or comparison wards.
     CONFIGURE_EVALUATION = "configure_evaluation"
+    MERGE_CLIENTS = "merge_clients"
 
 
 # Which roles may perform each write action on a client in their scope.
@@ -91,12 +93,23 @@ WRITE_RULES: dict[Action, frozenset[str]] = {
     Action.CODE_FEEDBACK: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR}),
     Action.SET_PER_DIEM: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD}),
     Action.CONFIGURE_EVALUATION: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR}),
+    # Merging two records of one person touches every site's data: administrators only.
+    Action.MERGE_CLIENTS: frozenset({Role.ADMINISTRATOR}),
 }
 
 def current_consent(enrolment: Enrolment | None) -> ConsentRecord | None:
     if enrolment is None:
         return None
     return enrolment.consents.order_by("-version").first()
+
+
+class ClientMerged(Http404):
+    """The record was merged into another: doors answer with a redirect to the survivor."""
+
+    def __init__(self, merged: uuid.UUID, survivor: uuid.UUID) -> None:
+        super().__init__("This record was merged into another.")
+        self.merged = merged
+        self.survivor = survivor
 
 
 @dataclass
@@ -194,6 +207,12 @@ def client_for_user(
         client = Client.objects.get(public_id=public_id)
     except (Client.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc  # a malformed UUID raises ValidationError: still "not found"
+    if client.merged_into_id is not None:
+        survivor = survivor_of(client)
+        # Only someone who may see the survivor learns where the record went.
+        if decide(user, survivor).allowed:
+            raise ClientMerged(client.public_id, survivor.public_id)
+        raise Http404
     decision = decide(user, client)
     needed = require or category
     allowed = decision.allowed and (needed not in cat.ALL or needed in decision.categories)

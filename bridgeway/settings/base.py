@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Login is required everywhere; public views opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A merged-away client's id redirects to the surviving record.
+    "bridgeway.web.merged.MergedClientRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "bridgeway.urls"

@@ -7,6 +7,7 @@ from typing import Any
 from bridgeway.clients.identity import identifier_add
 from bridgeway.clients.models import IdentifierKind
 from bridgeway.core.actors import Actor
+from tests import factories as f
 
 from . import Row, everyone
 
@@ -27,7 +28,22 @@ def _identifier(w: Any) -> dict[str, Any]:
     return {"public_id": w.client_a.public_id, "identifier_id": w.extra["identifier"].public_id}
 
 
+def _with_duplicate(w: Any) -> None:
+    w.extra = {"duplicate": f.ClientFactory(given_name="Danny", family_name="Tremblay")}
+
+
+def _duplicate(w: Any) -> dict[str, Any]:
+    return {"public_id": w.extra["duplicate"].public_id}
+
+
 ROWS = [
+    Row("clients:search", "GET", data={"q": "tremblay"}, expect=everyone(200, evaluator=403)),
+    Row("clients:search", "GET", data={"q": ""}, expect=everyone(200, evaluator=403),
+        note="empty"),
+    Row("clients:merge", "GET", _a, expect=everyone(403, admin=200)),
+    Row("clients:merge", "POST", _duplicate, setup=_with_duplicate,
+        data=lambda w: {"survivor": str(w.client_a.public_id), "reason": "Same person"},
+        expect=everyone(403, admin=302)),
     Row("clients:identifier_add", "GET", _a, expect=everyone(403, **EDITORS)),
     Row("clients:identifier_add", "POST", _a,
         data=lambda w: {"kind": "mrn", "value": "RIV-77", "hospital": w.hospital_a.pk},

@@ -8,7 +8,9 @@ from bridgeway.web.clients.views import (
     enrolment,
     identifiers,
     matches,
+    merge,
     referral,
+    search,
     stays,
 )
 
@@ -20,8 +22,10 @@ urlpatterns = [
     path("ward/", dashboards.ward_home, name="ward_home"),
     path("evaluation/", dashboards.evaluation, name="evaluation"),
     path("refer/", referral.refer, name="refer"),
+    path("search/", search.search, name="search"),
     path("<uuid:public_id>/", client.detail, name="detail"),
     path("<uuid:public_id>/edit/", client.edit, name="edit"),
+    path("<uuid:public_id>/merge/", merge.merge, name="merge"),
     path("<uuid:public_id>/identifiers/add/", identifiers.add, name="identifier_add"),
     path("<uuid:public_id>/identifiers/<uuid:identifier_id>/remove/", identifiers.remove,
          name="identifier_remove"),

@@ -39,6 +39,7 @@ def _actions(access: ClientAccess) -> dict[str, bool]:
         "stay": can(user, Action.RECORD_STAY, client_access=access),
         "match": can(user, Action.MATCH, client_access=access),
         "refer": can(user, Action.REFER, client_access=access),
+        "merge": can(user, Action.MERGE_CLIENTS, client_access=access),
         "audit": access.role in {Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD}
         and can(user, Action.VIEW_AUDIT, client_access=access),
     }

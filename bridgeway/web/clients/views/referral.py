@@ -19,6 +19,7 @@ from bridgeway.access.policy import (
     denied,
     sites_for,
 )
+from bridgeway.access.search import DuplicateCheck, duplicates_for_user
 from bridgeway.clients import services
 from bridgeway.core.models import Role
 from bridgeway.web.clients.forms import PREFERENCE_FIELDS, ReferralForm
@@ -40,9 +41,18 @@ def refer(request: HttpRequest) -> HttpResponse:
         existing = client_for_user(user, client_id, category=Info.REFERRAL,
                                    detail="page:clients:refer")
     form = ReferralForm(request.POST or None, sites=sites, existing=existing is not None)
+    duplicates = DuplicateCheck()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actor = authorize(user, Action.REFER, site=data["site"])
+        if existing is None and not request.POST.get("someone_else"):
+            # Before anything is created: is this someone the program already knows?
+            duplicates = duplicates_for_user(
+                user, given_name=data["given_name"], family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"], identifiers=[data["health_card_number"]],
+                purpose="referral")
+            if duplicates:
+                return _with_duplicates(request, form, duplicates)
         details = None
         if existing is None:
             details = services.ClientDetails(
@@ -70,3 +80,10 @@ def refer(request: HttpRequest) -> HttpResponse:
         "form": form, "existing_name": str(existing.client) if existing else "",
         "existing_id": existing.client.public_id if existing else "",
     })
+
+
+def _with_duplicates(request: HttpRequest, form: ReferralForm,
+                     duplicates: DuplicateCheck) -> HttpResponse:
+    """The form again, nothing written, with who this may be: open them, refer them, or
+    confirm that this is someone else (which submits the same form once more)."""
+    return render(request, "clients/refer.html", {"form": form, "duplicates": duplicates})
