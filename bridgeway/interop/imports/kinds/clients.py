@@ -19,6 +19,7 @@ from bridgeway.clients.models import Client
 from bridgeway.clients.validators import normalise_health_card, validate_health_card_number
 from bridgeway.core.choices import Gender
 from bridgeway.core.models import fsa_validator
+from bridgeway.core.text import digits_only, normalise_name
 
 from ..rows import Column, Row, RowError
 from ..staging import KEYS, Counts, Stage, Target, key_join, merge
@@ -63,7 +64,10 @@ def parse(row: Row, ctx: Context) -> tuple[Any, ...] | None:
             row.error("home_fsa", exc.messages[0])
     gender = row.choice("gender", GENDERS, default=Gender.UNDISCLOSED)
     phone = row.text("phone", max_length=30)
-    return (given, family, born, card, gender, fsa, phone)
+    # The search columns a save would derive (clients.models.DerivedField), computed here
+    # because the bulk path does not call save().
+    return (given, family, born, card, gender, fsa, phone, normalise_name(given, family),
+            digits_only(phone))
 
 
 def check(stage: Stage, ctx: Context) -> list[RowError]:
@@ -99,7 +103,8 @@ def link_by_health_card(stage: Stage, ctx: Context) -> int:
 TARGET = Target(model=Client, kind="clients", fields={
     "given_name": "s.given_name", "family_name": "s.family_name",
     "date_of_birth": "s.date_of_birth", "health_card_number": "s.card", "gender": "s.gender",
-    "home_fsa": "s.home_fsa", "phone": "s.phone"})
+    "home_fsa": "s.home_fsa", "phone": "s.phone", "search_name": "s.search_name",
+    "phone_digits": "s.phone_digits"})
 
 
 def write(stage: Stage, ctx: Context) -> Counts:
@@ -131,5 +136,6 @@ def duplicates(stage: Stage, ctx: Context) -> list[Duplicate]:
 KIND = Kind(
     name="clients", label=gettext_lazy("Clients with identifiers"), columns=COLUMNS,
     staging=(("given_name", "text"), ("family_name", "text"), ("date_of_birth", "date"),
-             ("card", "text"), ("gender", "text"), ("home_fsa", "text"), ("phone", "text")),
+             ("card", "text"), ("gender", "text"), ("home_fsa", "text"), ("phone", "text"),
+             ("search_name", "text"), ("phone_digits", "text")),
     parse=parse, check=check, write=write, duplicates=duplicates)
