@@ -119,11 +119,11 @@ def generate(clients: int) -> float:
             address, background, safety_notes, search_name, phone_digits)
         SELECT gen_random_uuid(), now(), now(),
             (%(given)s::text[])[1 + (g * 7) %% %(ng)s], (%(family)s::text[])[1 + (g * 13) %% %(nf)s],
-            DATE '1940-01-01' + (g * 7919) %% 21900, 'undisclosed', '', '', 'none', 'none',
+            DATE '1940-01-01' + ((g * 7919) %% 21900)::int, 'undisclosed', '', '', 'none', 'none',
             'none', '[]', '', '', '', '', '', '',
             (%(given_n)s::text[])[1 + (g * 7) %% %(ng)s] || ' ' ||
                 (%(family_n)s::text[])[1 + (g * 13) %% %(nf)s], ''
-        FROM generate_series(1, %(n)s) g
+        FROM generate_series(1::bigint, %(n)s) g
         """, {"given": list(GIVEN), "family": list(FAMILY), "ng": len(GIVEN), "nf": len(FAMILY),
               "given_n": [normalise_name(x) for x in GIVEN],
               "family_n": [normalise_name(x) for x in FAMILY], "n": clients})
@@ -217,10 +217,10 @@ def main() -> None:
         print(f"exact indexed lookup:                  median {exact_med:.2f} ms, "
               f"p95 {exact_p95:.2f} ms")
         print(f"recall: the misspelt client's name among the results in {recall:.1%} of queries")
+    finally:
         from django.db import connections
 
         connections.close_all()
-    finally:
         admin_exec(f"DROP DATABASE IF EXISTS {DB}")
     print(f"search: p95_ms={p95:.0f} over_exact={p95 / exact_p95:.1f}")
 

@@ -32,6 +32,8 @@ LIMIT = 25
 # bar for the Python fallback's per-word ratio.
 SIMILARITY = 0.6
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# Roles that see identifiers and contact details of the clients they reach.
+NUMBER_ROLES = (Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD, Role.WARD_STAFF)
 # Roles that reach identifiable clients; an evaluator alone has nobody to search.
 SEARCHING_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD,
                              Role.WARD_STAFF, Role.PEER_SUPPORTER})
@@ -156,7 +158,11 @@ def search_clients(user: User, text: str, *, limit: int = LIMIT) -> SearchResult
     if query.born_on:
         scope = scope.filter(date_of_birth=query.born_on)
     if query.number:
-        scope = _by_number(scope, query.number)
+        # Identifiers and phone numbers are looked up only among clients whose identifiers
+        # (and contact details) the user sees through a staff role: a supporter must not
+        # learn by trial that their client holds some number.
+        staff_scope = clients_for_user(user, *NUMBER_ROLES).values("pk")
+        scope = _by_number(scope.filter(pk__in=staff_scope), query.number)
     if query.name:
         if connection.vendor == "postgresql":
             found = _by_name_postgresql(scope, query.name, limit + 1)

@@ -67,6 +67,12 @@ def test_by_date_of_birth_identifier_and_phone(world, helene) -> None:  # type: 
     assert _names(world, "admin", "lak-42") == ["Hélène Côté-Tremblay"]
     assert _names(world, "admin", "705-555-0142") == ["Hélène Côté-Tremblay"]
     assert _names(world, "admin", "9876543218") == []
+    # A supporter does not find even their own client by a number (they do not see it).
+    identifier_add(actor=Actor(user=world.admin, role="administrator"), client=world.client_a,
+                   kind=IdentifierKind.MRN, value="RIV-7", hospital=world.hospital_a)
+    assert _names(world, "supporter", "RIV-7") == []
+    assert _names(world, "supporter", "519-555-0100") == []
+    assert _names(world, "coord_a", "RIV-7") == ["Daniel Tremblay"]
     # Out of scope stays out of scope, whatever the key.
     assert _names(world, "coord_a", "9876543217") == []
     assert _names(world, "coord_a", "1975-06-01") == []

@@ -82,6 +82,24 @@ def test_generated_rows_pass_the_models_validation(demo: DemoContext) -> None:
             obj.full_clean(validate_unique=False, validate_constraints=False)
 
 
+def test_demo_clients_have_identifiers(demo: DemoContext) -> None:
+    """Most program clients a valid, encrypted health card; every one an MRN at each hospital
+    that admitted them (decision 0013)."""
+    from bridgeway.clients.models import ClientIdentifier
+    from bridgeway.clients.validators import validate_health_card_number
+
+    program = Client.objects.filter(enrolments__isnull=False).distinct()
+    cards = ClientIdentifier.objects.filter(kind="health_card", client__in=program)
+    assert 0.6 < cards.count() / program.count() <= 1
+    for card in cards[:100]:
+        validate_health_card_number(card.value)
+        assert card.value[:10] not in card.value_encrypted
+    for client in program[:100]:
+        hospitals = set(client.stays.values_list("hospital_id", flat=True))
+        assert set(client.identifiers.filter(kind="mrn").values_list("hospital_id", flat=True)) \
+            == hospitals
+
+
 def test_stays_are_ordered_with_readmissions_and_transfers(demo: DemoContext) -> None:
     by_client: dict[int, list[HospitalStay]] = defaultdict(list)
     for stay in HospitalStay.objects.order_by("admitted_on", "id"):
