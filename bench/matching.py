@@ -231,11 +231,11 @@ def exact_check(enc: object, criteria: object) -> tuple[bool, str]:
 
     from bridgeway.matching import engine
 
-    sc = engine.score_encoded(enc, criteria)  # type: ignore[arg-type]
+    sc = engine.score_pool(enc, criteria)  # type: ignore[arg-type]
     units = engine.integer_scores(sc.score, criteria)  # type: ignore[arg-type]
-    cap = engine.capacities(sc.enc, criteria)  # type: ignore[arg-type]
-    n_c, n_s = sc.enc.n_clients, sc.enc.n_supporters
-    sol = engine.solve(n_c, n_s, sc.pc, sc.ps, units, cap)
+    cap = engine.capacities(sc.pool, criteria)  # type: ignore[arg-type]
+    n_c, n_s = sc.pool.n_clients, sc.pool.n_supporters
+    sol = engine.solve(n_c, n_s, sc.pairs.client, sc.pairs.supporter, units, cap)
     slot_start = np.r_[0, np.cumsum(cap)]
     n_slots = int(slot_start[-1])
     big = float(units.max()) * 10 + 1
@@ -245,8 +245,8 @@ def exact_check(enc: object, criteria: object) -> tuple[bool, str]:
         lo, hi = int(slot_start[j]), int(slot_start[j + 1])
         if hi == lo:
             continue
-        mask = sc.ps == j
-        cost[sc.pc[mask][:, None], np.arange(lo, hi)[None, :]] = -units[mask][:, None]
+        mask = sc.pairs.supporter == j
+        cost[sc.pairs.client[mask][:, None], np.arange(lo, hi)[None, :]] = -units[mask][:, None]
     rows, cols = linear_sum_assignment(cost)
     reference = int(round(-cost[rows, cols].sum()))
     size = (f"{n_c} clients x {n_s} supporters, {n_slots} slots, "
@@ -280,7 +280,7 @@ def main() -> None:
     from bridgeway.core.actors import Actor
     from bridgeway.core.models import ProgramSite
     from bridgeway.matching import engine, services
-    from bridgeway.matching.criteria import Criteria
+    from bridgeway.matching.engine import Criteria
     from bridgeway.matching.models import Proposal
     from bridgeway.matching.selectors import load_columns
 
@@ -328,27 +328,27 @@ def main() -> None:
         sc = result.scored
         assert sc is not None
         units = engine.integer_scores(sc.score, criteria)
-        cap = engine.capacities(sc.enc, criteria)
-        n_c, n_s = sc.enc.n_clients, sc.enc.n_supporters
+        cap = engine.capacities(sc.pool, criteria)
+        n_c, n_s = sc.pool.n_clients, sc.pool.n_supporters
         solves = []
         for _ in range(args.repeat):
             ts = time.perf_counter()
-            sol = engine.solve(n_c, n_s, sc.pc, sc.ps, units, cap)
+            sol = engine.solve(n_c, n_s, sc.pairs.client, sc.pairs.supporter, units, cap)
             solves.append(time.perf_counter() - ts)
         solver = min(solves)
         assert sol.objective == result.objective
 
-        g_units, g_matched = greedy(n_c, sc.pc, sc.ps, units, sc.score, cap)
+        g_units, g_matched = greedy(n_c, sc.pairs.client, sc.pairs.supporter, units, sc.score, cap)
         greedy_gap = 100.0 * (result.objective - g_units) / result.objective
         g_score = (g_units - g_matched * round((criteria.max_score + 1) * engine.SCALE)) / engine.SCALE
 
         # ---- exactness against an independent solver on a sub-instance
         sub = sites[:OPT_SITES]
         sub_cols = load_columns(waitlisted.filter(site__in=sub), sub, criteria)
-        optimal, size = exact_check(sub_cols.enc, criteria)
+        optimal, size = exact_check(sub_cols.pool, criteria)
 
-        per_client = sc.pc.size / max(n_c, 1)
-        print(f"instance: {n_c} clients x {n_s} supporters, {sc.pc.size} allowed pairs "
+        per_client = len(sc.pairs) / max(n_c, 1)
+        print(f"instance: {n_c} clients x {n_s} supporters, {len(sc.pairs)} allowed pairs "
               f"({per_client:.1f} per client), capacity {int(cap.sum())} places")
         print(f"engine: matched {result.n_proposals}, unmatched {len(result.unmatched)}, "
               f"total score {result.total_score:.0f}, mean "

@@ -15,9 +15,9 @@ from django.utils import timezone
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
 from bridgeway.clients.models import (
+    MATCHABLE_STATUSES,
     ConsentRecord,
     Enrolment,
-    EnrolmentStatus,
     EnrolmentStatusChange,
     HospitalStay,
     Match,
@@ -25,11 +25,6 @@ from bridgeway.clients.models import (
 from bridgeway.core.models import Role
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})
-# The statuses services.match_create accepts.
-MATCHABLE = frozenset({EnrolmentStatus.CONSENTED, EnrolmentStatus.WAITLISTED,
-                       EnrolmentStatus.ON_HOLD})
-
-
 @dataclass
 class StayView:
     public_id: str
@@ -201,7 +196,7 @@ def _enrolments(access: ClientAccess) -> list[EnrolmentView]:
             view.waitlisted_since = enrolment.waitlisted_since
             view.history = list(enrolment.history.all())
             view.enrolment = enrolment
-            view.matchable = enrolment.status in MATCHABLE and not any(
+            view.matchable = enrolment.status in MATCHABLE_STATUSES and not any(
                 m.status == Match.Status.ACTIVE for m in enrolment.matches.all())
         if access.sees(Info.CONSENT):
             consents = sorted(enrolment.consents.all(), key=lambda c: -c.version)

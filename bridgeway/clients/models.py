@@ -138,6 +138,9 @@ class EnrolmentStatus(models.TextChoices):
 CLOSED_STATUSES = frozenset({EnrolmentStatus.FINISHED, EnrolmentStatus.WITHDRAWN,
                              EnrolmentStatus.DECLINED})
 OPEN_STATUSES = frozenset(set(EnrolmentStatus) - CLOSED_STATUSES)
+# Waiting for a peer supporter: the statuses a match can be made from (by hand or by a run).
+MATCHABLE_STATUSES = frozenset({EnrolmentStatus.CONSENTED, EnrolmentStatus.WAITLISTED,
+                                EnrolmentStatus.ON_HOLD})
 
 
 class Enrolment(BaseModel):
@@ -288,3 +291,10 @@ class Match(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.supporter} ↔ {self.client_id} ({self.status})"
+
+
+# Reasons to end a match after which the client goes back to the waitlist, ahead of others
+# (in the order a coordinator is offered them when ending a match to re-match).
+REMATCH_REASONS = (Match.EndReason.CLIENT_ASKED, Match.EndReason.SUPPORTER_ASKED,
+                   Match.EndReason.NO_RAPPORT, Match.EndReason.SUPPORTER_LEFT,
+                   Match.EndReason.SAFETY)

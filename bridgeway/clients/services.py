@@ -24,6 +24,8 @@ from bridgeway.supporters.selectors import has_required_training
 from .events import Event, emit
 from .models import (
     CLOSED_STATUSES,
+    MATCHABLE_STATUSES,
+    REMATCH_REASONS,
     Client,
     ConsentRecord,
     Enrolment,
@@ -311,7 +313,7 @@ def match_create(
     supporter = SupporterProfile.objects.select_for_update().get(pk=supporter.pk)
     enrolment = Enrolment.objects.select_for_update().select_related("client", "site").get(
         pk=enrolment.pk)
-    if enrolment.status not in {S.CONSENTED, S.WAITLISTED, S.ON_HOLD}:
+    if enrolment.status not in MATCHABLE_STATUSES:
         raise ValidationError(_("Only a consented or waitlisted client can be matched."))
     if enrolment.matches.filter(status=Match.Status.ACTIVE).exists():
         raise ValidationError(_("This client already has a peer supporter."))
@@ -355,12 +357,6 @@ def _end_match(*, actor: Actor, match: Match, reason: str, note: str, do_not_rem
            detail=f"match:{match.public_id}:{reason}")
     emit(Event("match_ended", actor, match))
     return match
-
-
-# Reasons after which the client goes back to the waitlist, ahead of others.
-REMATCH_REASONS = {Match.EndReason.CLIENT_ASKED, Match.EndReason.SUPPORTER_ASKED,
-                   Match.EndReason.NO_RAPPORT, Match.EndReason.SUPPORTER_LEFT,
-                   Match.EndReason.SAFETY}
 
 
 @transaction.atomic

@@ -28,16 +28,15 @@ from numpy.typing import NDArray
 from bridgeway.audit.writer import record
 from bridgeway.clients import services as client_services
 from bridgeway.clients.events import Event
-from bridgeway.clients.models import Enrolment, Match
+from bridgeway.clients.models import MATCHABLE_STATUSES, REMATCH_REASONS, Enrolment, Match
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite
 from bridgeway.supporters.models import SupporterProfile
 
 from . import engine, explain
-from .criteria import SOFT, Criteria
+from .engine import SOFT, Criteria
 from .models import MatchingCriteria, MatchingRun, MatchNotice, Proposal, UnmatchedReport
 from .selectors import (
-    MATCHABLE,
     criteria_for_site,
     explain_proposals,
     load_columns,
@@ -46,12 +45,6 @@ from .selectors import (
 )
 
 Progress = Callable[[str, int, int], None]
-
-# The reasons a coordinator may give when ending a match in order to re-match.
-REMATCH_REASONS = [Match.EndReason.CLIENT_ASKED, Match.EndReason.SUPPORTER_ASKED,
-                   Match.EndReason.NO_RAPPORT, Match.EndReason.SUPPORTER_LEFT,
-                   Match.EndReason.SAFETY]
-
 
 def _noop(label: str, done: int, total: int) -> None:
     return None
@@ -186,7 +179,7 @@ def matching_run(*, actor: Actor, site: ProgramSite, enrolment: Enrolment | None
     if enrolment is not None:
         if enrolment.site_id != site.id:
             raise ValidationError(_("This client is not enrolled at this site."))
-        if enrolment.status not in MATCHABLE or enrolment.matches.filter(
+        if enrolment.status not in MATCHABLE_STATUSES or enrolment.matches.filter(
                 status=Match.Status.ACTIVE).exists():
             raise ValidationError(_("This client is not waiting for a peer supporter."))
         enrolments = Enrolment.objects.filter(pk=enrolment.pk)
@@ -216,17 +209,17 @@ def run_sites(*, actor: Actor, sites: list[ProgramSite], enrolments: QuerySet[En
     cols = load_columns(enrolments, sites, criteria)
     timings["load"] = time.perf_counter() - t0
     progress(_("Scoring and solving"), 1, 4)
-    result = engine.run_encoded(cols.enc, criteria)
+    result = engine.run_pool(cols.pool, criteria)
     timings.update(result.timings)
     t2 = time.perf_counter()
     progress(_("Writing proposals"), 2, 4)
     sc = result.scored
     if sc is None:  # pragma: no cover - run_encoded always scores
         raise RuntimeError("no scored pairs")
-    rows = sc.pc[result.chosen]
+    rows = sc.pairs.client[result.chosen]
     scores = result.proposal_scores()
     unmatched = unmatched_reasons(result)
-    row_of = {key: i for i, key in enumerate(cols.enc.c_key)}
+    row_of = {key: i for i, key in enumerate(cols.pool.clients.key)}
     runs: list[MatchingRun] = []
     if not dry_run:
         by_site = {s.id: s for s in sites}
@@ -242,7 +235,7 @@ def run_sites(*, actor: Actor, sites: list[ProgramSite], enrolments: QuerySet[En
             status=Proposal.Status.SUPERSEDED, decided_at=timezone.now())
         site_ids = cols.site_id[rows]
         write_proposals(run_ids=run_of_site[site_ids], enrolment_ids=cols.enrolment_id[rows],
-                        supporter_ids=cols.supporter_id[sc.ps[result.chosen]],
+                        supporter_ids=cols.supporter_id[sc.pairs.supporter[result.chosen]],
                         site_ids=site_ids, scores=scores, points=result.proposal_points())
         _check_constraints()
         timings["write"] = time.perf_counter() - t2
@@ -267,7 +260,7 @@ def run_sites(*, actor: Actor, sites: list[ProgramSite], enrolments: QuerySet[En
         MatchingRun.objects.bulk_update(runs, ["summary"], batch_size=500)
         _check_constraints()
         timings["unmatched"] = time.perf_counter() - t3
-    summary = summarise(cols.enc.n_clients, scores.tolist(), result.allowed_pairs, unmatched)
+    summary = summarise(cols.pool.n_clients, scores.tolist(), result.allowed_pairs, unmatched)
     t4 = time.perf_counter()
     run = runs[0] if runs else None
     record(who=actor.who, category="match", action="dry_run" if dry_run else "propose",
