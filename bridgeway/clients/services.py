@@ -203,7 +203,10 @@ def stay_discharge(*, actor: Actor, stay: HospitalStay, discharged_on: date,
     return stay
 
 
-def _change_status(*, actor: Actor, enrolment: Enrolment, to_status: str, reason: str) -> None:
+def _change_status(*, actor: Actor, enrolment: Enrolment, to_status: str, reason: str,
+                   audit: bool = True) -> None:
+    """Move an enrolment (its history row always; its own audit event unless the caller's
+    event already says it, as match_create's does)."""
     previous = enrolment.status
     now = timezone.now()
     enrolment.status = to_status
@@ -214,8 +217,9 @@ def _change_status(*, actor: Actor, enrolment: Enrolment, to_status: str, reason
     EnrolmentStatusChange.objects.create(enrolment=enrolment, from_status=previous,
                                          to_status=to_status, changed_at=now, actor=actor.user,
                                          reason=reason[:300])
-    _audit(actor, category="enrolment", action="status", client=enrolment.client,
-           detail=f"{previous}->{to_status}")
+    if audit:
+        _audit(actor, category="enrolment", action="status", client=enrolment.client,
+               detail=f"{previous}->{to_status}")
     emit(Event("enrolment_status_changed", actor, enrolment, previous))
 
 
@@ -308,6 +312,9 @@ def match_create(
 ) -> Match:
     """Assign a supporter. Locks the supporter row so concurrent approvals cannot overfill.
 
+    Matching's services call it and then tell the supporter and supersede open proposals
+    themselves (no hook calls back up; decision 0011).
+
     The site's required training is a hard constraint for manual matches too; matching passes
     its site criteria's `require_training` (a coordinator may turn it off there)."""
     supporter = SupporterProfile.objects.select_for_update().get(pk=supporter.pk)
@@ -334,13 +341,14 @@ def match_create(
         enrolment=enrolment, client=enrolment.client, supporter=supporter, site=enrolment.site,
         started_on=started_on or timezone.localdate(), home_visits_allowed=home_visits_allowed,
         created_by=actor.user)
-    _audit(actor, category="match", action="create", client=enrolment.client,
-           detail=f"match:{match.public_id}")
+    previous = enrolment.status
     enrolment.priority = False
     enrolment.save(update_fields=["priority", "updated_at"])
     _change_status(actor=actor, enrolment=enrolment, to_status=S.MATCHED,
-                   reason=_("Matched with a peer supporter"))
-    emit(Event("match_created", actor, match))
+                   reason=_("Matched with a peer supporter"), audit=False)
+    # One event for one thing: the client has a supporter now (the status move is part of it).
+    _audit(actor, category="match", action="create", client=enrolment.client,
+           detail=f"match:{match.public_id} enrolment:{previous}->{S.MATCHED}")
     return match
 
 

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from bridgeway.matching import engine
-from bridgeway.matching.engine import HARD, SOFT, ClientIn, Criteria, SupporterIn, evaluate_pair, run
+from bridgeway.matching.engine import (
+    HARD,
+    SOFT,
+    ClientIn,
+    Criteria,
+    SupporterIn,
+    evaluate_pair,
+    run,
+)
 
 CR = Criteria()
 BASE_C = ClientIn(key="c1", site="riv", site_name="Riverside", age=46, gender="man",

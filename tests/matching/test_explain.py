@@ -7,8 +7,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridgeway.matching.engine import Criteria
-from bridgeway.matching.engine import ClientIn, SupporterIn, run
+from bridgeway.matching.engine import ClientIn, Criteria, SupporterIn, run
 from bridgeway.matching.explain import reason, unmatched_reason, why_not
 
 CR = Criteria()

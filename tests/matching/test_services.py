@@ -184,15 +184,57 @@ def test_rematch_puts_client_back_with_priority_and_never_same_pair(setup: World
         services.match_end_for_rematch(actor=coordinator(w), match=ended, reason="completed")
 
 
+def _events_after(last_id: int) -> list[tuple[str, str, str]]:
+    return list(AuditEvent.objects.filter(seq__gt=last_id).order_by("seq").values_list(
+        "category", "action", "detail"))
+
+
+def _last_event_id() -> int:
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def test_one_approval_writes_one_audit_event_per_thing_that_happened(setup: World) -> None:
+    w = setup
+    e = waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    proposal = Proposal.objects.get(enrolment=e)
+    last = _last_event_id()
+    match = services.proposal_approve(actor=coordinator(w), proposal=proposal)
+    events = _events_after(last)
+    # the match made (the client now matched), and the decision (notice, superseded)
+    assert [(c, a) for c, a, _d in events] == [("match", "create"), ("match", "approve_proposal")]
+    assert f"match:{match.public_id}" in events[0][2] and "waitlisted->matched" in events[0][2]
+    assert f"proposal:{proposal.public_id}" in events[1][2]
+    assert "supporter_notified superseded:0" in events[1][2]
+    assert MatchNotice.objects.filter(match=match).count() == 1
+
+
 def test_manual_match_notifies_and_supersedes(setup: World) -> None:
+    w = setup
+    e = waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    last = _last_event_id()
+    match = services.match_by_hand(actor=coordinator(w), enrolment=e, supporter=w.supporter)
+    assert Proposal.objects.get(enrolment=e).status == "superseded"
+    assert MatchNotice.objects.filter(match__enrolment=e).count() == 1
+    events = _events_after(last)
+    assert [(c, a) for c, a, _d in events] == [("match", "create"), ("match", "notify_supporter")]
+    assert f"match:{match.public_id} superseded:1" in events[1][2]
+
+
+def test_clients_match_create_does_not_call_back_into_matching(setup: World) -> None:
+    """The flow is explicit: creating a match in clients writes no matching rows; the
+    matching services that call it do that themselves."""
+    from bridgeway.clients import events
     from bridgeway.clients.services import match_create
 
     w = setup
     e = waiting(w.site_a)
     services.matching_run(actor=coordinator(w), site=w.site_a)
     match_create(actor=coordinator(w), enrolment=e, supporter=w.supporter)
-    assert Proposal.objects.get(enrolment=e).status == "superseded"
-    assert MatchNotice.objects.filter(match__enrolment=e).count() == 1
+    assert not MatchNotice.objects.filter(match__enrolment=e).exists()
+    assert Proposal.objects.get(enrolment=e).status == "proposed"
+    assert "match_created" not in events._handlers
 
 
 def test_loaded_inputs_match_the_records(setup: World) -> None:

@@ -1,9 +1,8 @@
-"""Writes for matching: criteria, runs (proposals), approve / reject / swap, re-matching.
+"""Writes for matching runs: a site's criteria, and a run (load, score, solve, store the
+proposals and unmatched reports, audit) — what the run page and `bridgeway match` call.
 
 Keyword-only, atomic, audited in the same transaction. Permission is decided before the call
-(access.policy.authorize(user, Action.MATCH, site=...)), which hands over the Actor. Creating
-and ending matches always goes through bridgeway.clients.services, which locks the
-supporter's row so that two approvals at the same moment cannot overfill a caseload.
+(access.policy.authorize(user, Action.MATCH, site=...)), which hands over the Actor.
 """
 
 from __future__ import annotations
@@ -26,23 +25,14 @@ from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 from bridgeway.audit.writer import record
-from bridgeway.clients import services as client_services
-from bridgeway.clients.events import Event
-from bridgeway.clients.models import MATCHABLE_STATUSES, REMATCH_REASONS, Enrolment, Match
+from bridgeway.clients.models import MATCHABLE_STATUSES, Enrolment, Match
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite
-from bridgeway.supporters.models import SupporterProfile
 
-from . import engine, explain
-from .engine import SOFT, Criteria
-from .models import MatchingCriteria, MatchingRun, MatchNotice, Proposal, UnmatchedReport
-from .selectors import (
-    criteria_for_site,
-    explain_proposals,
-    load_columns,
-    load_inputs,
-    waitlist,
-)
+from .. import engine, explain
+from ..engine import SOFT, Criteria
+from ..models import MatchingCriteria, MatchingRun, Proposal, UnmatchedReport
+from ..selectors import criteria_for_site, load_columns, waitlist
 
 Progress = Callable[[str, int, int], None]
 
@@ -272,115 +262,3 @@ def run_sites(*, actor: Actor, sites: list[ProgramSite], enrolments: QuerySet[En
     timings["audit"] = time.perf_counter() - t4
     progress(_("Done"), 4, 4)
     return RunOutcome(run, result, summary, unmatched, timings, runs)
-
-
-def _lock_open(proposal: Proposal) -> Proposal:
-    locked = Proposal.objects.select_for_update().select_related(
-        "enrolment__client", "supporter", "site").get(pk=proposal.pk)
-    if locked.status != Proposal.Status.PROPOSED:
-        raise ValidationError(_("This proposal has already been decided."))
-    return locked
-
-
-def _pair_explained(proposal: Proposal, supporter: SupporterProfile) -> tuple[dict[str, float], str]:
-    """Points per criterion and the reason of one pair, from today's records."""
-    inputs = load_inputs(Enrolment.objects.filter(pk=proposal.enrolment_id), [proposal.site])
-    target = next((s for s in inputs.supporters if s.key == str(supporter.public_id)), None)
-    if not inputs.clients or target is None:
-        return {}, ""
-    criteria = criteria_for_site(proposal.site)
-    _code, points = engine.evaluate_pair(inputs.clients[0], target, criteria)
-    return points, explain.reason(inputs.clients[0], target, criteria, _)
-
-
-@transaction.atomic
-def proposal_approve(*, actor: Actor, proposal: Proposal,
-                     supporter: SupporterProfile | None = None, note: str = "",
-                     score: float | None = None) -> Match:
-    """Create the match (atomically, capacity-checked under a row lock) and notify. The
-    reason in words is stored with the decision (history keeps what the coordinator read)."""
-    proposal = _lock_open(proposal)
-    chosen = supporter or proposal.supporter
-    points, reason = _pair_explained(proposal, chosen)
-    if chosen.pk != proposal.supporter_id:  # a swap: the proposal now records the alternative
-        proposal.supporter = chosen
-        proposal.score = float(score if score is not None else round(sum(points.values()), 2))
-        proposal.contributions = points
-    proposal.reason = reason or proposal.reason
-    match = client_services.match_create(
-        actor=actor, enrolment=proposal.enrolment, supporter=chosen,
-        require_training=criteria_for_site(proposal.site).require_training)
-    proposal.status = Proposal.Status.APPROVED
-    proposal.decided_at = timezone.now()
-    proposal.decided_by = actor.user
-    proposal.decision_note = note[:300]
-    proposal.match = match
-    proposal.save(update_fields=["status", "decided_at", "decided_by", "decision_note", "match",
-                                 "supporter", "score", "contributions", "reason", "updated_at"])
-    record(who=actor.who, category="match", action="approve_proposal",
-           client_public_id=proposal.enrolment.client.public_id,
-           detail=f"proposal:{proposal.public_id} match:{match.public_id}")
-    return match
-
-
-@transaction.atomic
-def proposal_reject(*, actor: Actor, proposal: Proposal, note: str = "") -> Proposal:
-    proposal = _lock_open(proposal)
-    proposal.status = Proposal.Status.REJECTED
-    proposal.decided_at = timezone.now()
-    proposal.decided_by = actor.user
-    proposal.decision_note = note[:300]
-    proposal.save(update_fields=["status", "decided_at", "decided_by", "decision_note",
-                                 "updated_at"])
-    record(who=actor.who, category="match", action="reject_proposal",
-           client_public_id=proposal.enrolment.client.public_id,
-           detail=f"proposal:{proposal.public_id}")
-    return proposal
-
-
-@transaction.atomic
-def proposal_swap(*, actor: Actor, proposal: Proposal, supporter_key: str) -> Match:
-    """Approve one of the proposal's next best alternatives (as they are now) instead."""
-    locked = _lock_open(proposal)
-    alternatives = explain_proposals([locked]).get(locked.pk, {}).get("alts", [])
-    alternative: dict[str, Any] | None = next(
-        (a for a in alternatives if a.get("supporter") == supporter_key), None)
-    if alternative is None:
-        raise ValidationError({"supporter": _("Choose one of the listed alternatives.")})
-    supporter = SupporterProfile.objects.filter(public_id=supporter_key).first()
-    if supporter is None:
-        raise ValidationError({"supporter": _("This peer supporter no longer exists.")})
-    previous = str(locked.supporter)
-    return proposal_approve(actor=actor, proposal=locked, supporter=supporter,
-                            score=float(alternative["score"]),
-                            note=_("Swapped from %(name)s") % {"name": previous})
-
-
-@transaction.atomic
-def match_end_for_rematch(*, actor: Actor, match: Match, reason: str, note: str = "",
-                          do_not_rematch: bool = False) -> Match:
-    """End a match so the client can be matched again (back on the waitlist, with priority)."""
-    if reason not in REMATCH_REASONS:
-        raise ValidationError({"reason": _("Choose a reason.")})
-    ended = client_services.match_end(actor=actor, match=match, reason=reason, note=note,
-                                      do_not_rematch=do_not_rematch)
-    MatchNotice.objects.filter(match=ended, read_at__isnull=True).update(read_at=timezone.now())
-    return ended
-
-
-def on_match_created(event: Event) -> None:
-    """Any new match (from a proposal or made by hand) notifies its supporter in the app and
-    supersedes other open proposals for the same client."""
-    match: Match = event.obj
-    MatchNotice.objects.create(supporter=match.supporter, match=match)
-    Proposal.objects.filter(enrolment_id=match.enrolment_id,
-                            status=Proposal.Status.PROPOSED).update(
-        status=Proposal.Status.SUPERSEDED, decided_at=timezone.now())
-    record(who=event.actor.who, category="match", action="notify_supporter",
-           client_public_id=match.client.public_id, detail=f"match:{match.public_id}")
-
-
-@transaction.atomic
-def notices_mark_read(*, supporter: SupporterProfile) -> int:
-    return MatchNotice.objects.filter(supporter=supporter, read_at__isnull=True).update(
-        read_at=timezone.now())
