@@ -15,13 +15,13 @@ from django.utils import timezone
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
 from bridgeway.clients.models import (
-    MATCHABLE_STATUSES,
     ConsentRecord,
     Enrolment,
     EnrolmentStatusChange,
     HospitalStay,
     Match,
 )
+from bridgeway.clients.statuses import MATCHABLE_STATUSES
 from bridgeway.core.models import Role
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})

@@ -24,8 +24,6 @@ from bridgeway.supporters.selectors import has_required_training
 from .events import Event, emit
 from .models import (
     CLOSED_STATUSES,
-    MATCHABLE_STATUSES,
-    REMATCH_REASONS,
     Client,
     ConsentRecord,
     Enrolment,
@@ -34,6 +32,7 @@ from .models import (
     HospitalStay,
     Match,
 )
+from .statuses import MATCHABLE_STATUSES, REMATCH_REASONS
 from .validators import normalise_health_card
 
 S = EnrolmentStatus

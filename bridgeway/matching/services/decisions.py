@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from bridgeway.audit.writer import record
 from bridgeway.clients import services as client_services
-from bridgeway.clients.models import REMATCH_REASONS, Enrolment, Match
+from bridgeway.clients.models import Enrolment, Match
+from bridgeway.clients.statuses import REMATCH_REASONS
 from bridgeway.core.actors import Actor
 from bridgeway.supporters.models import SupporterProfile
 

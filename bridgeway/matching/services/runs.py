@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
 from bridgeway.audit.writer import record
-from bridgeway.clients.models import MATCHABLE_STATUSES, Enrolment, Match
+from bridgeway.clients.models import Enrolment, Match
+from bridgeway.clients.statuses import MATCHABLE_STATUSES
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite
 

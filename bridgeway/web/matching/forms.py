@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bridgeway.clients.models import REMATCH_REASONS, Match
+from bridgeway.clients.models import Match
+from bridgeway.clients.statuses import REMATCH_REASONS
 from bridgeway.matching.engine import SOFT
 from bridgeway.matching.models import MatchingCriteria
 
