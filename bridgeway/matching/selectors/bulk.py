@@ -13,8 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 import numpy as np
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -28,6 +27,7 @@ from ..engine.inputs import NO_GENDER
 from .decode import (
     ages,
     fetch_all,
+    ids_param,
     int_rows,
     lookup,
     lut,
@@ -36,6 +36,7 @@ from .decode import (
     slot_bits,
     sql_days,
     sql_epoch,
+    sql_in_ids,
     sql_text,
     uuid_texts,
 )
@@ -64,13 +65,6 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     sites = sorted(sites, key=lambda s: s.code)
     site_pos = {s.id: k for k, s in enumerate(sites)}
     site_ids = [s.id for s in sites]
-    languages = list(Language.objects.order_by("name", "id").values_list("id", "name"))
-    interests = list(Interest.objects.order_by("name", "id").values_list("id", "name"))
-    lang_bit = lut([i for i, _n in languages])
-    int_bit = lut([i for i, _n in interests])
-    lang_names = [n for _i, n in languages]
-    lang_name_of = dict(languages)
-
     e_t, c_t = Enrolment._meta.db_table, Client._meta.db_table
     area_t, s_t = PostalArea._meta.db_table, SupporterProfile._meta.db_table
     through = SupporterProfile.sites.through._meta.db_table
@@ -78,14 +72,37 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     lt, it = Client.languages.through._meta.db_table, Client.interests.through._meta.db_table
     slt = SupporterProfile.languages.through._meta.db_table
     sit = SupporterProfile.interests.through._meta.db_table
-    sub_sql, sub_params = enrolments.order_by().values("id").query.sql_with_params()
-    client_sub = f"SELECT e2.client_id FROM {e_t} e2 WHERE e2.id IN ({sub_sql})"  # noqa: S608 — model table names; values are parameters
     marks = ", ".join(["%s"] * len(site_ids)) or "NULL"
-    sup_sub = f"SELECT t.supporterprofile_id FROM {through} t WHERE t.programsite_id IN ({marks})"  # noqa: S608 — model table names; values are parameters
-    trained_sets = _trained_at_sites(sites, sup_sub, site_ids, today)
-    # Independent queries, sent together (a pipeline on PostgreSQL: the server runs the
-    # later ones while the earlier ones are decoded here).
+    required_t = ProgramSite.required_training.through._meta.db_table
+    record_t = TrainingRecord._meta.db_table
+    # Two rounds of independent queries, each sent together (a pipeline on PostgreSQL: the
+    # server runs the later ones while the earlier ones are decoded here). The first finds
+    # who is in the run (the waitlist's rows, the sites' supporters); the second reads their
+    # rows by id, so no query scans a whole table once per site.
+    ids_sql, ids_params = enrolments.order_by().values_list("id", "client_id").query.sql_with_params()
+    first = fetch_all([
+        (f"SELECT id, name FROM {Language._meta.db_table} ORDER BY name, id", []),  # noqa: S608 — model table name
+        (f"SELECT id, name FROM {Interest._meta.db_table} ORDER BY name, id", []),  # noqa: S608 — model table name
+        # how many training modules each site requires
+        (f"SELECT programsite_id, COUNT(*) FROM {required_t} "  # noqa: S608 — model table names; values are parameters
+         f"WHERE programsite_id IN ({marks}) GROUP BY programsite_id", site_ids),
+        (ids_sql, list(ids_params)),
+        (f"SELECT t.supporterprofile_id, t.programsite_id FROM {through} t "  # noqa: S608 — model table names; values are parameters
+         f"WHERE t.programsite_id IN ({marks})", site_ids),
+    ])
+    languages, interests, required_rows, id_rows, member_rows = (next(first) for _ in range(5))
+    first.close()
+    e_ids_param = ids_param(sorted({int(e) for e, _c in id_rows}))
+    c_ids_param = ids_param(sorted({int(c) for _e, c in id_rows}))
+    s_ids_param = ids_param(sorted({int(s) for s, _site in member_rows}))
     fetched = fetch_all([
+        # how many of each site's required modules each of its supporters holds, valid today
+        (f"SELECT r.programsite_id, tr.supporter_id, COUNT(DISTINCT tr.module_id) "  # noqa: S608 — model table names; values are parameters
+         f"FROM {required_t} r JOIN {record_t} tr ON tr.module_id = r.trainingmodule_id "
+         f"WHERE r.programsite_id IN ({marks}) AND tr.completed_on <= %s "
+         f"AND (tr.expires_on IS NULL OR tr.expires_on >= %s) "
+         f"AND {sql_in_ids('tr.supporter_id')} "
+         f"GROUP BY r.programsite_id, tr.supporter_id", [*site_ids, today, today, s_ids_param]),
         (f"SELECT {sql_text('e.public_id')}, e.id, e.site_id, "  # noqa: S608 — model table names; values are parameters
          f"{sql_epoch('e.waitlisted_since')}, e.priority, e.support_intensity, e.client_id, "
          f"{sql_text('c.public_id')}, {sql_days('c.date_of_birth')}, c.gender, "
@@ -93,26 +110,31 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
          f"c.pref_gender_strength, c.pref_age_min, c.pref_age_max, c.pref_age_strength, "
          f"c.pref_language_id, c.pref_language_strength "
          f"FROM {e_t} e JOIN {c_t} c ON c.id = e.client_id "
-         f"LEFT JOIN {area_t} pa ON pa.fsa = c.home_fsa WHERE e.id IN ({sub_sql})", sub_params),
+         f"LEFT JOIN {area_t} pa ON pa.fsa = c.home_fsa WHERE {sql_in_ids('e.id')}",
+         [e_ids_param]),
         (f"SELECT {sql_text('s.public_id')}, s.id, s.status, s.max_active_clients, "  # noqa: S608 — model table names; values are parameters
          f"(SELECT COUNT(*) FROM {m_t} m WHERE m.supporter_id = s.id AND m.status = %s), "
          f"s.hours_per_week, {sql_days('s.date_of_birth')}, s.gender, "
          f"{sql_text('s.availability')}, pa.latitude, pa.longitude, s.employment "
          f"FROM {s_t} s LEFT JOIN {area_t} pa ON pa.fsa = s.home_fsa "
-         f"WHERE s.id IN ({sup_sub})", [str(Match.Status.ACTIVE), *site_ids]),
-        (f"SELECT t.supporterprofile_id, t.programsite_id FROM {through} t "  # noqa: S608 — model table names; values are parameters
-         f"WHERE t.programsite_id IN ({marks})", site_ids),
-        (f"SELECT client_id, language_id FROM {lt} WHERE client_id IN ({client_sub})",  # noqa: S608 — model table names; values are parameters
-         sub_params),
-        (f"SELECT client_id, interest_id FROM {it} WHERE client_id IN ({client_sub})",  # noqa: S608 — model table names; values are parameters
-         sub_params),
+         f"WHERE {sql_in_ids('s.id')}", [str(Match.Status.ACTIVE), s_ids_param]),
+        (f"SELECT client_id, language_id FROM {lt} WHERE {sql_in_ids('client_id')}",  # noqa: S608 — model table names; values are parameters
+         [c_ids_param]),
+        (f"SELECT client_id, interest_id FROM {it} WHERE {sql_in_ids('client_id')}",  # noqa: S608 — model table names; values are parameters
+         [c_ids_param]),
         (f"SELECT supporterprofile_id, language_id FROM {slt} "  # noqa: S608 — model table names; values are parameters
-         f"WHERE supporterprofile_id IN ({sup_sub})", site_ids),
+         f"WHERE {sql_in_ids('supporterprofile_id')}", [s_ids_param]),
         (f"SELECT supporterprofile_id, interest_id FROM {sit} "  # noqa: S608 — model table names; values are parameters
-         f"WHERE supporterprofile_id IN ({sup_sub})", site_ids),
+         f"WHERE {sql_in_ids('supporterprofile_id')}", [s_ids_param]),
         (f"SELECT client_id, supporter_id FROM {m_t} WHERE do_not_rematch = %s "  # noqa: S608 — model table names; values are parameters
-         f"AND client_id IN ({client_sub})", [True, *sub_params]),
+         f"AND {sql_in_ids('client_id')}", [True, c_ids_param]),
     ])
+    lang_bit = lut([i for i, _n in languages])
+    int_bit = lut([i for i, _n in interests])
+    lang_names = [n for _i, n in languages]
+    lang_name_of = dict(languages)
+    need: dict[int, int] = dict(required_rows)
+    held = next(fetched)
     rows = next(fetched)
     # canonical order: by key (32 hex digits on SQLite sort like the dashed text)
     rows.sort(key=itemgetter(0))
@@ -135,7 +157,7 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
 
     # site membership, weekly hours (the strictest commitment among the sites served) and
     # training (every site's required training) per supporter
-    members = int_rows(next(fetched), 2)
+    members = int_rows(member_rows, 2)
     m_sup = lookup(sup_pos, members[:, 0])
     m_site = np.array([site_pos[int(x)] for x in members[:, 1]], dtype=np.int64)
     order = np.lexsort((m_sup, m_site))
@@ -145,9 +167,13 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     if m_sup.size:
         s_minutes[np.unique(m_sup)] = 0
         np.maximum.at(s_minutes, m_sup, minutes[m_site])
-    untrained = np.array([
-        trained_sets[k] is not None and int(s_ids[j]) not in (trained_sets[k] or set())
-        for j, k in zip(m_sup.tolist(), m_site.tolist(), strict=True)], dtype=bool)
+    # a membership is trained when its site requires nothing or the supporter holds every
+    # module it requires (valid today)
+    site_need = np.array([need.get(s.id, 0) for s in sites], dtype=np.int64)
+    full = [(site_pos[site_id], int(sup_pos[sid])) for site_id, sid, n in held
+            if n >= need.get(site_id, 0) and sid < sup_pos.size and sup_pos[sid] >= 0]
+    full_codes = np.array([k * max(n_s, 1) + j for k, j in full], dtype=np.int64)
+    untrained = (site_need[m_site] > 0) & ~np.isin(m_site * max(n_s, 1) + m_sup, full_codes)
     s_trained = (np.bincount(m_sup[untrained], minlength=n_s) == 0) & (
         np.bincount(m_sup, minlength=n_s) > 0)
     s_hours = np.array([float(h or 0) for h in hours], dtype=np.float64)
@@ -234,28 +260,3 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     return Columns(pool=pool, enrolment_id=np.array(e_ids, dtype=np.int64),
                    site_id=np.array(e_sites, dtype=np.int64),
                    client_public_id=uuid_texts(c_pids), supporter_id=sup_ids)
-
-
-def _trained_at_sites(sites: list[ProgramSite], sup_sub: str, site_ids: list[int],
-                      today: date) -> list[set[int] | None]:
-    """Per site (in `sites` order): the supporters holding every training it requires, valid
-    today; None when the site requires none."""
-    required: dict[int, set[int]] = defaultdict(set)
-    for site_id, module_id in ProgramSite.required_training.through.objects.filter(
-            programsite_id__in=site_ids).values_list("programsite_id", "trainingmodule_id"):
-        required[site_id].add(module_id)
-    held: dict[int, set[int]] = defaultdict(set)
-    if required:
-        with connection.cursor() as cursor:
-            records = TrainingRecord.objects.filter(
-                module_id__in=set().union(*required.values()), completed_on__lte=today).filter(
-                Q(expires_on__isnull=True) | Q(expires_on__gte=today)).values_list(
-                "supporter_id", "module_id")
-            sql, params = records.query.sql_with_params()
-            cursor.execute(f"SELECT * FROM ({sql}) r WHERE r.supporter_id IN ({sup_sub})",  # noqa: S608 — model table names; values are parameters
-                           [*params, *site_ids])
-            for sid, module_id in cursor.fetchall():
-                held[sid].add(module_id)
-    return [None if not required.get(site.id) else
-            {sid for sid, modules in held.items() if required[site.id] <= modules}
-            for site in sites]

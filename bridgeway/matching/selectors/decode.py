@@ -170,3 +170,17 @@ def ages(days: tuple[Any, ...], today: date) -> NDArray[np.float64]:
 
 def opt_float(values: tuple[Any, ...]) -> NDArray[np.float64]:
     return np.array(values, dtype=np.float64)  # None -> NaN
+
+
+def sql_in_ids(column: str) -> str:
+    """`column` is one of the ids passed as one parameter (ids_param): an index lookup per
+    id, where `IN (subquery)` made PostgreSQL scan the whole table once per site."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])"
+    return f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608 — a column name from the caller; the ids are a parameter
+
+
+def ids_param(ids: list[int]) -> str:
+    if connection.vendor == "postgresql":
+        return "{" + ",".join(map(str, ids)) + "}"
+    return json.dumps(ids)

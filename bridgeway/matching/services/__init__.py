@@ -18,12 +18,11 @@ from .runs import (
     run_sites,
     summarise,
     unmatched_reasons,
-    write_proposals,
-    write_unmatched,
+    write_run_rows,
 )
 
 __all__ = [
     "RunOutcome", "criteria_update", "match_by_hand", "match_end_for_rematch", "matching_run",
     "notices_mark_read", "proposal_approve", "proposal_reject", "proposal_swap", "run_sites",
-    "summarise", "unmatched_reasons", "write_proposals", "write_unmatched",
+    "summarise", "unmatched_reasons", "write_run_rows",
 ]

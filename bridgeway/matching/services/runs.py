@@ -94,69 +94,93 @@ def _int_array(values: NDArray[Any]) -> str:
     return "{" + ",".join(map(str, values.tolist())) + "}"
 
 
-def write_proposals(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64],
-                    supporter_ids: NDArray[np.int64], site_ids: NDArray[np.int64],
-                    scores: NDArray[np.float64], points: NDArray[np.float64]) -> None:
-    """Insert proposals in bulk. On PostgreSQL one INSERT ... SELECT over arrays (scores and
-    points travel as integer hundredths; the database builds the points' JSON); elsewhere
-    bulk_create."""
-    now = timezone.now()
-    if not enrolment_ids.size:
-        return
+Statement = tuple[str, list[Any]]
+
+
+def _execute_all(statements: list[Statement]) -> None:
+    """Run the statements in order. On PostgreSQL they are sent together in pipeline mode
+    (one round trip instead of one per statement; the server still runs them in order)."""
     if connection.vendor != "postgresql":
-        rows = points.tolist()
-        Proposal.objects.bulk_create([
-            Proposal(run_id=r, enrolment_id=e, supporter_id=s, site_id=site, score=score,
-                     contributions=dict(zip(SOFT, row, strict=True)))
-            for r, e, s, site, score, row in zip(
-                run_ids.tolist(), enrolment_ids.tolist(), supporter_ids.tolist(),
-                site_ids.tolist(), scores.tolist(), rows, strict=True)], batch_size=2000)
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
         return
+    connection.ensure_connection()
+    pg = connection.connection
+    with pg.pipeline(), pg.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def supersede_sql(enrolment_ids: NDArray[np.int64]) -> Statement:
+    """The open proposals of these enrolments become superseded (a new run replaces them)."""
+    table = Proposal._meta.db_table
+    return (f"UPDATE {table} SET status = %s, decided_at = %s "  # noqa: S608 — model table name; values are parameters
+            f"WHERE status = %s AND enrolment_id = ANY(%s::bigint[])",
+            [Proposal.Status.SUPERSEDED, timezone.now(), Proposal.Status.PROPOSED,
+             _int_array(enrolment_ids)])
+
+
+def proposals_sql(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64],
+                  supporter_ids: NDArray[np.int64], site_ids: NDArray[np.int64],
+                  scores: NDArray[np.float64], points: NDArray[np.float64]) -> Statement:
+    """Proposals in bulk on PostgreSQL: one INSERT ... SELECT over arrays (scores and points
+    travel as integer hundredths; the database builds the points' JSON)."""
+    now = timezone.now()
     cents = np.rint(points * 100).astype(np.int64)
     names = [f"p{k}" for k in range(len(SOFT))]
     points_json = ", ".join(f"'{key}', t.{name}::float8 / 100" for key, name in
                             zip(SOFT, names, strict=True))
     columns = ["run_id", "enrolment_id", "supporter_id", "site_id", "score", *names]
     arrays = [run_ids, enrolment_ids, supporter_ids, site_ids,
-              np.rint(scores * 100).astype(np.int64), *cents.T]
+              np.rint(scores * 100).astype(np.int64), *cents.reshape(-1, len(SOFT)).T]
     table = Proposal._meta.db_table
-    sql = (f"INSERT INTO {table} (public_id, created_at, updated_at, run_id, enrolment_id, "  # noqa: S608  # names from the model; values are parameters
+    sql = (f"INSERT INTO {table} (public_id, created_at, updated_at, run_id, enrolment_id, "  # noqa: S608 — names from the model; values are parameters
            f"supporter_id, site_id, score, contributions, reason, status, decision_note) "
            f"SELECT gen_random_uuid(), %s, %s, t.run_id, t.enrolment_id, t.supporter_id, "
            f"t.site_id, t.score::float8 / 100, jsonb_build_object({points_json}), '', %s, '' "
            f"FROM unnest({', '.join(['%s::bigint[]'] * len(arrays))}) "
            f"AS t({', '.join(columns)})")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, now, Proposal.Status.PROPOSED,
-                             *[_int_array(np.asarray(a)) for a in arrays]])
+    return sql, [now, now, Proposal.Status.PROPOSED, *[_int_array(np.asarray(a)) for a in arrays]]
 
 
-def _check_constraints() -> None:
-    """Check the deferred foreign keys of the rows written so far now rather than at commit
-    (same work, same result), so each stage's timing includes its own checks."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-def write_unmatched(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64],
-                    codes: list[str], reasons: list[str]) -> None:
-    """Insert unmatched reports in bulk (one INSERT ... SELECT over arrays on PostgreSQL)."""
-    if not codes:
-        return
-    if connection.vendor != "postgresql":
-        UnmatchedReport.objects.bulk_create([
-            UnmatchedReport(run_id=r, enrolment_id=e, code=c, reason=text) for r, e, c, text in
-            zip(run_ids.tolist(), enrolment_ids.tolist(), codes, reasons, strict=True)],
-            batch_size=2000)
-        return
+def unmatched_sql(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64],
+                  codes: list[str], reasons: list[str]) -> Statement:
+    """Unmatched reports in bulk on PostgreSQL (one INSERT ... SELECT over arrays)."""
     table = UnmatchedReport._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (run_id, enrolment_id, code, reason) "  # noqa: S608  # model names
+    return (f"INSERT INTO {table} (run_id, enrolment_id, code, reason) "  # noqa: S608 — model table name; values are parameters
             f"SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])",
             [_int_array(run_ids), _int_array(enrolment_ids), codes, reasons])
+
+
+def write_run_rows(*, enrolment_ids: NDArray[np.int64], proposals: dict[str, Any],
+                   unmatched: dict[str, Any]) -> None:
+    """Supersede the open proposals of the run's enrolments, then insert its proposals and
+    unmatched reports: three statements in one round trip on PostgreSQL; bulk_create
+    elsewhere."""
+    if connection.vendor == "postgresql":
+        statements = [supersede_sql(enrolment_ids)]
+        if proposals["enrolment_ids"].size:
+            statements.append(proposals_sql(**proposals))
+        if unmatched["codes"]:
+            statements.append(unmatched_sql(**unmatched))
+        _execute_all(statements)
+        return
+    Proposal.objects.filter(enrolment_id__in=enrolment_ids.tolist(),
+                            status=Proposal.Status.PROPOSED).update(
+        status=Proposal.Status.SUPERSEDED, decided_at=timezone.now())
+    Proposal.objects.bulk_create([
+        Proposal(run_id=r, enrolment_id=e, supporter_id=s, site_id=site, score=score,
+                 contributions=dict(zip(SOFT, row, strict=True)))
+        for r, e, s, site, score, row in zip(
+            proposals["run_ids"].tolist(), proposals["enrolment_ids"].tolist(),
+            proposals["supporter_ids"].tolist(), proposals["site_ids"].tolist(),
+            proposals["scores"].tolist(), proposals["points"].tolist(), strict=True)],
+        batch_size=2000)
+    UnmatchedReport.objects.bulk_create([
+        UnmatchedReport(run_id=r, enrolment_id=e, code=c, reason=text) for r, e, c, text in zip(
+            unmatched["run_ids"].tolist(), unmatched["enrolment_ids"].tolist(),
+            unmatched["codes"], unmatched["reasons"], strict=True)], batch_size=2000)
 
 
 @transaction.atomic
@@ -181,7 +205,9 @@ def matching_run(*, actor: Actor, site: ProgramSite, enrolment: Enrolment | None
                      dry_run=dry_run, progress=progress)
 
 
-@transaction.atomic
+# No savepoint when matching_run calls it (two round trips per run for nothing: the run
+# stands or falls as a whole).
+@transaction.atomic(savepoint=False)
 def run_sites(*, actor: Actor, sites: list[ProgramSite], enrolments: QuerySet[Enrolment],
               criteria: Criteria, single_enrolment: Enrolment | None = None,
               dry_run: bool = False, progress: Progress = _noop) -> RunOutcome:
@@ -215,42 +241,36 @@ def run_sites(*, actor: Actor, sites: list[ProgramSite], enrolments: QuerySet[En
     if not dry_run:
         by_site = {s.id: s for s in sites}
         present = [by_site[i] for i in sorted(set(cols.site_id.tolist()) & set(by_site))] or sites[:1]
-        runs = MatchingRun.objects.bulk_create([MatchingRun(
-            site=s, created_by=actor.user, parameters=criteria.snapshot(),
-            single_enrolment=single_enrolment, dry_run=False) for s in present])
-        run_of_site = np.zeros(int(max(s.id for s in present)) + 1, dtype=np.int64)
-        for r in runs:
-            run_of_site[r.site_id] = r.pk
-        Proposal.objects.filter(enrolment_id__in=enrolments.order_by().values("id"),
-                                status=Proposal.Status.PROPOSED).update(
-            status=Proposal.Status.SUPERSEDED, decided_at=timezone.now())
         site_ids = cols.site_id[rows]
-        write_proposals(run_ids=run_of_site[site_ids], enrolment_ids=cols.enrolment_id[rows],
-                        supporter_ids=cols.supporter_id[sc.pairs.supporter[result.chosen]],
-                        site_ids=site_ids, scores=scores, points=result.proposal_points())
-        _check_constraints()
-        timings["write"] = time.perf_counter() - t2
-        t3 = time.perf_counter()
         u_rows = np.array([row_of[key] for key, _c, _r in unmatched], dtype=np.int64)
-        u_sites = cols.site_id[u_rows].tolist()
-        write_unmatched(run_ids=run_of_site[cols.site_id[u_rows]],
-                        enrolment_ids=cols.enrolment_id[u_rows],
-                        codes=[c for _k, c, _r in unmatched],
-                        reasons=[r for _k, _c, r in unmatched])
-        # each site's run keeps its own summary
+        u_sites = cols.site_id[u_rows]
+        # each site's run keeps its own summary, written with the run
         clients_at = Counter(cols.site_id.tolist())
         scores_at: dict[int, list[float]] = defaultdict(list)
         for site_id, score in zip(site_ids.tolist(), scores.tolist(), strict=True):
             scores_at[site_id].append(score)
         unmatched_at: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-        for site_id, item in zip(u_sites, unmatched, strict=True):
+        for site_id, item in zip(u_sites.tolist(), unmatched, strict=True):
             unmatched_at[site_id].append(item)
+        parameters = criteria.snapshot()
+        runs = MatchingRun.objects.bulk_create([MatchingRun(
+            site=s, created_by=actor.user, parameters=parameters,
+            single_enrolment=single_enrolment, dry_run=False,
+            summary=summarise(clients_at[s.id], scores_at[s.id], result.allowed_pairs,
+                              unmatched_at[s.id])) for s in present])
+        run_of_site = np.zeros(int(max(s.id for s in present)) + 1, dtype=np.int64)
         for r in runs:
-            r.summary = summarise(clients_at[r.site_id], scores_at[r.site_id],
-                                  result.allowed_pairs, unmatched_at[r.site_id])
-        MatchingRun.objects.bulk_update(runs, ["summary"], batch_size=500)
-        _check_constraints()
-        timings["unmatched"] = time.perf_counter() - t3
+            run_of_site[r.site_id] = r.pk
+        write_run_rows(
+            enrolment_ids=cols.enrolment_id,
+            proposals={"run_ids": run_of_site[site_ids], "enrolment_ids": cols.enrolment_id[rows],
+                       "supporter_ids": cols.supporter_id[sc.pairs.supporter[result.chosen]],
+                       "site_ids": site_ids, "scores": scores,
+                       "points": result.proposal_points()},
+            unmatched={"run_ids": run_of_site[u_sites], "enrolment_ids": cols.enrolment_id[u_rows],
+                       "codes": [c for _k, c, _r in unmatched],
+                       "reasons": [r for _k, _c, r in unmatched]})
+        timings["write"] = time.perf_counter() - t2
     summary = summarise(cols.pool.n_clients, scores.tolist(), result.allowed_pairs, unmatched)
     t4 = time.perf_counter()
     run = runs[0] if runs else None
@@ -259,7 +279,6 @@ def run_sites(*, actor: Actor, sites: list[ProgramSite], enrolments: QuerySet[En
            detail=f"site:{','.join(s.code for s in sites)[:60]} "
                   f"run:{run.public_id if run else '-'} "
                   f"matched:{summary['matched']} unmatched:{summary['unmatched']}")
-    _check_constraints()
     timings["audit"] = time.perf_counter() - t4
     progress(_("Done"), 4, 4)
     return RunOutcome(run, result, summary, unmatched, timings, runs)
