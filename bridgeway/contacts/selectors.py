@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from bridgeway.access import reveals
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess, clients_for_user, sites_for
 from bridgeway.clients.models import ConsentRecord, HospitalStay, Match
@@ -373,10 +374,7 @@ def client_contacts(access: ClientAccess, *, limit: int = 50) -> list[ContactRow
 
 def open_stay(access: ClientAccess) -> HospitalStay | None:
     """The client's open hospital stay, only if this viewer may know the stay status."""
-    if not access.sees(Info.STAY_STATUS):
-        return None
-    return (HospitalStay.objects.filter(client=access.client, discharged_on__isnull=True)
-            .select_related("ward", "hospital").order_by("-admitted_on").first())
+    return reveals.open_stay(access)
 
 
 def contact_defaults(access: ClientAccess, *, in_hospital: bool,
