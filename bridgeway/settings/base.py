@@ -172,6 +172,13 @@ BRIDGEWAY_PSEUDONYM_KEY = env_str("BRIDGEWAY_PSEUDONYM_KEY", DEVELOPMENT_PSEUDON
 BRIDGEWAY_EXTRACT_K = env_int("BRIDGEWAY_EXTRACT_K", 5)
 BRIDGEWAY_EXTRACT_MAX_SUPPRESSED_PERCENT = env_int("BRIDGEWAY_EXTRACT_MAX_SUPPRESSED_PERCENT", 5)
 
+# Field encryption at rest and blind indexes (bridgeway/core/crypto.py, decision 0013): health
+# card numbers and other identifiers. "<epoch>:<secret>,…", never SECRET_KEY nor an audit key;
+# the highest epoch encrypts, all decrypt. Development and tests use this published key;
+# production requires BRIDGEWAY_FIELD_KEYS.
+DEVELOPMENT_FIELD_KEY = "development-only-field-key-never-use-in-production"  # noqa: S105 — published on purpose; production refuses it
+BRIDGEWAY_FIELD_KEYS = env_keyring("BRIDGEWAY_FIELD_KEYS", f"1:{DEVELOPMENT_FIELD_KEY}")
+
 # Celery is optional: with no broker configured, scheduled work runs from cron through
 # management commands; the same service functions run either way.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
