@@ -171,6 +171,11 @@ BRIDGEWAY_PSEUDONYM_KEY = env_str("BRIDGEWAY_PSEUDONYM_KEY", DEVELOPMENT_PSEUDON
 # generalisation may suppress at most this share of rows before a coarser one is chosen.
 BRIDGEWAY_EXTRACT_K = env_int("BRIDGEWAY_EXTRACT_K", 5)
 BRIDGEWAY_EXTRACT_MAX_SUPPRESSED_PERCENT = env_int("BRIDGEWAY_EXTRACT_MAX_SUPPRESSED_PERCENT", 5)
+# `bridgeway backup` encrypts with the highest epoch; every epoch decrypts ("<epoch>:<secret>").
+DEVELOPMENT_BACKUP_KEY = "development-only-backup-key-never-use-in-production"  # noqa: S105 — published on purpose; production refuses it
+BRIDGEWAY_BACKUP_KEYS = env_keyring("BRIDGEWAY_BACKUP_KEYS", f"1:{DEVELOPMENT_BACKUP_KEY}")
+# `bridgeway retention` deletes clients with no activity for this many years (0: never).
+BRIDGEWAY_RETENTION_YEARS = env_int("BRIDGEWAY_RETENTION_YEARS", 10)
 
 # Field encryption at rest and blind indexes (bridgeway/core/crypto.py, decision 0013): health
 # card numbers and other identifiers. "<epoch>:<secret>,…", never SECRET_KEY nor an audit key;

@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403 — settings modules extend the base settings
 from .base import (
     DEVELOPMENT_AUDIT_KEY,
+    DEVELOPMENT_BACKUP_KEY,
     DEVELOPMENT_FIELD_KEY,
     DEVELOPMENT_PSEUDONYM_KEY,
     PROJECT_DIR,
@@ -52,6 +53,12 @@ if len(BRIDGEWAY_PSEUDONYM_KEY.strip()) < 32 or BRIDGEWAY_PSEUDONYM_KEY in {
         *BRIDGEWAY_FIELD_KEYS.values()}:
     raise ImproperlyConfigured("BRIDGEWAY_PSEUDONYM_KEY must be at least 32 characters and differ "
                                "from DJANGO_SECRET_KEY, the audit and field keys and the development key.")
+
+BRIDGEWAY_BACKUP_KEYS = env_keyring("BRIDGEWAY_BACKUP_KEYS")
+if {SECRET_KEY, DEVELOPMENT_BACKUP_KEY, BRIDGEWAY_PSEUDONYM_KEY, *BRIDGEWAY_AUDIT_KEYS.values(),
+        *BRIDGEWAY_FIELD_KEYS.values()} & set(BRIDGEWAY_BACKUP_KEYS.values()):
+    raise ImproperlyConfigured("BRIDGEWAY_BACKUP_KEYS must not contain DJANGO_SECRET_KEY, another "
+                               "Bridgeway key or the development backup key; generate its own.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -22,6 +22,7 @@ REQUIRED = {
     "BRIDGEWAY_BASE_URL": "https://bridgeway.example.org",
     "BRIDGEWAY_AUDIT_KEYS": "1:" + "k" * 40,
     "BRIDGEWAY_PSEUDONYM_KEY": "p" * 40,
+    "BRIDGEWAY_BACKUP_KEYS": "1:" + "b" * 40,
     "BRIDGEWAY_FIELD_KEYS": "1:" + "f" * 40,
 }
 # Import the production settings in a clean interpreter and report what happened.
