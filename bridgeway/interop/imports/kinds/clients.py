@@ -2,7 +2,8 @@
 
 De-duplication, in this order (decision 0014): a key this source has brought before is the
 same client (updated if a value changed); otherwise a client already holding the same health
-card number is the same person, and the key is attached to them; otherwise the row is a new
+card number or the same MRN at the same hospital (`identifiers.py`) is the same person, and
+the key is attached to them; otherwise the row is a new
 client, and one with the same date of birth and the same family or given name (accents and
 case aside) is listed as a likely duplicate in the preview, for a person to look at.
 """
@@ -15,32 +16,21 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from bridgeway.clients.identity import index_input
-from bridgeway.clients.models import Client, ClientIdentifier, IdentifierKind
-from bridgeway.clients.validators import (
-    health_card_digits,
-    normalise_health_card,
-    validate_health_card_number,
-)
-from bridgeway.core import crypto
+from bridgeway.clients.models import Client
+from bridgeway.clients.validators import normalise_health_card, validate_health_card_number
 from bridgeway.core.choices import Gender
 from bridgeway.core.models import fsa_validator
 from bridgeway.core.text import digits_only, normalise_name
 
 from ..rows import Column, Row, RowError
 from ..staging import KEYS, Counts, Stage, Target, key_join, merge
+from . import identifiers
 from .base import KEY, Context, Duplicate, Kind, duplicate_keys
 
 GENDERS = {**{g.value: g.value for g in Gender}, "f": "woman", "m": "man", "femme": "woman",
            "homme": "man", "w": "woman", "x": "non_binary", "non-binary": "non_binary",
            "non_binaire": "non_binary", "other": "other", "autre": "other"}
 CLIENTS = Client._meta.db_table
-IDENTIFIERS = ClientIdentifier._meta.db_table
-# Health card numbers live encrypted in the identifiers table and are matched by their blind
-# index (decision 0013): a staged row's `card` is that index (its ciphertext is `card_enc`),
-# so no card number is ever staged or compared in plain text.
-HEALTH_CARD_OF = (f"{IDENTIFIERS} i ON i.kind = '{IdentifierKind.HEALTH_CARD.value}' "
-                  "AND i.hospital_id IS NULL AND i.blind_index = s.card")
 
 COLUMNS = (
     KEY,
@@ -53,6 +43,9 @@ COLUMNS = (
            note="Ontario: 10 digits and an optional version code; checked"),
     Column("home_fsa", "rta", required=False, note="first three characters of the postal code"),
     Column("phone", "telephone", required=False),
+    Column("mrn", "dossier", required=False, note="the hospital's medical record number"),
+    Column("mrn_hospital", "hopital_dossier", required=False,
+           note="the code of the hospital that issued the MRN (required with an MRN)"),
 )
 
 
@@ -76,46 +69,25 @@ def parse(row: Row, ctx: Context) -> tuple[Any, ...] | None:
             row.error("home_fsa", exc.messages[0])
     gender = row.choice("gender", GENDERS, default=Gender.UNDISCLOSED)
     phone = row.text("phone", max_length=30)
-    card_index = card_enc = ""
-    if card and not any(e.column == "health_card_number" for e in row.errors):
-        card_index = crypto.blind_index(index_input(IdentifierKind.HEALTH_CARD,
-                                                    health_card_digits(card)))
-        card_enc = crypto.encrypt(card)
     # The search columns a save would derive (clients.models.DerivedField), computed here
     # because the bulk path does not call save().
-    return (given, family, born, card_index, gender, fsa, phone, normalise_name(given, family),
-            digits_only(phone), card_enc, uuid.uuid4())
+    return (given, family, born, card, gender, fsa, phone, normalise_name(given, family),
+            digits_only(phone), *identifiers.parse(row, ctx, card))
 
 
 def check(stage: Stage, ctx: Context) -> list[RowError]:
     errors = duplicate_keys(stage, ctx)
-    # The card column holds the blind index: the same card (version code aside) matches.
+    # Compared by blind index: the same card with another version code is the same card.
     rows = stage.query(
-        "SELECT s.line, f.first FROM {stage} s JOIN (SELECT card, MIN(line) AS first "
-        "FROM {stage} WHERE card <> '' GROUP BY card HAVING COUNT(DISTINCT key) > 1) f "
-        "ON f.card = s.card WHERE s.line > f.first ORDER BY s.line")
-    errors += [RowError(line, "health_card_number", "",
+        "SELECT s.line, s.card, f.first FROM {stage} s JOIN (SELECT card_index, MIN(line) AS "
+        "first FROM {stage} WHERE card <> '' GROUP BY card_index HAVING COUNT(DISTINCT key) > 1) "
+        "f ON f.card_index = s.card_index WHERE s.line > f.first ORDER BY s.line")
+    errors += [RowError(line, "health_card_number", card,
                         ctx.t(gettext_noop("This health card number is also on line %(line)s, under another key."))
-                        % {"line": first}) for line, first in rows]
-    # A known key whose health card number belongs to someone else: two people, one card.
-    rows = stage.query(
-        f"SELECT s.line FROM {{stage}} s JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "  # noqa: S608 — table names from the models
-        f"JOIN {HEALTH_CARD_OF} AND i.client_id <> k.object_id "
-        "WHERE s.card <> '' ORDER BY s.line", [ctx.source])
-    errors += [RowError(line, "health_card_number", "",
-                        ctx.t(gettext_noop("Another client already has this health card number.")))
-               for (line,) in rows]
-    return errors
-
-
-def link_by_health_card(stage: Stage, ctx: Context) -> int:
-    """Attach new keys to the client who already holds the row's health card number."""
-    return stage.execute(
-        f"INSERT INTO {KEYS} (kind, source, key, object_id) "  # noqa: S608 — table names from the models
-        f"SELECT 'clients', %s, s.key, MIN(i.client_id) FROM {{stage}} s "
-        f"JOIN {HEALTH_CARD_OF} "
-        f"LEFT JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "
-        "WHERE s.card <> '' AND k.id IS NULL GROUP BY s.key", [ctx.source, ctx.source])
+                        % {"line": first}) for line, card, first in rows]
+    # A known key given someone else's card or MRN: identifiers.check (by blind index; the
+    # client row holds no health card since clients migration 0004).
+    return errors + identifiers.check(stage, ctx)
 
 
 TARGET = Target(model=Client, kind="clients", fields={
@@ -126,31 +98,10 @@ TARGET = Target(model=Client, kind="clients", fields={
 
 
 def write(stage: Stage, ctx: Context) -> Counts:
-    link_by_health_card(stage, ctx)
+    identifiers.link(stage, ctx)
     counts = merge(stage, TARGET, source=ctx.source, now=ctx.now)
-    write_health_cards(stage, ctx)
+    identifiers.write(stage, ctx)
     return counts
-
-
-def write_health_cards(stage: Stage, ctx: Context) -> None:
-    """Each row's health card as the client's encrypted identifier: a different number
-    replaces the one on record (check() made sure no one else holds it); a client without
-    one gets it. The same digits with another version code leave the row as it is."""
-    joined = f"{{stage}} s JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')}"
-    stage.execute(
-        f"UPDATE {IDENTIFIERS} AS t SET value_encrypted = x.card_enc, blind_index = x.card, "  # noqa: S608 — table names from the models
-        f"updated_at = %s FROM (SELECT k.object_id AS client_id, s.card, s.card_enc "
-        f"FROM {joined} WHERE s.card <> '') AS x WHERE t.client_id = x.client_id "
-        f"AND t.kind = '{IdentifierKind.HEALTH_CARD.value}' AND t.blind_index <> x.card",
-        [ctx.now, ctx.source])
-    stage.execute(
-        f"INSERT INTO {IDENTIFIERS} (public_id, created_at, updated_at, client_id, kind, label, "  # noqa: S608 — table names from the models
-        "value_encrypted, blind_index, source) "
-        f"SELECT s.card_id, %s, %s, k.object_id, '{IdentifierKind.HEALTH_CARD.value}', '', "
-        f"s.card_enc, s.card, %s FROM {joined} WHERE s.card <> '' AND NOT EXISTS ("
-        f"SELECT 1 FROM {IDENTIFIERS} i WHERE i.client_id = k.object_id "
-        f"AND i.kind = '{IdentifierKind.HEALTH_CARD.value}')",
-        [ctx.now, ctx.now, f"import:{ctx.source}"[:100], ctx.source])
 
 
 def duplicates(stage: Stage, ctx: Context) -> list[Duplicate]:
@@ -163,15 +114,34 @@ def duplicates(stage: Stage, ctx: Context) -> list[Duplicate]:
         "AND (LOWER(c.family_name) = LOWER(s.family_name) "
         "OR LOWER(c.given_name) = LOWER(s.given_name)) "
         f"LEFT JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "
-        "WHERE k.id IS NULL AND (s.card = '' OR NOT EXISTS (SELECT 1 FROM "
-        f"{IDENTIFIERS} i WHERE i.client_id = c.id AND i.blind_index = s.card)) "
+        f"WHERE k.id IS NULL AND (s.card = '' OR NOT EXISTS (SELECT 1 FROM {identifiers.IDS} i "
+        f"WHERE i.client_id = c.id AND i.kind = '{identifiers.CARD}' "
+        "AND i.blind_index = s.card_index)) "
         "ORDER BY s.line LIMIT 1000", [ctx.source])
+    reason = ctx.t(gettext_noop("Same date of birth and a similar name."))
+    same = ctx.t(gettext_noop("Same health card or medical record number: this row will update "
+                              "that client."))
+    rows = [(*r, reason) for r in rows] + [(*r, same) for r in stage.query(
+        f"SELECT DISTINCT s.line, s.key, s.given_name, s.family_name, s.date_of_birth, "  # noqa: S608 — table names from the models
+        f"c.public_id, c.given_name, c.family_name FROM {{stage}} s JOIN {identifiers.IDS} i "
+        f"ON (i.kind = '{identifiers.CARD}' AND i.blind_index = s.card_index) OR "
+        f"(i.kind = '{identifiers.MRN}' AND i.hospital_id = s.mrn_hospital_id "
+        "AND i.blind_index = s.mrn_index) "
+        f"JOIN {CLIENTS} c ON c.id = i.client_id "
+        f"LEFT JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "
+        "WHERE k.id IS NULL ORDER BY s.line LIMIT 1000", [ctx.source])]
     found = []
-    for line, key, given, family, born, public_id, c_given, c_family in rows:
+    seen: set[tuple[int, str]] = set()
+    # An identifier match says more than a name: list it, and each pair once.
+    for line, key, given, family, born, public_id, c_given, c_family, why in sorted(
+            rows, key=lambda r: (r[0], r[-1] != same)):
+        if (line, str(public_id)) in seen:
+            continue
+        seen.add((line, str(public_id)))
         found.append(Duplicate(
             line=line, key=key, name=f"{given} {family}", date_of_birth=born,
             existing_public_id=str(uuid.UUID(str(public_id))), existing_name=f"{c_given} {c_family}",
-            reason=ctx.t(gettext_noop("Same date of birth and a similar name."))))
+            reason=why))
     return found
 
 
@@ -179,6 +149,5 @@ KIND = Kind(
     name="clients", label=gettext_lazy("Clients with identifiers"), columns=COLUMNS,
     staging=(("given_name", "text"), ("family_name", "text"), ("date_of_birth", "date"),
              ("card", "text"), ("gender", "text"), ("home_fsa", "text"), ("phone", "text"),
-             ("search_name", "text"), ("phone_digits", "text"), ("card_enc", "text"),
-             ("card_id", "uuid")),
+             ("search_name", "text"), ("phone_digits", "text"), *identifiers.STAGED),
     parse=parse, check=check, write=write, duplicates=duplicates)
