@@ -28,9 +28,9 @@ from .grants import clients_for_user, grants_for
 from .trail import audit_list, denied
 
 LIMIT = 25
-# Each word typed against the name's words: pg_trgm word similarity on PostgreSQL, difflib's
-# ratio (averaged over the words) in the fallback.
-WORD_SIMILARITY = 0.5
+# Each word typed against the words of the name: pg_trgm word similarity on PostgreSQL (every
+# word must reach the bar), difflib's ratio averaged over the words in the SQLite fallback.
+WORD_SIMILARITY = 0.3
 SIMILARITY = 0.6
 MAX_WORDS = 6
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -111,17 +111,18 @@ def _by_number(scope: QuerySet[Client], number: str) -> QuerySet[Client]:
 
 
 def _by_name_postgresql(scope: QuerySet[Client], name: str, limit: int) -> list[Client]:
-    # Every word typed must be like some word of the name (pg_trgm word similarity, each
-    # condition served by the GIN index, so the index intersects them): "danial tremblai"
-    # finds "daniel tremblay" without reading every Tremblay. Ranked on whole-name similarity.
+    # Every word typed must be like some word of the name (pg_trgm word similarity; each
+    # condition is served by the GIN index and the index intersects them, so "danial
+    # tremblai" does not read every Tremblay). The bar is low (a typo in a short word leaves
+    # few trigrams): requiring every word is what keeps the matches few. Ranked on whole-name
+    # similarity, so the name as typed comes first.
     matching = scope
     for word in name.split()[:MAX_WORDS]:
         matching = matching.filter(_WordSimilar(Value(word), F("search_name")))
     query = (matching.annotate(similarity=_Similarity(F("search_name"), Value(name)))
              .order_by("-similarity", "family_name", "given_name")[:limit])
     with transaction.atomic(), connection.cursor() as cursor:
-        # One typo in a short word ("danial") leaves ~0.57 of its trigrams: pg_trgm's default
-        # bar (0.6) is for whole strings. For this transaction only.
+        # For this transaction only (pg_trgm's default bar, 0.6, is for whole strings).
         cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
                        [str(WORD_SIMILARITY)])
         return list(query)
