@@ -25,6 +25,7 @@ from django.conf import settings
 
 from bridgeway.clients.models import Client
 from bridgeway.core.models import ProgramSite
+from bridgeway.core.spreadsheet import safe_frame
 
 from . import analysis, fidelity
 from .data import from_day_number
@@ -134,7 +135,9 @@ def aggregate_table(ev: analysis.Evaluation) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    # No cell a spreadsheet would execute (core.spreadsheet): names and notes are free text.
+    # CRLF rows (RFC 4180): a CR inside a cell is then quoted, never read as a row break.
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def to_parquet(frame: pd.DataFrame, *, metadata: dict[str, str] | None = None) -> bytes:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bridgeway.access.policy import Action, authorize, can
 from bridgeway.core.models import ProgramSite
+from bridgeway.core.spreadsheet import safe_row
 from bridgeway.outcomes import selectors, services
 from bridgeway.outcomes.assumptions import ASSUMPTIONS
 from bridgeway.outcomes.labels import all_labels
@@ -220,12 +221,13 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
     rows = feedback.matrix(book, excerpts, chosen)
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(["descriptor", "theme", "subtheme", *[s.code for s in chosen], "total",
-                     "exemplar_quotes"])
+    # Quotes and theme names are free text: no cell a spreadsheet would run (core.spreadsheet).
+    writer.writerow(safe_row(["descriptor", "theme", "subtheme", *[s.code for s in chosen],
+                              "total", "exemplar_quotes"]))
     for r in rows:
-        writer.writerow([r.descriptor_label, r.theme, r.subtheme,
-                         *[r.counts.get(s.code, 0) for s in chosen], r.total,
-                         " | ".join(r.exemplars)])
+        writer.writerow(safe_row([r.descriptor_label, r.theme, r.subtheme,
+                                  *[r.counts.get(s.code, 0) for s in chosen], r.total,
+                                  " | ".join(r.exemplars)]))
     selectors.audit_view(user_of(request), detail="outcomes:matrix_csv")
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
