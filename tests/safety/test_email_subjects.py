@@ -16,9 +16,12 @@ from bridgeway.clients.models import HospitalStay
 from bridgeway.clients.services import stay_admit, stay_discharge, stay_set_expected_discharge
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import User
-from bridgeway.safety import services
 from bridgeway.safety.models import Alert
 from bridgeway.safety.notify import DEFAULT_EMAIL_SUBJECT, EMAIL_SUBJECTS, email_body, email_subject
+from bridgeway.safety.services.alerts import alert_escalate
+from bridgeway.safety.services.incidents import incident_report
+from bridgeway.safety.services.scan import scan_run
+from bridgeway.safety.services.wellbeing import checkin_record
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +60,7 @@ def _escalated(world):
     alert = Alert.objects.create(rule="readmission", severity="warning", site=world.site_a,
                                  subject_id=world.client_a.pk, client=world.client_a,
                                  owner_role="coordinator", due_on=timezone.localdate())
-    services.alert_escalate(actor=_coord(world), alert=alert, to="site_lead", note="Daniel")
+    alert_escalate(actor=_coord(world), alert=alert, to="site_lead", note="Daniel")
 
 
 def _scan(world):
@@ -66,20 +69,20 @@ def _scan(world):
         discharged_on=timezone.localdate() - dt.timedelta(days=9))
     world.match_a.started_on = timezone.localdate() - dt.timedelta(days=20)
     world.match_a.save()
-    services.scan_run()
+    scan_run()
 
 
 def _incident(world):
-    services.incident_report(actor=_supporter(world), site=world.site_a, client=world.client_a,
+    incident_report(actor=_supporter(world), site=world.site_a, client=world.client_a,
                              supporter=world.supporter, kind="threat")
 
 
 def _checkin_talk(world):
-    services.checkin_record(actor=_supporter(world), supporter=world.supporter, feeling="talk")
+    checkin_record(actor=_supporter(world), supporter=world.supporter, feeling="talk")
 
 
 def _checkin_break(world):
-    services.checkin_record(actor=_supporter(world), supporter=world.supporter, feeling="break")
+    checkin_record(actor=_supporter(world), supporter=world.supporter, feeling="break")
 
 
 SENDERS = [_expected, _discharged, _readmitted, _escalated, _scan, _incident, _checkin_talk,
