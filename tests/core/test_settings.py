@@ -22,6 +22,8 @@ REQUIRED = {
     "DEFAULT_FROM_EMAIL": "bridgeway@example.org",
     "BRIDGEWAY_BASE_URL": "https://bridgeway.example.org",
     "BRIDGEWAY_AUDIT_KEYS": "1:" + "k" * 40,
+    "BRIDGEWAY_PSEUDONYM_KEY": "p" * 40,
+    "BRIDGEWAY_BACKUP_KEYS": "1:" + "b" * 40,
     "BRIDGEWAY_FIELD_KEYS": "1:" + "f" * 40,
 }
 # Import the production settings in a clean interpreter and report what happened.
@@ -165,3 +167,10 @@ def test_check_deploy_warns_when_hsts_preload_is_turned_off() -> None:
     result = _check_deploy({"DJANGO_HSTS_PRELOAD": "0", "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "0"})
     assert result.returncode != 0
     assert "security.W005" in result.stderr and "security.W021" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["", "short", "x" * 50, "k" * 40])
+def test_production_refuses_a_weak_or_shared_pseudonym_key(value: str) -> None:
+    result = _probe(REQUIRED | {"BRIDGEWAY_PSEUDONYM_KEY": value})
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "BRIDGEWAY_PSEUDONYM_KEY" in result.stdout
