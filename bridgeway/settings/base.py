@@ -91,6 +91,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "bridgeway.web.context_processors.navigation",
             ],
+            # One way to write a date per language on every page (bridgeway/formats/).
+            "builtins": ["bridgeway.web.templatetags.dates"],
         },
     },
 ]
@@ -170,6 +172,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["bridgeway.formats"]
 TIME_ZONE = env_str("BRIDGEWAY_TIME_ZONE", "America/Toronto")
 
 STATIC_URL = "/static/"
