@@ -6,7 +6,9 @@ who supports whom; the matching app only proposes matches and creates them via a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -24,9 +26,40 @@ from bridgeway.core.models import (
     Ward,
     fsa_validator,
 )
+from bridgeway.core.text import digits_only, normalise_name
 from bridgeway.supporters.models import SupporterProfile
 
 from .validators import validate_health_card_number
+
+
+class DerivedField(models.CharField):
+    """A column computed from other fields of the row each time it is written (save and
+    bulk_create both call pre_save), so search columns cannot drift from what they index.
+    QuerySet.update() and bulk_update() bypass it: write names through save or bulk_create."""
+
+    def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("editable", None)
+        kwargs.pop("blank", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = _DERIVATIONS[self.source](model_instance)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+_DERIVATIONS: dict[str, Callable[[Any], str]] = {
+    "name": lambda c: normalise_name(c.given_name, c.family_name),
+    "phone": lambda c: digits_only(c.phone),
+}
 
 
 class Client(BaseModel):
@@ -68,10 +101,19 @@ class Client(BaseModel):
     address = models.CharField(_("address"), max_length=250, blank=True)
     background = models.TextField(_("background the client chooses to share"), blank=True)
     safety_notes = models.TextField(_("safety notes"), blank=True)
+    # Search columns (bridgeway/clients/search.py): the name unaccented and lower-case (a
+    # trigram GIN index on PostgreSQL, migration 0003) and the phone's digits.
+    search_name = DerivedField(max_length=201, source="name")
+    phone_digits = DerivedField(max_length=30, source="phone", db_index=True)
+    # Set when an administrator merged this record into another (clients/merge.py): the row
+    # stays, as the record of what was merged; its id redirects to the survivor.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged_from", editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name"]
-        indexes = [models.Index(fields=["family_name", "given_name"])]
+        indexes = [models.Index(fields=["family_name", "given_name"]),
+                   models.Index(fields=["date_of_birth"])]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
@@ -288,3 +330,69 @@ class Match(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.supporter} ↔ {self.client_id} ({self.status})"
+
+
+class IdentifierKind(models.TextChoices):
+    MRN = "mrn", _("Medical record number")
+    HEALTH_CARD = "health_card", _("Health card number")
+    OTHER = "other", _("Other identifier")
+
+
+class ClientIdentifier(BaseModel):
+    """A number that names a client in another system: the hospital's MRN, the health card.
+
+    The value is stored encrypted (bridgeway.core.crypto) and found by its blind index, a keyed
+    hash of the normalised value, so uniqueness and exact lookup never need the plaintext.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(_("kind"), max_length=20, choices=IdentifierKind.choices)
+    # The MRN's issuer; none for a provincial health card or another identifier.
+    hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+",
+                                 limit_choices_to={"kind": Organisation.Kind.HOSPITAL})
+    label = models.CharField(_("what identifier"), max_length=60, blank=True,
+                             help_text=_("For another identifier: what it is, e.g. a shelter ID."))
+    value_encrypted = models.TextField(editable=False)
+    blind_index = models.CharField(max_length=80, editable=False, db_index=True)
+    source = models.CharField(_("source"), max_length=100, blank=True,
+                              help_text=_("Where the number came from: referral, a file, a system."))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["kind", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "hospital", "blind_index"],
+                                    condition=Q(hospital__isnull=False),
+                                    name="identifier_unique_per_hospital"),
+            models.UniqueConstraint(fields=["kind", "blind_index"],
+                                    condition=Q(hospital__isnull=True),
+                                    name="identifier_unique_without_hospital"),
+            models.CheckConstraint(condition=~Q(kind="mrn") | Q(hospital__isnull=False),
+                                   name="identifier_mrn_has_hospital"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.client_id})"
+
+    @property
+    def value(self) -> str:
+        from bridgeway.core.crypto import decrypt
+
+        return decrypt(self.value_encrypted)
+
+
+class ClientMerge(models.Model):
+    """An administrator's merge of a duplicate record into the surviving one."""
+
+    survivor = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="merges")
+    merged = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="merge")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    merged_at = models.DateTimeField()
+    reason = models.CharField(_("reason"), max_length=300)
+    moved = models.JSONField(default=dict, help_text="Rows moved, per table.")
+
+    class Meta:
+        ordering = ["-merged_at"]

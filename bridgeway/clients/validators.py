@@ -37,3 +37,13 @@ def validate_health_card_number(value: str) -> None:
         )
     if not luhn_ok(match.group(1)):
         raise ValidationError(_("This health card number's check digit is wrong."), code="checksum")
+
+
+def health_card_digits(value: str) -> str:
+    """The 10-digit number alone: a new version code is the same card holder (decision 0013)."""
+    return normalise_health_card(value)[:10]
+
+
+def normalise_identifier(value: str) -> str:
+    """MRNs and other identifiers: case and spacing do not make a different number."""
+    return re.sub(r"\s+", "", value).upper()

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "bridgeway.web.safety",
     "bridgeway.web.outcomes",
     "bridgeway.web.audit",
+    "bridgeway.web.imports",
+    # Other systems' way in: file imports (models: source keys and import runs).
+    "bridgeway.interop",
     # A tool, not the domain: the demo generator and its commands (no models).
     "bridgeway.demo",
 ]
@@ -161,6 +164,13 @@ BRIDGEWAY_AUDIT_HEAD_FILE = env_str("BRIDGEWAY_AUDIT_HEAD_FILE",
 BRIDGEWAY_AUDIT_HEAD_EMAILS = env_list("BRIDGEWAY_AUDIT_HEAD_EMAILS", [])
 # A web or worker process tries to seal new audit events after a commit at most this often.
 BRIDGEWAY_AUDIT_SEAL_INTERVAL_MS = env_int("BRIDGEWAY_AUDIT_SEAL_INTERVAL_MS", 1000)
+
+# Field encryption at rest and blind indexes (bridgeway/core/crypto.py, decision 0013): health
+# card numbers and other identifiers. "<epoch>:<secret>,…", never SECRET_KEY nor an audit key;
+# the highest epoch encrypts, all decrypt. Development and tests use this published key;
+# production requires BRIDGEWAY_FIELD_KEYS.
+DEVELOPMENT_FIELD_KEY = "development-only-field-key-never-use-in-production"  # noqa: S105 — published on purpose; production refuses it
+BRIDGEWAY_FIELD_KEYS = env_keyring("BRIDGEWAY_FIELD_KEYS", f"1:{DEVELOPMENT_FIELD_KEY}")
 
 # Celery is optional: with no broker configured, scheduled work runs from cron through
 # management commands; the same service functions run either way.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403 — settings modules extend the base settings
-from .base import DEVELOPMENT_AUDIT_KEY, PROJECT_DIR, database_from_url
+from .base import DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_FIELD_KEY, PROJECT_DIR, database_from_url
 from .env import env_bool, env_int, env_keyring, env_list, env_str
 
 DEBUG = False
@@ -26,6 +26,13 @@ if {SECRET_KEY, DEVELOPMENT_AUDIT_KEY} & set(BRIDGEWAY_AUDIT_KEYS.values()):
     # A key shared with SECRET_KEY leaks with it; the development key is published.
     raise ImproperlyConfigured("BRIDGEWAY_AUDIT_KEYS must not contain DJANGO_SECRET_KEY or the "
                                "development audit key; generate its own key.")
+BRIDGEWAY_FIELD_KEYS = env_keyring("BRIDGEWAY_FIELD_KEYS")
+if {SECRET_KEY, DEVELOPMENT_FIELD_KEY, *BRIDGEWAY_AUDIT_KEYS.values()} & set(
+        BRIDGEWAY_FIELD_KEYS.values()):
+    # Field keys guard data at rest: one shared with SECRET_KEY or the audit chain leaks with
+    # it, and the development key is published.
+    raise ImproperlyConfigured("BRIDGEWAY_FIELD_KEYS must not contain DJANGO_SECRET_KEY, an audit "
+                               "key or the development field key; generate its own key.")
 BRIDGEWAY_AUDIT_HEAD_FILE = env_str("BRIDGEWAY_AUDIT_HEAD_FILE",
                                     str(PROJECT_DIR / "var" / "audit-head.txt"))
 if not BRIDGEWAY_AUDIT_HEAD_FILE.strip():

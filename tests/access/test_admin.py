@@ -19,6 +19,7 @@ def superuser_http(client, world):
 @pytest.mark.parametrize("path", [
     "core/organisation", "core/ward", "core/programsite", "core/user", "core/trainingmodule",
     "core/language", "core/interest", "core/postalarea", "supporters/supporterprofile",
+    "auth/group", "outcomes/perdiem", "outcomes/theme", "outcomes/codebook",
 ])
 def test_admin_lists_load(superuser_http, path):
     assert superuser_http.get(f"/admin/{path}/").status_code == 200
@@ -56,7 +57,8 @@ def test_role_change_in_admin_is_audited(superuser_http, world):
     assert response.status_code == 302, response.context and response.context["errors"]
     assert RoleAssignment.objects.filter(user=user, role=Role.EVALUATOR).exists()
     event = AuditEvent.objects.latest("seq")
-    assert (event.category, event.action) == ("roles", "change")
+    assert (event.category, event.action) == ("roles", "admin_change")
+    assert "+evaluator@all" in event.detail
     assert str(user.public_id) in event.detail
 
 

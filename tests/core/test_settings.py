@@ -21,6 +21,7 @@ REQUIRED = {
     "DEFAULT_FROM_EMAIL": "bridgeway@example.org",
     "BRIDGEWAY_BASE_URL": "https://bridgeway.example.org",
     "BRIDGEWAY_AUDIT_KEYS": "1:" + "k" * 40,
+    "BRIDGEWAY_FIELD_KEYS": "1:" + "f" * 40,
 }
 # Import the production settings in a clean interpreter and report what happened.
 PROBE = """
@@ -51,12 +52,22 @@ def test_production_settings_load_with_every_required_value() -> None:
                                      "django.db.backends.postgresql", "900", "True"]
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS",
+                                     "BRIDGEWAY_FIELD_KEYS"])
 def test_production_settings_refuse_to_load_without(missing: str) -> None:
     env = {k: v for k, v in REQUIRED.items() if k != missing}
     result = _probe(env)
     assert result.returncode == 3, result.stdout + result.stderr
     assert f"IMPROPERLY:The environment variable {missing} is required." in result.stdout
+
+
+@pytest.mark.parametrize("reused", ["secret", "audit", "development"])
+def test_production_settings_refuse_a_field_key_shared_with_another_secret(reused: str) -> None:
+    key = {"secret": REQUIRED["DJANGO_SECRET_KEY"], "audit": "k" * 40,
+           "development": "development-only-field-key-never-use-in-production"}[reused]
+    result = _probe({**REQUIRED, "BRIDGEWAY_FIELD_KEYS": f"1:{'f' * 40},2:{key}"})
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "BRIDGEWAY_FIELD_KEYS must not contain" in result.stdout
 
 
 def test_env_str_reads_value_default_and_file(monkeypatch: pytest.MonkeyPatch,

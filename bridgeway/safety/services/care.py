@@ -24,7 +24,7 @@ from bridgeway.clients.services import enrolment_change_status
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import User
 
-from .models import (
+from ..models import (
     Alert,
     Binder,
     BinderEntry,

@@ -1,37 +1,17 @@
-"""`bridgeway scan`: every safety-net rule as one set-based query, then one diff in SQL.
-
-Each rule is an ORM queryset (annotations, Subquery, Exists) that yields the set of
-(rule, subject) hits. The scan compiles each one into `INSERT INTO safety_scanhit SELECT ...`
-so the hits never travel through Python, then diffs the staging table against the open
-alerts with a handful of UPDATE/INSERT ... SELECT statements: new hits open alerts, vanished
-hits resolve theirs (auto-resolution), changed severities are updated. The number of
-statements depends on the number of rules (and distinct per-site threshold values for two
-rules), never on the number of clients, contacts or alerts. Everything runs in one
-transaction under a lock, so it is idempotent and safe to run from cron and Celery at once.
-
-Thresholds are per site (SafetyThresholds); a site's value enters the SQL as a CASE over
-site ids with the date cutoff computed in Python (rules.cutoff), so the same SQL runs on
-SQLite and PostgreSQL.
-"""
+"""Each scanned rule as SQL: an ORM queryset of (rule, subject) hits, wrapped by RuleSQL into
+one `INSERT INTO <staging> SELECT ...` statement. What each rule means is in rules.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
-import zoneinfo
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
-    Case,
     CharField,
-    DateField,
-    DateTimeField,
     Exists,
     F,
     FilteredRelation,
@@ -41,95 +21,18 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Cast, Coalesce, Substr
-from django.utils import timezone
 
 from bridgeway.clients.models import Enrolment, EnrolmentStatus, HospitalStay, Match
 from bridgeway.contacts.models import Contact
-from bridgeway.core.models import ProgramSite
 from bridgeway.matching.models import Proposal
 from bridgeway.supporters.models import SupporterProfile
 
-from . import rules as r
-from .models import Alert, AlertLog, SafetyThresholds, ScanHit
+from .. import rules as r
+from .context import ScanContext
 
 MET = "met"
-HIT_COLUMNS = ["rule", "subject_id", "site_id", "client_id", "supporter_id", "severity",
-               "episode", "owner_id"]
-_LOCK_KEY = 0x5AFE7
-
-
-@dataclass
-class ScanContext:
-    today: dt.date
-    now: dt.datetime
-    tz: dt.tzinfo
-    by_site: dict[int, r.Thresholds]
-    default: r.Thresholds = r.DEFAULTS
-
-    def value(self, site_id: int, name: str) -> int:
-        return int(getattr(self.by_site.get(site_id, self.default), name))
-
-    def distinct(self, name: str) -> dict[int, list[int]]:
-        """threshold value -> site ids having it (the default value also holds every site
-        without a row, expressed as an empty exclusion list by the caller)."""
-        groups: dict[int, list[int]] = defaultdict(list)
-        for site_id, t in self.by_site.items():
-            groups[int(getattr(t, name))].append(site_id)
-        groups.setdefault(int(getattr(self.default, name)), [])
-        return dict(groups)
-
-    def midnight(self, day: dt.date) -> dt.datetime:
-        return r.aware_midnight(day, self.tz)
-
-    def day_case(self, site_field: str, name: str, *, end_of_day: bool = False,
-                 as_datetime: bool = False) -> Any:
-        """The rule's cutoff, per site: a date (or the local midnight starting the day after
-        it, to compare timestamps) in a CASE over site ids."""
-
-        def convert(days: int) -> Any:
-            day = r.cutoff(self.today, days)
-            if end_of_day:
-                return self.midnight(day + dt.timedelta(days=1))
-            if as_datetime:
-                return self.midnight(day)
-            return day
-
-        output = DateTimeField() if (end_of_day or as_datetime) else DateField()
-        default = convert(int(getattr(self.default, name)))
-        whens = [When(**{site_field: site_id}, then=Value(convert(int(getattr(t, name))),
-                                                          output_field=output))
-                 for site_id, t in self.by_site.items()
-                 if getattr(t, name) != getattr(self.default, name)]
-        if not whens:
-            return Value(default, output_field=output)
-        return Case(*whens, default=Value(default, output_field=output), output_field=output)
-
-    def sql_case(self, site_col: str, name: str, *, end_of_day: bool = False
-                 ) -> tuple[str, list[Any]]:
-        """The same cutoff as day_case, as raw SQL over a site id column, with parameters."""
-
-        def convert(days: int) -> Any:
-            day = r.cutoff(self.today, days)
-            return _adapt(self.midnight(day + dt.timedelta(days=1)) if end_of_day else day)
-
-        default = convert(int(getattr(self.default, name)))
-        special = [(site_id, convert(int(getattr(t, name))))
-                   for site_id, t in self.by_site.items()
-                   if getattr(t, name) != getattr(self.default, name)]
-        if not special:
-            return "%s", [default]
-        sql = "CASE " + " ".join(f"WHEN {site_col} = %s THEN %s" for _ in special) + " ELSE %s END"
-        return sql, [v for pair in special for v in pair] + [default]
-
-
-def _adapt(value: Any) -> Any:
-    ops = connection.ops
-    if isinstance(value, dt.datetime):
-        return ops.adapt_datetimefield_value(value)
-    return ops.adapt_datefield_value(value)
 
 
 def _text(expr: Any) -> Any:
@@ -172,11 +75,11 @@ class RuleSQL:
             if self.fence:
                 inner += (" OFFSET 0" if connection.vendor == "postgresql"
                           else " LIMIT -1 OFFSET 0")
-            return (f"INSERT INTO {table} ({cols}) SELECT {self.select} "  # noqa: S608
+            return (f"INSERT INTO {table} ({cols}) SELECT {self.select} "  # noqa: S608 — our SQL fragments; every value is a parameter
                     f"FROM ({inner}) q WHERE {self.where}",
                     [*self.select_params, *inner_params, *self.where_params])
         branches = [self, *self.also]
-        union = " UNION ALL ".join(f"SELECT {b.select} FROM q WHERE {b.where}"  # noqa: S608
+        union = " UNION ALL ".join(f"SELECT {b.select} FROM q WHERE {b.where}"  # noqa: S608 — our SQL fragments; every value is a parameter
                                    for b in branches)
         params = [*inner_params]
         for b in branches:
@@ -282,7 +185,7 @@ def rule_no_ward_contact(c: ScanContext) -> RuleSQL:
             r.Rule.NO_WARD_CONTACT, subject="q.f_client", client="q.f_client",
             supporter="q.f_supporter", owner="NULL", episode=_as_text("q.f_ld"),
             severity="'warning'"),
-        where=(f"q.f_ld IS NOT NULL AND q.f_started <= q.f_ld AND q.f_ld > {look_sql} "  # noqa: S608  # our fragments; values are parameters
+        where=(f"q.f_ld IS NOT NULL AND q.f_started <= q.f_ld AND q.f_ld > {look_sql} "  # noqa: S608 — our SQL fragments; every value is a parameter
                f"AND NOT EXISTS (SELECT 1 FROM {contact} c WHERE c.client_id = q.f_client "
                f"AND c.outcome = 'met' AND c.setting = 'ward' AND c.occurred_at >= q.f_la)"),
         where_params=look_p, fence=True)
@@ -432,29 +335,7 @@ RULE_QUERIES: list[Callable[[ScanContext], RuleSQL | list[RuleSQL]]] = [
 COVERED = {r.Rule.NO_FIRST_CONTACT, r.Rule.CONTACT_LAPSE, r.Rule.NO_WARD_CONTACT,
            r.Rule.MISSED_CONTACTS, r.Rule.READMISSION, r.Rule.UNDER_COMMITMENT,
            r.Rule.PROPOSAL_PENDING, r.Rule.WAITLIST_LONG}
-assert set(r.SCANNED_RULES) == COVERED  # noqa: S101  # every scanned rule has SQL
-
-
-# --- running ----------------------------------------------------------------------------
-
-@dataclass
-class ScanResult:
-    hits: int = 0
-    created: int = 0
-    resolved: int = 0
-    updated: int = 0
-    reopened: int = 0
-    new_alert_ids: list[int] = field(default_factory=list)
-    # Seconds per step (rule queries by name, then the diff), for benchmarks and logs.
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-def context_for(today: dt.date | None = None, now: dt.datetime | None = None) -> ScanContext:
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    now = now or timezone.now()
-    today = today or now.astimezone(tz).date()
-    by_site = {t.site_id: t.as_rules() for t in SafetyThresholds.objects.all()}
-    return ScanContext(today=today, now=now, tz=tz, by_site=by_site)
+assert set(r.SCANNED_RULES) == COVERED  # noqa: S101 — fail at import if a scanned rule has no SQL
 
 
 def rule_queries(c: ScanContext) -> list[RuleSQL]:
@@ -463,127 +344,3 @@ def rule_queries(c: ScanContext) -> list[RuleSQL]:
         got = fn(c)
         out.extend(got if isinstance(got, list) else [got])
     return out
-
-
-def _table(model: type[Any]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _in_list(values: Iterable[str]) -> str:
-    # Rule codes are our own constants (StrEnum members), never user input.
-    return ", ".join(f"'{v}'" for v in values)
-
-
-def _uuid_sql() -> str:
-    if connection.vendor == "postgresql":
-        return "gen_random_uuid()"
-    return "lower(hex(randomblob(16)))"  # Django stores UUIDs as 32 hex characters on SQLite
-
-
-def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-
-
-LEVEL = ("CASE {col} WHEN 'urgent' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END")
-
-
-@transaction.atomic
-def evaluate(c: ScanContext) -> ScanResult:
-    """Recompute every scanned rule and bring the open alerts in line. Idempotent."""
-    _lock()
-    result = ScanResult()
-    hit, alert, log = _table(ScanHit), _table(Alert), _table(AlertLog)
-    scanned = _in_list(r.SCANNED_RULES)
-    # Adapt values as the ORM would, so that rows written here compare equal to ORM lookups
-    # (SQLite stores timestamps as naive UTC text).
-    ops = connection.ops
-    now = ops.adapt_datetimefield_value(c.now)
-    today = ops.adapt_datefield_value(c.today)
-    due = {s: ops.adapt_datefield_value(r.due_on(c.today, s)) for s in r.Severity}
-    with connection.cursor() as cur:
-        cur.execute(f"DELETE FROM {hit}")  # noqa: S608  # table names from the models
-        cols = ", ".join(HIT_COLUMNS)
-        for rule_sql in rule_queries(c):
-            started = time.perf_counter()
-            name = rule_sql.name
-            sql, params = rule_sql.statement(hit, cols)
-            cur.execute(sql, params)
-            result.timings[name] = result.timings.get(name, 0.0) + time.perf_counter() - started
-        started = time.perf_counter()
-        # (rowcount is not reliable for INSERT with a CTE on SQLite: count the staged rows.)
-        cur.execute(f"SELECT COUNT(*) FROM {hit}")  # noqa: S608
-        result.hits = int(cur.fetchone()[0])
-        if connection.vendor == "postgresql":
-            # The staging table's statistics are those of the last scan (or none): refresh
-            # them so the diff below is planned for the rows actually staged.
-            cur.execute(f"ANALYZE {hit}")
-        # Snoozes that have run out: the alert is open again.
-        cur.execute(f"UPDATE {alert} SET status = 'open', snoozed_until = NULL, updated_at = %s "  # noqa: S608
-                    f"WHERE status = 'snoozed' AND snoozed_until < %s", [now, today])
-        result.reopened = max(cur.rowcount, 0)
-        # Severity changes of alerts that stay open (e.g. a lapse turning urgent): one
-        # UPDATE ... FROM over the hits grouped per subject (PostgreSQL; SQLite >= 3.33).
-        level = LEVEL.format(col="h.severity")
-        cur.execute(
-            f"UPDATE {alert} SET severity = x.sev, updated_at = %s, due_on = CASE x.sev "  # noqa: S608
-            f"WHEN 'urgent' THEN %s WHEN 'warning' THEN %s ELSE %s END "
-            f"FROM (SELECT h.rule AS rule, h.subject_id AS subject_id, CASE MAX({level}) "
-            f"WHEN 3 THEN 'urgent' WHEN 2 THEN 'warning' ELSE 'info' END AS sev "
-            f"FROM {hit} h GROUP BY h.rule, h.subject_id) x "
-            f"WHERE {alert}.rule = x.rule AND {alert}.subject_id = x.subject_id "
-            f"AND {alert}.status <> 'resolved' AND {alert}.severity <> x.sev",
-            [now, due[r.Severity.URGENT], due[r.Severity.WARNING], due[r.Severity.INFO]])
-        result.updated = max(cur.rowcount, 0)
-        # Conditions that cleared: resolve by themselves.
-        cur.execute(
-            f"UPDATE {alert} SET status = 'resolved', resolution = 'auto', resolved_at = %s, "  # noqa: S608
-            f"updated_at = %s WHERE status <> 'resolved' AND rule IN ({scanned}) AND NOT EXISTS "
-            f"(SELECT 1 FROM {hit} h WHERE h.rule = {alert}.rule "
-            f"AND h.subject_id = {alert}.subject_id)", [now, now])
-        result.resolved = max(cur.rowcount, 0)
-        if result.resolved:
-            cur.execute(
-                f"INSERT INTO {log} (alert_id, at, actor_id, action, note) SELECT id, %s, NULL, "  # noqa: S608
-                f"'auto_resolved', '' FROM {alert} WHERE resolution = 'auto' AND resolved_at = %s",
-                [now, now])
-        # New hits: one alert per rule and subject, unless a person resolved this episode.
-        cur.execute(
-            f"INSERT INTO {alert} (public_id, created_at, updated_at, rule, severity, status, "  # noqa: S608
-            f"site_id, subject_id, client_id, supporter_id, incident_id, episode, owner_role, "
-            f"owner_id, due_on, snoozed_until, escalated_at, facts, last_seen_at, resolved_at, "
-            f"resolved_by_id, resolution, resolution_note) "
-            f"SELECT {_uuid_sql()}, %s, %s, h.rule, "
-            f"CASE MAX({level}) WHEN 3 THEN 'urgent' WHEN 2 THEN 'warning' ELSE 'info' END, "
-            f"'open', MIN(h.site_id), h.subject_id, MIN(h.client_id), MIN(h.supporter_id), NULL, "
-            f"MIN(h.episode), CASE WHEN MIN(h.owner_id) IS NULL THEN 'coordinator' "
-            f"ELSE 'peer_supporter' END, MIN(h.owner_id), "
-            f"CASE MAX({level}) WHEN 3 THEN %s WHEN 2 THEN %s ELSE %s END, NULL, NULL, '{{}}', "
-            f"%s, NULL, NULL, '', '' FROM {hit} h "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {alert} a WHERE a.rule = h.rule "
-            f"AND a.subject_id = h.subject_id AND a.status <> 'resolved') "
-            f"AND NOT EXISTS (SELECT 1 FROM {alert} a WHERE a.rule = h.rule "
-            f"AND a.subject_id = h.subject_id AND a.episode = h.episode "
-            f"AND a.resolution = 'manual') "
-            f"GROUP BY h.rule, h.subject_id",
-            [now, now, due[r.Severity.URGENT], due[r.Severity.WARNING], due[r.Severity.INFO], now])
-        result.created = max(cur.rowcount, 0)
-        if result.created:
-            cur.execute(f"SELECT id FROM {alert} WHERE created_at = %s AND rule IN ({scanned})",  # noqa: S608
-                        [now])
-            result.new_alert_ids = [row[0] for row in cur.fetchall()]
-            cur.execute(
-                f"INSERT INTO {log} (alert_id, at, actor_id, action, note) SELECT id, %s, NULL, "  # noqa: S608
-                f"'raised', '' FROM {alert} WHERE created_at = %s AND rule IN ({scanned})",
-                [now, now])
-    result.timings["diff"] = time.perf_counter() - started
-    return result
-
-
-def site_ids_of(alert_ids: list[int]) -> list[int]:
-    return list(ProgramSite.objects.filter(safety_alerts__id__in=alert_ids)
-                .values_list("id", flat=True).distinct())
-
-
-__all__ = ["ScanContext", "ScanResult", "context_for", "evaluate", "rule_queries"]
