@@ -28,8 +28,8 @@ from bridgeway.contacts.models import Appointment, GoalStep, RecoveryGoal
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import Role
 from bridgeway.matching.models import Proposal
-from bridgeway.safety.services import care
 from bridgeway.safety.models import Alert
+from bridgeway.safety.services import care
 from tests import factories as f
 from tests.contacts.helpers import add_contact, matched_client
 
