@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "bridgeway.web.safety",
     "bridgeway.web.outcomes",
     "bridgeway.web.audit",
+    "bridgeway.web.imports",
+    # Other systems' way in: file imports (models: source keys and import runs).
+    "bridgeway.interop",
     # A tool, not the domain: the demo generator and its commands (no models).
     "bridgeway.demo",
 ]
