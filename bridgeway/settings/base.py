@@ -165,6 +165,21 @@ BRIDGEWAY_AUDIT_HEAD_EMAILS = env_list("BRIDGEWAY_AUDIT_HEAD_EMAILS", [])
 # A web or worker process tries to seal new audit events after a commit at most this often.
 BRIDGEWAY_AUDIT_SEAL_INTERVAL_MS = env_int("BRIDGEWAY_AUDIT_SEAL_INTERVAL_MS", 1000)
 
+# Records kept apart from SECRET_KEY (docs/decisions/0017, docs/operations.md): the research
+# extract's pseudonyms and date shifts, the backups' encryption, and how long records are kept.
+# Development and tests use published keys; production requires its own.
+DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-never-use-in-production"  # noqa: S105 — published on purpose; production refuses it
+BRIDGEWAY_PSEUDONYM_KEY = env_str("BRIDGEWAY_PSEUDONYM_KEY", DEVELOPMENT_PSEUDONYM_KEY)
+# The research extract is k-anonymous on site, gender, age, ward type and length of stay; a
+# generalisation may suppress at most this share of rows before a coarser one is chosen.
+BRIDGEWAY_EXTRACT_K = env_int("BRIDGEWAY_EXTRACT_K", 5)
+BRIDGEWAY_EXTRACT_MAX_SUPPRESSED_PERCENT = env_int("BRIDGEWAY_EXTRACT_MAX_SUPPRESSED_PERCENT", 5)
+# `bridgeway backup` encrypts with the highest epoch; every epoch decrypts ("<epoch>:<secret>").
+DEVELOPMENT_BACKUP_KEY = "development-only-backup-key-never-use-in-production"  # noqa: S105 — published on purpose; production refuses it
+BRIDGEWAY_BACKUP_KEYS = env_keyring("BRIDGEWAY_BACKUP_KEYS", f"1:{DEVELOPMENT_BACKUP_KEY}")
+# `bridgeway retention` deletes clients with no activity for this many years (0: never).
+BRIDGEWAY_RETENTION_YEARS = env_int("BRIDGEWAY_RETENTION_YEARS", 10)
+
 # Field encryption at rest and blind indexes (bridgeway/core/crypto.py, decision 0013): health
 # card numbers and other identifiers. "<epoch>:<secret>,…", never SECRET_KEY nor an audit key;
 # the highest epoch encrypts, all decrypt. Development and tests use this published key;

@@ -21,6 +21,8 @@ REQUIRED = {
     "DEFAULT_FROM_EMAIL": "bridgeway@example.org",
     "BRIDGEWAY_BASE_URL": "https://bridgeway.example.org",
     "BRIDGEWAY_AUDIT_KEYS": "1:" + "k" * 40,
+    "BRIDGEWAY_PSEUDONYM_KEY": "p" * 40,
+    "BRIDGEWAY_BACKUP_KEYS": "1:" + "b" * 40,
     "BRIDGEWAY_FIELD_KEYS": "1:" + "f" * 40,
 }
 # Import the production settings in a clean interpreter and report what happened.
@@ -119,3 +121,10 @@ def test_env_int_and_list(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ImproperlyConfigured):
         monkeypatch.delenv("BW_HOSTS")
         env_list("BW_HOSTS")
+
+
+@pytest.mark.parametrize("value", ["", "short", "x" * 50, "k" * 40])
+def test_production_refuses_a_weak_or_shared_pseudonym_key(value: str) -> None:
+    result = _probe(REQUIRED | {"BRIDGEWAY_PSEUDONYM_KEY": value})
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "BRIDGEWAY_PSEUDONYM_KEY" in result.stdout

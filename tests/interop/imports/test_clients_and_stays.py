@@ -114,3 +114,30 @@ def test_emergency_visits(world) -> None:  # type: ignore[no-untyped-def]
     assert EDVisit.objects.filter(mental_health=True).count() == 1
     assert EDVisit.objects.filter(mental_health=False).count() == 1
     assert DataCoverage.objects.get(source="ed_visits").complete_up_to == date(2022, 5, 1)
+
+
+def test_identifiers_are_recorded_encrypted_and_find_the_same_client(world) -> None:  # type: ignore[no-untyped-def]
+    from bridgeway.clients.models import ClientIdentifier
+
+    header = CLIENTS_HEADER.strip() + ",mrn,mrn_hospital\n"
+    result = run("clients", header + f"C1,Ann,Lee,1980-01-01,,{CARDS[0]},,,RV-001,riverside\n")
+    assert result.ok, reasons(result)
+    client = Client.objects.get(health_card_number=CARDS[0])
+    ids = {i.kind: i for i in ClientIdentifier.objects.filter(client=client)}
+    assert set(ids) == {"health_card", "mrn"}
+    assert ids["mrn"].value == "RV-001" and ids["mrn"].hospital == world.hospital_a
+    assert "RV-001" not in ids["mrn"].value_encrypted
+    assert ids["mrn"].source == "import:test"
+    # Another system's file: a new key, the same MRN at the same hospital → the same client.
+    other = run("clients", header + "Z7,Annie,Lee,1980-01-01,,,,,rv-001,riverside\n",
+                source="other", dry_run=True)
+    assert other.ok and other.counts.created == 0
+    assert [d.existing_public_id for d in other.duplicates] == [str(client.public_id)]
+    # A corrected file replaces the number this source gave.
+    fixed = run("clients", header + f"C1,Ann,Lee,1980-01-01,,{CARDS[0]},,,RV-002,riverside\n")
+    assert fixed.ok
+    assert ClientIdentifier.objects.get(client=client, kind="mrn").value == "RV-002"
+    # A known key may not take a number that belongs to someone else.
+    run("clients", header + "C2,Bo,Park,1970-01-01,,,,,RV-900,riverside\n")
+    taken = run("clients", header + "C2,Bo,Park,1970-01-01,,,,,RV-002,riverside\n")
+    assert reasons(taken) == [(2, "mrn", "This number belongs to another client's record.")]

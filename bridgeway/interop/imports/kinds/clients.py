@@ -2,7 +2,8 @@
 
 De-duplication, in this order (decision 0014): a key this source has brought before is the
 same client (updated if a value changed); otherwise a client already holding the same health
-card number is the same person, and the key is attached to them; otherwise the row is a new
+card number or the same MRN at the same hospital (`identifiers.py`) is the same person, and
+the key is attached to them; otherwise the row is a new
 client, and one with the same date of birth and the same family or given name (accents and
 case aside) is listed as a likely duplicate in the preview, for a person to look at.
 """
@@ -23,6 +24,7 @@ from bridgeway.core.text import digits_only, normalise_name
 
 from ..rows import Column, Row, RowError
 from ..staging import KEYS, Counts, Stage, Target, key_join, merge
+from . import identifiers
 from .base import KEY, Context, Duplicate, Kind, duplicate_keys
 
 GENDERS = {**{g.value: g.value for g in Gender}, "f": "woman", "m": "man", "femme": "woman",
@@ -41,6 +43,9 @@ COLUMNS = (
            note="Ontario: 10 digits and an optional version code; checked"),
     Column("home_fsa", "rta", required=False, note="first three characters of the postal code"),
     Column("phone", "telephone", required=False),
+    Column("mrn", "dossier", required=False, note="the hospital's medical record number"),
+    Column("mrn_hospital", "hopital_dossier", required=False,
+           note="the code of the hospital that issued the MRN (required with an MRN)"),
 )
 
 
@@ -67,7 +72,7 @@ def parse(row: Row, ctx: Context) -> tuple[Any, ...] | None:
     # The search columns a save would derive (clients.models.DerivedField), computed here
     # because the bulk path does not call save().
     return (given, family, born, card, gender, fsa, phone, normalise_name(given, family),
-            digits_only(phone))
+            digits_only(phone), *identifiers.parse(row, ctx, card))
 
 
 def check(stage: Stage, ctx: Context) -> list[RowError]:
@@ -87,7 +92,7 @@ def check(stage: Stage, ctx: Context) -> list[RowError]:
     errors += [RowError(line, "health_card_number", card,
                         ctx.t(gettext_noop("Another client already has this health card number.")))
                for line, card in rows]
-    return errors
+    return errors + identifiers.check(stage, ctx)
 
 
 def link_by_health_card(stage: Stage, ctx: Context) -> int:
@@ -109,7 +114,10 @@ TARGET = Target(model=Client, kind="clients", fields={
 
 def write(stage: Stage, ctx: Context) -> Counts:
     link_by_health_card(stage, ctx)
-    return merge(stage, TARGET, source=ctx.source, now=ctx.now)
+    identifiers.link(stage, ctx)
+    counts = merge(stage, TARGET, source=ctx.source, now=ctx.now)
+    identifiers.write(stage, ctx)
+    return counts
 
 
 def duplicates(stage: Stage, ctx: Context) -> list[Duplicate]:
@@ -124,12 +132,30 @@ def duplicates(stage: Stage, ctx: Context) -> list[Duplicate]:
         f"LEFT JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "
         "WHERE k.id IS NULL AND (s.card = '' OR c.health_card_number <> s.card) "
         "ORDER BY s.line LIMIT 1000", [ctx.source])
+    reason = ctx.t(gettext_noop("Same date of birth and a similar name."))
+    same = ctx.t(gettext_noop("Same health card or medical record number: this row will update "
+                              "that client."))
+    rows = [(*r, reason) for r in rows] + [(*r, same) for r in stage.query(
+        f"SELECT DISTINCT s.line, s.key, s.given_name, s.family_name, s.date_of_birth, "  # noqa: S608 — table names from the models
+        f"c.public_id, c.given_name, c.family_name FROM {{stage}} s JOIN {identifiers.IDS} i "
+        f"ON (i.kind = '{identifiers.CARD}' AND i.blind_index = s.card_index) OR "
+        f"(i.kind = '{identifiers.MRN}' AND i.hospital_id = s.mrn_hospital_id "
+        "AND i.blind_index = s.mrn_index) "
+        f"JOIN {CLIENTS} c ON c.id = i.client_id "
+        f"LEFT JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "
+        "WHERE k.id IS NULL ORDER BY s.line LIMIT 1000", [ctx.source])]
     found = []
-    for line, key, given, family, born, public_id, c_given, c_family in rows:
+    seen: set[tuple[int, str]] = set()
+    # An identifier match says more than a name: list it, and each pair once.
+    for line, key, given, family, born, public_id, c_given, c_family, why in sorted(
+            rows, key=lambda r: (r[0], r[-1] != same)):
+        if (line, str(public_id)) in seen:
+            continue
+        seen.add((line, str(public_id)))
         found.append(Duplicate(
             line=line, key=key, name=f"{given} {family}", date_of_birth=born,
             existing_public_id=str(uuid.UUID(str(public_id))), existing_name=f"{c_given} {c_family}",
-            reason=ctx.t(gettext_noop("Same date of birth and a similar name."))))
+            reason=why))
     return found
 
 
@@ -137,5 +163,5 @@ KIND = Kind(
     name="clients", label=gettext_lazy("Clients with identifiers"), columns=COLUMNS,
     staging=(("given_name", "text"), ("family_name", "text"), ("date_of_birth", "date"),
              ("card", "text"), ("gender", "text"), ("home_fsa", "text"), ("phone", "text"),
-             ("search_name", "text"), ("phone_digits", "text")),
+             ("search_name", "text"), ("phone_digits", "text"), *identifiers.STAGED),
     parse=parse, check=check, write=write, duplicates=duplicates)
