@@ -13,8 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bridgeway.audit.writer import record
+from bridgeway.core import services as accounts
 from bridgeway.core.actors import Actor
-from bridgeway.core.models import Interest, Language, ProgramSite, TrainingModule
+from bridgeway.core.models import (
+    Interest,
+    Language,
+    Organisation,
+    ProgramSite,
+    Role,
+    TrainingModule,
+)
 
 from . import events
 from .models import CheckIn, SupervisionSession, SupporterProfile, TrainingRecord
@@ -35,7 +43,10 @@ def supporter_update(
     languages: list[Language] | None = None,
     interests: list[Interest] | None = None,
     sites: list[ProgramSite] | None = None,
+    sites_scope: list[ProgramSite] | None = None,
 ) -> SupporterProfile:
+    """Change a profile. With `sites_scope` (the sites the actor manages), `sites` replaces
+    only the sites within that scope: a coordinator cannot drop a site they do not run."""
     for name, value in fields.items():
         setattr(supporter, name, value)
     supporter.full_clean(exclude=["user"])
@@ -45,7 +56,14 @@ def supporter_update(
     if interests is not None:
         supporter.interests.set(interests)
     if sites is not None:
+        if sites_scope is not None:
+            scope = {site.pk for site in sites_scope}
+            kept = [site for site in supporter.sites.all() if site.pk not in scope]
+            sites = kept + [site for site in sites if site.pk in scope]
+        if not sites:
+            raise ValidationError({"sites": _("A peer supporter serves at least one site.")})
         supporter.sites.set(sites)
+        fields = {**fields, "sites": None}
     _audit(actor, supporter, "update", "fields:" + ",".join(sorted(fields)))
     return supporter
 
@@ -79,6 +97,73 @@ def training_record_add(*, actor: Actor, supporter: SupporterProfile, module: Tr
                                              recorded_by=actor.user)
     _audit(actor, supporter, "training", f"module:{module.code}")
     return training
+
+
+@transaction.atomic
+def supporter_create(
+    *,
+    actor: Actor,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    preferred_language: str,
+    organisation: Organisation,
+    sites: list[ProgramSite],
+    fields: dict[str, Any],
+    languages: list[Language] | None = None,
+    interests: list[Interest] | None = None,
+    invite: bool = True,
+) -> SupporterProfile:
+    """Onboard a peer supporter: the account, the peer-supporter role at their organisation,
+    the profile, and (with `invite`) the e-mail with a link to set a password. All or nothing."""
+    if organisation.kind != Organisation.Kind.PEER_ORGANISATION:
+        raise ValidationError({"organisation": _("Choose a community peer organisation.")})
+    if not sites:
+        raise ValidationError({"sites": _("A peer supporter serves at least one site.")})
+    served = set(organisation.served_sites.values_list("pk", flat=True))
+    unserved = [site.name for site in sites if site.pk not in served]
+    if unserved:
+        raise ValidationError({"sites": _("%(org)s does not serve: %(sites)s.") % {
+            "org": organisation.name, "sites": ", ".join(unserved)}})
+    user = accounts.account_create(actor=actor, username=username, email=email,
+                                   first_name=first_name, last_name=last_name,
+                                   preferred_language=preferred_language)
+    accounts.role_grant(actor=actor, user=user, role=Role.PEER_SUPPORTER,
+                        organisation=organisation)
+    supporter = SupporterProfile(user=user, organisation=organisation, **fields)
+    supporter.full_clean(exclude=["user"])
+    supporter.save()
+    supporter.sites.set(sites)
+    supporter.languages.set(languages or [])
+    supporter.interests.set(interests or [])
+    _audit(actor, supporter, "create", f"user:{user.public_id}")
+    if invite:
+        accounts.invitation_send(actor=actor, user=user)
+    return supporter
+
+
+@transaction.atomic
+def training_record_update(*, actor: Actor, training: TrainingRecord, completed_on: date,
+                           expires_on: date | None) -> TrainingRecord:
+    """Correct a training record's dates (e.g. a renewal, or a typing mistake)."""
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": _("A training cannot be completed in the future.")})
+    if expires_on is not None and expires_on < completed_on:
+        raise ValidationError({"expires_on": _("Expiry is before completion.")})
+    training.completed_on, training.expires_on = completed_on, expires_on
+    training.save(update_fields=["completed_on", "expires_on", "updated_at"])
+    _audit(actor, training.supporter, "training_update",
+           f"module:{training.module.code} record:{training.public_id}")
+    return training
+
+
+@transaction.atomic
+def training_record_delete(*, actor: Actor, training: TrainingRecord) -> None:
+    """Remove a record entered by mistake (the audit keeps that it existed)."""
+    _audit(actor, training.supporter, "training_delete",
+           f"module:{training.module.code} record:{training.public_id}")
+    training.delete()
 
 
 # --- supervision and check-ins -------------------------------------------------------------
