@@ -19,18 +19,13 @@ from bridgeway.access.reveals import StayFact, StayView, stay_facts, stay_views
 from bridgeway.clients.models import (
     ConsentRecord,
     Enrolment,
-    EnrolmentStatus,
     EnrolmentStatusChange,
     Match,
 )
+from bridgeway.clients.statuses import MATCHABLE_STATUSES
 from bridgeway.core.models import Role
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})
-# The statuses services.match_create accepts.
-MATCHABLE = frozenset({EnrolmentStatus.CONSENTED, EnrolmentStatus.WAITLISTED,
-                       EnrolmentStatus.ON_HOLD})
-
-
 @dataclass
 class EnrolmentView:
     public_id: str
@@ -190,7 +185,7 @@ def _enrolments(access: ClientAccess) -> list[EnrolmentView]:
             view.waitlisted_since = enrolment.waitlisted_since
             view.history = list(enrolment.history.all())
             view.enrolment = enrolment
-            view.matchable = enrolment.status in MATCHABLE and not any(
+            view.matchable = enrolment.status in MATCHABLE_STATUSES and not any(
                 m.status == Match.Status.ACTIVE for m in enrolment.matches.all())
         if access.sees(Info.CONSENT):
             consents = sorted(enrolment.consents.all(), key=lambda c: -c.version)
