@@ -54,6 +54,8 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Calendar"), "contacts:calendar", frozenset({Role.PEER_SUPPORTER}), 45),
     NavItem(_("Evaluation"), "outcomes:dashboard", EVALUATION, 70),
     NavItem(_("Feedback"), "outcomes:feedback", EVALUATION, 71),
+    NavItem(_("Access history"), "audit:people",
+            frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.PRIVACY_OFFICER}), 80),
     NavItem(_("My profile"), "supporters:me", frozenset({Role.PEER_SUPPORTER}), 90),
 )
 
