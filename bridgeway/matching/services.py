@@ -136,7 +136,7 @@ def write_proposals(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int
     arrays = [run_ids, enrolment_ids, supporter_ids, site_ids,
               np.rint(scores * 100).astype(np.int64), *cents.T]
     table = Proposal._meta.db_table
-    sql = (f"INSERT INTO {table} (public_id, created_at, updated_at, run_id, enrolment_id, "  # noqa: S608  # names from the model; values are parameters
+    sql = (f"INSERT INTO {table} (public_id, created_at, updated_at, run_id, enrolment_id, "  # noqa: S608  # nosec B608 — names from the model; values are parameters
            f"supporter_id, site_id, score, contributions, reason, status, decision_note) "
            f"SELECT gen_random_uuid(), %s, %s, t.run_id, t.enrolment_id, t.supporter_id, "
            f"t.site_id, t.score::float8 / 100, jsonb_build_object({points_json}), '', %s, '' "
@@ -170,7 +170,7 @@ def write_unmatched(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int
     table = UnmatchedReport._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (run_id, enrolment_id, code, reason) "  # noqa: S608  # model names
+            f"INSERT INTO {table} (run_id, enrolment_id, code, reason) "  # noqa: S608  # nosec B608 — model names
             f"SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])",
             [_int_array(run_ids), _int_array(enrolment_ids), codes, reasons])
 
