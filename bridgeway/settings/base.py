@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_int, env_keyring, env_list, env_str
@@ -24,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "bridgeway.core",
     "bridgeway.audit",
     "bridgeway.supporters",
@@ -53,11 +56,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # no-store on every signed-in response; Permissions-Policy (bridgeway/web/headers.py).
+    "bridgeway.web.headers.PrivateResponseHeaders",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -85,16 +91,52 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "bridgeway.web.context_processors.navigation",
             ],
+            # One way to write a date per language on every page (bridgeway/formats/).
+            "builtins": ["bridgeway.web.templatetags.dates"],
         },
     },
 ]
 
+# Content-Security-Policy (docs/decisions/0016): scripts, styles, images and fonts from this
+# site only, no inline script or style (every page's JavaScript and CSS are static files), no
+# plug-ins, no framing, forms post only here. Pico's icons are data: SVGs, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The address bar holds client ids: other sites never get it as a referrer.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Browser features no page uses, switched off for the page and anything embedded in it.
+BRIDGEWAY_PERMISSIONS_POLICY = env_str(
+    "BRIDGEWAY_PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=()")
+
 # SQLite is the embedded default (demo, single-site pilots); PostgreSQL in production and CI.
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'bridgeway.sqlite3'}")
+# An empty DATABASE_URL counts as unset here; production settings refuse it with their message.
+DATABASE_URL = (env_str("DATABASE_URL", "").strip()
+                or f"sqlite:///{PROJECT_DIR / 'var' / 'bridgeway.sqlite3'}")
 
 
 def database_from_url(url: str) -> dict[str, object]:
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    try:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as exc:
+        # The URL holds the database password: the message names the variable, not the value.
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not a database URL; use postgres://user:password@host:5432/name "
+            "or sqlite:////path/to/file.sqlite3.") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers proceed while a writer commits; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue instead of failing with "database is locked" mid-way.
@@ -130,6 +172,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["bridgeway.formats"]
 TIME_ZONE = env_str("BRIDGEWAY_TIME_ZONE", "America/Toronto")
 
 STATIC_URL = "/static/"

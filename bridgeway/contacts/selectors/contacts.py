@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from bridgeway.access import reveals
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
 from bridgeway.clients.models import HospitalStay
@@ -48,11 +49,9 @@ def client_contacts(access: ClientAccess, *, limit: int = 50) -> list[ContactRow
 
 
 def open_stay(access: ClientAccess) -> HospitalStay | None:
-    """The client's open hospital stay, only if this viewer may know the stay status."""
-    if not access.sees(Info.STAY_STATUS):
-        return None
-    return (HospitalStay.objects.filter(client=access.client, discharged_on__isnull=True)
-            .select_related("ward", "hospital").order_by("-admitted_on").first())
+    """The client's open hospital stay, only if this viewer may know the client is in
+    hospital now (access.reveals; ward staff: at their own hospital)."""
+    return reveals.open_stay(access)
 
 
 def contact_defaults(access: ClientAccess, *, in_hospital: bool,

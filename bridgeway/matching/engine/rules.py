@@ -1,7 +1,8 @@
-"""The matching criteria as plain data: hard constraints, soft criteria and their defaults.
+"""A site's matching rules (`Criteria`) and the hard constraints, in the order they are checked.
 
-Pure (no Django): the engine, the explanations and the benchmark use it directly; the site's
-MatchingCriteria model is turned into a `Criteria` by selectors.criteria_for_site.
+Pure (no Django): the site's MatchingCriteria row becomes a `Criteria` in
+selectors.engine_inputs.criteria_for_site. The soft criteria (points) live in soft.py, one
+object each; their weights are looked up here by key.
 
 Diagnosis is deliberately absent: no input of the engine carries it, so no criterion,
 score or explanation can use it.
@@ -12,25 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-
-def gettext_noop(message: str) -> str:
-    """Marks a string for translation (makemessages knows this name); translated on display."""
-    return message
-
-
-# Soft criteria, in the order explanations list them. Each scores 0..1, times its weight.
-SOFT = ["gender", "age", "interests", "language", "distance", "availability", "intensity",
-        "waiting"]
-SOFT_LABELS: dict[str, str] = {
-    "gender": gettext_noop("Gender"),
-    "age": gettext_noop("Age"),
-    "interests": gettext_noop("Shared interests"),
-    "language": gettext_noop("Language"),
-    "distance": gettext_noop("Distance"),
-    "availability": gettext_noop("Availability"),
-    "intensity": gettext_noop("Support intensity"),
-    "waiting": gettext_noop("Waiting time"),
-}
+from .soft import DEFAULT_WEIGHTS, SOFT
+from .words import gettext_noop
 
 # Hard constraints, in the order they are checked (the first failing one is "the" reason).
 HARD = ["site", "status", "training", "capacity", "distance", "language_required",
@@ -47,12 +31,7 @@ HARD_LABELS: dict[str, str] = {
     "age_required": gettext_noop("meets the client's required age range"),
     "do_not_rematch": gettext_noop("pair not marked “do not re-match”"),
 }
-
-# Points per criterion for a perfect fit (documented in docs/matching.md).
-DEFAULT_WEIGHTS: dict[str, int] = {
-    "gender": 20, "age": 20, "interests": 30, "language": 15, "distance": 15,
-    "availability": 10, "intensity": 10, "waiting": 10,
-}
+OK = len(HARD)  # "no hard constraint fails"
 
 
 @dataclass(frozen=True)
