@@ -182,6 +182,14 @@ STATIC_ROOT = PROJECT_DIR / "var" / "staticfiles"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bridgeway@localhost")
 BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL", "http://127.0.0.1:8000")
+# Accounts (docs/decisions/0015): an invitation link works once and for this many days; a
+# password-reset link for PASSWORD_RESET_TIMEOUT seconds (default one hour).
+BRIDGEWAY_INVITATION_DAYS = env_int("BRIDGEWAY_INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("BRIDGEWAY_PASSWORD_RESET_SECONDS", 3600)
+# Password-reset requests accepted per hour, per address and per e-mail address; beyond them
+# the page answers the same way but sends nothing.
+BRIDGEWAY_RESET_LIMIT_PER_ADDRESS = env_int("BRIDGEWAY_RESET_LIMIT_PER_ADDRESS", 10)
+BRIDGEWAY_RESET_LIMIT_PER_EMAIL = env_int("BRIDGEWAY_RESET_LIMIT_PER_EMAIL", 3)
 
 # The evaluation dashboard caches its figures per data version. Per process by default; a Redis
 # URL shares one computation between all web processes (docs/operations.md).
