@@ -30,6 +30,7 @@ EVALUATION = SITE_STAFF | {Role.EVALUATOR}
 
 ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Administration"), "admin_home", frozenset({Role.ADMINISTRATOR}), 5),
+    NavItem(_("Imports"), "imports:index", frozenset({Role.ADMINISTRATOR}), 6),
     NavItem(_("Dashboard"), "clients:sites", frozenset({Role.COORDINATOR, Role.SITE_LEAD}), 10),
     NavItem(_("My clients"), "clients:mine", frozenset({Role.PEER_SUPPORTER}), 10),
     NavItem(_("Inpatients"), "clients:ward_home", frozenset({Role.WARD_STAFF}), 10),
