@@ -9,7 +9,7 @@ from .base import *  # noqa: F403 — settings modules extend the base settings
 from .base import database_from_url
 
 DEBUG = False
-SECRET_KEY = "test-only-key"  # noqa: S105 — tests only
+SECRET_KEY = "test-only-key"  # noqa: S105  # nosec B105 — tests only
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://:memory:"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
