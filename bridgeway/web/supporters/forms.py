@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from bridgeway.core.choices import AVAILABILITY_CHOICES, Gender
 from bridgeway.core.models import Interest, Language, TrainingModule, fsa_validator
 from bridgeway.supporters.models import SupporterProfile
+from bridgeway.web import bounds
 
 
 class DateInput(forms.DateInput):
@@ -32,7 +33,7 @@ class SupporterForm(forms.Form):
                                              choices=AVAILABILITY_CHOICES, required=False,
                                              widget=forms.CheckboxSelectMultiple)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = bounds.DateField(kind="birth", label=_("Date of birth"), required=False, widget=DateInput())
     home_fsa = forms.CharField(label=_("Home area (first 3 characters of postal code)"),
                                max_length=3, required=False)
     languages = forms.ModelMultipleChoiceField(label=_("Languages"), required=False,
@@ -59,8 +60,8 @@ class SupporterForm(forms.Form):
 
 class TrainingForm(forms.Form):
     module = forms.ModelChoiceField(label=_("Training"), queryset=TrainingModule.objects.all())
-    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput(),
+    completed_on = bounds.DateField(kind="event", label=_("Completed on"), widget=DateInput())
+    expires_on = bounds.DateField(kind="far", label=_("Expires on"), required=False, widget=DateInput(),
                                  help_text=_("Leave empty to use the training's usual validity."))
 
     def clean(self) -> dict[str, Any]:
