@@ -73,11 +73,18 @@ KINDS: dict[str, tuple[Bound, Bound]] = {
 
 def check_date(day: dt.date, kind: str) -> None:
     earliest, latest = (bound() for bound in KINDS[kind])
-    if not earliest <= day <= latest:
-        raise ValidationError(
-            _("Enter a date between %(earliest)s and %(latest)s.") % {
-                "earliest": formats.date_format(earliest), "latest": formats.date_format(latest)},
-            code="out_of_range")
+    if day < earliest:
+        raise ValidationError(_("Enter a date from %(earliest)s on.") % {
+            "earliest": formats.date_format(earliest)}, code="too_early")
+    if day > latest:
+        if kind == "birth":
+            message = _("A date of birth must be in the past.")
+        elif kind == "event":
+            message = _("This cannot be in the future: enter a date up to %(latest)s.") % {
+                "latest": formats.date_format(latest)}
+        else:
+            message = _("Enter a date up to %(latest)s.") % {"latest": formats.date_format(latest)}
+        raise ValidationError(message, code="too_late")
 
 
 class DateField(forms.DateField):
