@@ -349,7 +349,19 @@ def main() -> None:
         for o in outcomes:
             for k, v in o.timings.items():  # type: ignore[attr-defined]
                 stages[k] = stages.get(k, 0.0) + v
-        stages["rest"] = end_to_end - sum(stages.values())
+        # outside run_sites: the site's criteria, BEGIN/COMMIT, sealing the audit chain after
+        # commit (throttled to once a second by the audit writer)
+        stages["criteria+commit+seal"] = end_to_end - sum(stages.values())
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # how long one round trip to the server takes now
+            trips = []
+            for _ in range(50):
+                tr = time.perf_counter()
+                cursor.execute("SELECT 1")
+                cursor.fetchall()
+                trips.append(time.perf_counter() - tr)
+        round_trip_ms = 1000 * float(np.median(trips))
 
         # ---- bare solver on each site's instance (same arrays, same costs), summed
         instances = []
@@ -400,6 +412,8 @@ def main() -> None:
               f"bare solver {solver:.2f}s (best of {len(solves)}: "
               f"{', '.join(f'{x:.2f}' for x in solves)})")
         print(f"exact check (scipy linear_sum_assignment): every one of the {len(sites)} sites")
+        print(f"database round trip (SELECT 1, median of 50): {round_trip_ms:.2f} ms; "
+              f"load average {os.getloadavg()[0]:.2f}")
         print(f"matching: optimal={'true' if optimal else 'false'} "
               f"end_to_end_over_solver={end_to_end / solver:.2f} "
               f"greedy_gap={greedy_gap:.2f}%")

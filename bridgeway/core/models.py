@@ -210,3 +210,22 @@ class RoleAssignment(BaseModel):
             org is None or org.kind != Organisation.Kind.PEER_ORGANISATION
         ):
             raise ValidationError({"organisation": _("Peer supporters belong to a peer organisation.")})
+
+
+class Invitation(BaseModel):
+    """A single-use, expiring link for a new account to set its first password.
+
+    Only a hash of the token is stored: a database reader cannot take over a pending account.
+    Issuing a new invitation revokes the user's older ones (`revoked_at`).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]

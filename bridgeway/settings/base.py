@@ -91,6 +91,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "bridgeway.web.context_processors.navigation",
             ],
+            # One way to write a date per language on every page (bridgeway/formats/).
+            "builtins": ["bridgeway.web.templatetags.dates"],
         },
     },
 ]
@@ -170,6 +172,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["bridgeway.formats"]
 TIME_ZONE = env_str("BRIDGEWAY_TIME_ZONE", "America/Toronto")
 
 STATIC_URL = "/static/"
@@ -179,6 +182,14 @@ STATIC_ROOT = PROJECT_DIR / "var" / "staticfiles"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bridgeway@localhost")
 BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL", "http://127.0.0.1:8000")
+# Accounts (docs/decisions/0015): an invitation link works once and for this many days; a
+# password-reset link for PASSWORD_RESET_TIMEOUT seconds (default one hour).
+BRIDGEWAY_INVITATION_DAYS = env_int("BRIDGEWAY_INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("BRIDGEWAY_PASSWORD_RESET_SECONDS", 3600)
+# Password-reset requests accepted per hour, per address and per e-mail address; beyond them
+# the page answers the same way but sends nothing.
+BRIDGEWAY_RESET_LIMIT_PER_ADDRESS = env_int("BRIDGEWAY_RESET_LIMIT_PER_ADDRESS", 10)
+BRIDGEWAY_RESET_LIMIT_PER_EMAIL = env_int("BRIDGEWAY_RESET_LIMIT_PER_EMAIL", 3)
 
 # The evaluation dashboard caches its figures per data version. Per process by default; a Redis
 # URL shares one computation between all web processes (docs/operations.md).

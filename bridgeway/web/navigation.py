@@ -54,7 +54,9 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Calendar"), "contacts:calendar", frozenset({Role.PEER_SUPPORTER}), 45),
     NavItem(_("Evaluation"), "outcomes:dashboard", EVALUATION, 70),
     NavItem(_("Feedback"), "outcomes:feedback", EVALUATION, 71),
+    NavItem(_("Staff accounts"), "staff:list", frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD}), 80),
     NavItem(_("My profile"), "supporters:me", frozenset({Role.PEER_SUPPORTER}), 90),
+    NavItem(_("My password"), "password_change", EVERYONE, 95),
 )
 
 

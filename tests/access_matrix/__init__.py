@@ -30,6 +30,13 @@ OUT_OF_SCOPE: dict[str, str] = {
     # so anonymous requests get the feed or 404, never the sign-in redirect the matrix
     # expects. tests/contacts/test_calendar.py covers every persona and anonymous requests.
     "contacts:calendar_feed": "public iCalendar feed reached by secret token",
+    # Signed-out pages by design (someone who cannot sign in uses them); covered with every
+    # case in tests/core/test_passwords.py and tests/core/test_invitations.py.
+    "invitation_accept": "public: first password from a single-use invitation token",
+    "password_reset": "public: ask for a reset link (rate-limited, same answer for all)",
+    "password_reset_done": "public: 'check your e-mail' page",
+    "password_reset_confirm": "public: new password from a single-use reset token",
+    "password_reset_complete": "public: 'password changed' page",
 }
 # Whole namespaces skipped: the Django admin has its own permission system (is_staff).
 OUT_OF_SCOPE_NAMESPACES: dict[str, str] = {

@@ -17,7 +17,7 @@ PROFILE = {"employment": "paid", "hours_per_week": "7.5", "max_active_clients": 
 
 def test_coordinator_edits_a_profile(world, login):
     url = f"/supporters/{world.supporter.public_id}/edit/"
-    response = login("coord_a").post(url, PROFILE)
+    response = login("coord_a").post(url, {**PROFILE, "sites": [world.site_a.pk]})
     assert response.status_code == 302
     world.supporter.refresh_from_db()
     assert (world.supporter.employment, world.supporter.max_active_clients,
@@ -28,7 +28,7 @@ def test_coordinator_edits_a_profile(world, login):
 
 def test_pausing_records_the_status_and_reason(world, login):
     url = f"/supporters/{world.supporter.public_id}/edit/"
-    response = login("admin").post(url, {**PROFILE, "status": "paused",
+    response = login("admin").post(url, {**PROFILE, "sites": [world.site_a.pk], "status": "paused",
                                          "status_reason": "Holiday"})
     assert response.status_code == 302
     world.supporter.refresh_from_db()

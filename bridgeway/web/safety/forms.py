@@ -14,14 +14,12 @@ from bridgeway.core.models import User
 from bridgeway.safety import rules as r
 from bridgeway.safety.models import (
     BinderEntry,
-    CheckIn,
     Incident,
     OutreachCase,
     OutreachStep,
     SafetyThresholds,
-    SupervisionSession,
 )
-from bridgeway.supporters.models import SupporterProfile
+from bridgeway.supporters.models import CheckIn, SupervisionSession, SupporterProfile
 from bridgeway.web import bounds
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -66,7 +64,9 @@ class BinderEntryForm(forms.ModelForm[Any]):
 
 class InChargeForm(forms.Form):
     person: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=_("In charge of the binder"), queryset=User.objects.none())
+        label=_("In charge of the binder"), queryset=User.objects.none(),
+        # Shown inside a one-line group without a visible <label>: name it for screen readers.
+        widget=forms.Select(attrs={"aria-label": _("In charge of the binder")}))
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

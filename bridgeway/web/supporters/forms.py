@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.core.choices import AVAILABILITY_CHOICES, Gender
-from bridgeway.core.models import Interest, Language, TrainingModule, fsa_validator
+from bridgeway.core.models import (
+    Interest,
+    Language,
+    Organisation,
+    ProgramSite,
+    TrainingModule,
+    User,
+    fsa_validator,
+)
 from bridgeway.supporters.models import SupporterProfile
 from bridgeway.web import bounds
 
@@ -42,8 +50,18 @@ class SupporterForm(forms.Form):
     interests = forms.ModelMultipleChoiceField(label=_("Interests"), required=False,
                                                queryset=Interest.objects.all(),
                                                widget=forms.CheckboxSelectMultiple)
+    sites = forms.ModelMultipleChoiceField(label=_("Sites served"),
+                                           queryset=ProgramSite.objects.none(), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
     status = forms.ChoiceField(label=_("Status"), choices=SupporterProfile.Status.choices)
     status_reason = forms.CharField(label=_("Reason for status"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, sites: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the sites the signed-in person manages can be ticked or unticked here.
+        sites_field = self.fields["sites"]
+        assert isinstance(sites_field, forms.ModelMultipleChoiceField)  # noqa: S101 — declared above
+        sites_field.queryset = sites if sites is not None else ProgramSite.objects.none()
 
     def clean_home_fsa(self) -> str:
         value = (self.cleaned_data.get("home_fsa") or "").strip().upper()
@@ -72,3 +90,37 @@ class TrainingForm(forms.Form):
         if done and expires and expires < done:
             self.add_error("expires_on", _("Expiry is before completion."))
         return data
+
+
+class NewSupporterForm(SupporterForm):
+    """A new peer supporter: the account (they set their password from the invitation), the
+    organisation they belong to, then the same profile fields as the edit form."""
+
+    field_order = ["first_name", "last_name", "email", "username", "preferred_language",
+                   "organisation", "sites"]
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254,
+                             help_text=_("The invitation to set a password is sent here."))
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               validators=[User.username_validator])
+    preferred_language = forms.ChoiceField(label=_("Preferred language"),
+                                           choices=[("en", "English"), ("fr", "Français")])
+    organisation = forms.ModelChoiceField(label=_("Peer organisation"),
+                                          queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, sites: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, sites=sites, **kwargs)
+        del self.fields["status"], self.fields["status_reason"]
+        org_field = self.fields["organisation"]
+        assert isinstance(org_field, forms.ModelChoiceField)  # noqa: S101 — declared above
+        org_field.queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.PEER_ORGANISATION,
+            served_sites__in=sites if sites is not None else ProgramSite.objects.none(),
+        ).distinct()
+
+
+class TrainingEditForm(forms.Form):
+    completed_on = bounds.DateField(kind="event", label=_("Completed on"), widget=DateInput())
+    expires_on = bounds.DateField(kind="far", label=_("Expires on"), required=False, widget=DateInput(),
+                                 help_text=_("Leave empty if it never expires."))

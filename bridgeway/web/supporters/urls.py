@@ -9,7 +9,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("me/", views.me, name="me"),
     path("sites/<slug:site_code>/", views.site_list, name="list"),
+    path("sites/<slug:site_code>/new/", views.new, name="new"),
     path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/invite/", views.invite, name="invite"),
+    path("<uuid:public_id>/training/<uuid:training_id>/", views.training_edit,
+         name="training_edit"),
     path("<uuid:public_id>/edit/", views.edit, name="edit"),
     path("<uuid:public_id>/training/add/", views.training_add, name="training_add"),
 ]
