@@ -53,7 +53,9 @@ def plans(draw: st.DrawFn) -> Plan:
     for i, ago in enumerate(starts):
         last = i == n_stays - 1
         room = (ago - starts[i + 1] - 2) if not last else ago - 25
-        still_in = last and draw(st.booleans())
+        # A stay still open was admitted recently enough for an expected discharge within two
+        # years of admission (the services refuse a later one).
+        still_in = last and ago <= 680 and draw(st.booleans())
         length = None if still_in else draw(st.integers(1, max(1, min(room, 60))))
         expected = draw(st.integers(1, 45)) if still_in else draw(st.integers(1, 90))
         stays.append(StayPlan(admitted_ago=ago, length=length, expected_after=expected))

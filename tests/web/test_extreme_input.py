@@ -38,6 +38,7 @@ OPEN_FINDINGS = {
     "outcomes:settings[POST]": "coverage -1, period dates in year 1 and a 1,000,000-character "
                                "source are stored",
     "outcomes:codebook[POST]": "a 1,000,000-character theme name or descriptor is stored",
+    "supporters:new[POST]": "1,000,000-character names, e-mail, username and area are stored",
 }
 
 
