@@ -14,7 +14,7 @@ from bridgeway.supporters.models import SupporterProfile
 
 # When several roles allow the same thing, the audit names the first in this order.
 ROLE_ORDER = [Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD, Role.WARD_STAFF,
-              Role.PEER_SUPPORTER, Role.EVALUATOR]
+              Role.PEER_SUPPORTER, Role.EVALUATOR, Role.PRIVACY_OFFICER]
 
 
 def grants_for(user: User) -> list[RoleAssignment]:
@@ -61,6 +61,16 @@ def sites_for(user: User, *roles: str) -> QuerySet[ProgramSite]:
     return ProgramSite.objects.filter(id__in=ids)
 
 
+def site_ids_for(user: User, *roles: str) -> frozenset[int] | None:
+    """The ids of the sites where the user holds one of `roles`, from the cached grants (no
+    query); None means every site (an administrator). For the roles held at a site
+    (coordinator, site lead); `sites_for` answers for the others."""
+    grants = grants_for(user)
+    if any(g.role == Role.ADMINISTRATOR for g in grants):
+        return None
+    return frozenset(g.site_id for g in grants if g.role in roles and g.site_id)
+
+
 def _scope_q(grant: RoleAssignment, user: User) -> Q | None:
     """Clients one grant reaches, as a filter on Client (subqueries, so no duplicate rows)."""
     if grant.role == Role.ADMINISTRATOR:
@@ -75,7 +85,7 @@ def _scope_q(grant: RoleAssignment, user: User) -> Q | None:
     if grant.role == Role.PEER_SUPPORTER:
         return Q(id__in=Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
                  .values("client_id"))
-    return None  # evaluators reach no identifiable client
+    return None  # evaluators and privacy officers reach no client record
 
 
 def clients_for_user(user: User, *roles: str) -> QuerySet[Client]:

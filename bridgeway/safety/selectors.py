@@ -18,7 +18,7 @@ from django.http import Http404
 
 from bridgeway.access import reveals
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import ClientAccess, grants_for, has_role, sites_for
+from bridgeway.access.policy import ClientAccess, grants_for, has_role, site_ids_for, sites_for
 from bridgeway.clients.models import ConsentRecord, Enrolment, HospitalStay, Match
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.safety import rules as r
@@ -71,8 +71,9 @@ def alerts_for_user(user: User) -> QuerySet[Alert]:
     if has_role(user, Role.ADMINISTRATOR):
         q = Q()
     else:
-        coordinating = set(coordinator_sites(user).values_list("id", flat=True))
-        leading = set(coordinated_sites(user).values_list("id", flat=True)) - coordinating
+        # Not an administrator, so these are sets (from the grants read once per request).
+        coordinating = set(site_ids_for(user, Role.COORDINATOR) or ())
+        leading = set(site_ids_for(user, *COORDINATING) or ()) - coordinating
         if coordinating:
             q = Q(site_id__in=coordinating)
         if leading:
