@@ -56,7 +56,7 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Feedback"), "outcomes:feedback", EVALUATION, 71),
     NavItem(_("Staff accounts"), "staff:list", frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD}), 80),
     NavItem(_("My profile"), "supporters:me", frozenset({Role.PEER_SUPPORTER}), 90),
-    NavItem(_("My password"), "password_change", EVERYONE, 95),
+    NavItem(_("Sign-in and security"), "account_security", EVERYONE, 95),
 )
 
 
