@@ -178,6 +178,7 @@ AXES_CLIENT_IP_CALLABLE = "bridgeway.core.signin.client_address"
 # Log lines name no one (usernames and addresses are in the audit trail instead).
 AXES_CLIENT_STR_CALLABLE = "bridgeway.core.signin.client_str"
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are audit events
+AXES_VERBOSE = False  # no start-up banner on every command
 # Reverse proxies in front of Bridgeway whose X-Forwarded-For entries are trusted (0: use the
 # connection's address).
 BRIDGEWAY_PROXY_COUNT = env_int("BRIDGEWAY_PROXY_COUNT", 0)
