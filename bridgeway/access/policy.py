@@ -108,6 +108,8 @@ class Decision:
     withheld: frozenset[str] = frozenset()
     match: Match | None = None
     grant: RoleAssignment | None = None
+    # The hospitals whose stays this access reaches; None: every hospital (access.reveals).
+    hospitals: frozenset[int] | None = None
 
 
 def decide(user: User, client: Client) -> Decision:
@@ -123,6 +125,8 @@ def decide(user: User, client: Client) -> Decision:
             best.categories = best.categories | decision.categories
             best.withheld = best.withheld & decision.withheld
             best.match = best.match or decision.match
+            best.hospitals = (None if best.hospitals is None or decision.hospitals is None
+                              else best.hospitals | decision.hospitals)
     return best or Decision(allowed=False, role=first_role(user))
 
 
@@ -139,7 +143,9 @@ def _decide_one(user: User, grant: RoleAssignment, client: Client) -> Decision:
         hospital = grant.organisation_id
         if (client.stays.filter(hospital_id=hospital).exists()
                 or client.enrolments.filter(site__hospital_id=hospital).exists()):
-            return Decision(True, role, site_code, cat.WARD_STAFF, grant=grant)
+            # Each hospital is the custodian of its own stays (access.reveals).
+            return Decision(True, role, site_code, cat.WARD_STAFF, grant=grant,
+                            hospitals=frozenset({hospital}) if hospital else frozenset())
     elif role == Role.PEER_SUPPORTER:
         match = (Match.objects.filter(client=client, supporter__user=user, status=Match.Status.ACTIVE)
                  .select_related("enrolment", "site", "supporter").first())
@@ -162,6 +168,7 @@ class ClientAccess:
     categories: frozenset[str]
     withheld: frozenset[str] = field(default_factory=frozenset)
     match: Match | None = None
+    hospitals: frozenset[int] | None = None  # whose stays it reaches; None: every hospital
 
     def sees(self, category: str) -> bool:
         return category in self.categories
@@ -210,7 +217,8 @@ def client_for_user(
         raise PermissionDenied("You do not have access to this client's record.")
     return ClientAccess(client=client, user=user, role=decision.role,
                         site_code=decision.site_code, categories=decision.categories,
-                        withheld=decision.withheld, match=decision.match)
+                        withheld=decision.withheld, match=decision.match,
+                        hospitals=decision.hospitals)
 
 
 def authorize(

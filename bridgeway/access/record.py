@@ -14,35 +14,17 @@ from django.utils import timezone
 
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
+from bridgeway.access.reveals import StayFact, StayView, stay_facts, stay_views, stays_in_scope
 from bridgeway.clients.models import (
     ConsentRecord,
     Enrolment,
-    EnrolmentStatus,
     EnrolmentStatusChange,
-    HospitalStay,
     Match,
 )
+from bridgeway.clients.statuses import MATCHABLE_STATUSES
 from bridgeway.core.models import Role
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})
-# The statuses services.match_create accepts.
-MATCHABLE = frozenset({EnrolmentStatus.CONSENTED, EnrolmentStatus.WAITLISTED,
-                       EnrolmentStatus.ON_HOLD})
-
-
-@dataclass
-class StayView:
-    public_id: str
-    is_open: bool
-    hospital: str
-    ward: str | None = None
-    admitted_on: date | None = None
-    expected_discharge_on: date | None = None
-    discharged_on: date | None = None
-    destination: str | None = None
-    stay: HospitalStay | None = None  # the object, only for staff who may edit it
-
-
 @dataclass
 class EnrolmentView:
     public_id: str
@@ -85,28 +67,10 @@ class ClientRecord:
     background: str | None = None
     safety_notes: str | None = None
     stays: list[StayView] | None = None
+    stays_are_dates_only: bool = False  # the discharge date without the stays (access.reveals)
     enrolments: list[EnrolmentView] | None = None
     matches: list[Match] | None = None
     shown: frozenset[str] = field(default_factory=frozenset)
-
-
-def _stay_view(access: ClientAccess, stay: HospitalStay) -> StayView | None:
-    status = access.sees(Info.STAY_STATUS)
-    dates = access.sees(Info.DISCHARGE_DATE)
-    if not (status or dates):
-        return None
-    view = StayView(public_id=str(stay.public_id), is_open=stay.is_open,
-                    hospital=stay.hospital.name)
-    if status:
-        view.ward = stay.ward.name
-        view.admitted_on = stay.admitted_on
-    if dates:
-        view.expected_discharge_on = stay.expected_discharge_on
-        view.discharged_on = stay.discharged_on
-        view.destination = stay.get_discharge_destination_display() if status else None
-    if access.role in STAFF_ROLES | {Role.WARD_STAFF}:
-        view.stay = stay
-    return view
 
 
 def card(access: ClientAccess) -> ClientRecord:
@@ -119,9 +83,8 @@ def card(access: ClientAccess) -> ClientRecord:
     if access.sees(Info.CONTACT_DETAILS):
         record.phone = client.phone or None
         record.email = client.email or None
-    if access.sees(Info.STAY_STATUS) or access.sees(Info.DISCHARGE_DATE):
-        stays = [v for s in client.stays.all() if (v := _stay_view(access, s)) is not None]
-        record.stays = stays[:1]
+    views = stay_views(access, client.stays.all())
+    record.stays = views[:1] if views is not None else None
     return record
 
 
@@ -150,9 +113,9 @@ def build(access: ClientAccess) -> ClientRecord:
         record.background = client.background
     if access.sees(Info.SAFETY_NOTES):
         record.safety_notes = client.safety_notes
-    if access.sees(Info.STAY_STATUS) or access.sees(Info.DISCHARGE_DATE):
-        stays = client.stays.select_related("hospital", "ward").all()
-        record.stays = [v for s in stays if (v := _stay_view(access, s)) is not None]
+    if stay_facts(access):
+        record.stays = stay_views(access, stays_in_scope(access))
+        record.stays_are_dates_only = StayFact.PAST_STAYS not in stay_facts(access)
     if access.sees(Info.ENROLMENT):
         record.enrolments = _enrolments(access)
     if access.sees(Info.MATCH):
@@ -201,7 +164,7 @@ def _enrolments(access: ClientAccess) -> list[EnrolmentView]:
             view.waitlisted_since = enrolment.waitlisted_since
             view.history = list(enrolment.history.all())
             view.enrolment = enrolment
-            view.matchable = enrolment.status in MATCHABLE and not any(
+            view.matchable = enrolment.status in MATCHABLE_STATUSES and not any(
                 m.status == Match.Status.ACTIVE for m in enrolment.matches.all())
         if access.sees(Info.CONSENT):
             consents = sorted(enrolment.consents.all(), key=lambda c: -c.version)

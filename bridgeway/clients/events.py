@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Event:
-    name: str  # "stay_admitted", "expected_discharge_set", "stay_discharged", "match_created",
+    name: str  # "stay_admitted", "expected_discharge_set", "stay_discharged",
     # "match_ended", "enrolment_status_changed", "consent_recorded"
     actor: Actor
     obj: Any

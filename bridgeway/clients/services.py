@@ -32,6 +32,7 @@ from .models import (
     HospitalStay,
     Match,
 )
+from .statuses import MATCHABLE_STATUSES, REMATCH_REASONS
 from .validators import normalise_health_card
 
 S = EnrolmentStatus
@@ -201,7 +202,10 @@ def stay_discharge(*, actor: Actor, stay: HospitalStay, discharged_on: date,
     return stay
 
 
-def _change_status(*, actor: Actor, enrolment: Enrolment, to_status: str, reason: str) -> None:
+def _change_status(*, actor: Actor, enrolment: Enrolment, to_status: str, reason: str,
+                   audit: bool = True) -> None:
+    """Move an enrolment (its history row always; its own audit event unless the caller's
+    event already says it, as match_create's does)."""
     previous = enrolment.status
     now = timezone.now()
     enrolment.status = to_status
@@ -212,8 +216,9 @@ def _change_status(*, actor: Actor, enrolment: Enrolment, to_status: str, reason
     EnrolmentStatusChange.objects.create(enrolment=enrolment, from_status=previous,
                                          to_status=to_status, changed_at=now, actor=actor.user,
                                          reason=reason[:300])
-    _audit(actor, category="enrolment", action="status", client=enrolment.client,
-           detail=f"{previous}->{to_status}")
+    if audit:
+        _audit(actor, category="enrolment", action="status", client=enrolment.client,
+               detail=f"{previous}->{to_status}")
     emit(Event("enrolment_status_changed", actor, enrolment, previous))
 
 
@@ -306,12 +311,15 @@ def match_create(
 ) -> Match:
     """Assign a supporter. Locks the supporter row so concurrent approvals cannot overfill.
 
+    Matching's services call it and then tell the supporter and supersede open proposals
+    themselves (no hook calls back up; decision 0011).
+
     The site's required training is a hard constraint for manual matches too; matching passes
     its site criteria's `require_training` (a coordinator may turn it off there)."""
     supporter = SupporterProfile.objects.select_for_update().get(pk=supporter.pk)
     enrolment = Enrolment.objects.select_for_update().select_related("client", "site").get(
         pk=enrolment.pk)
-    if enrolment.status not in {S.CONSENTED, S.WAITLISTED, S.ON_HOLD}:
+    if enrolment.status not in MATCHABLE_STATUSES:
         raise ValidationError(_("Only a consented or waitlisted client can be matched."))
     if enrolment.matches.filter(status=Match.Status.ACTIVE).exists():
         raise ValidationError(_("This client already has a peer supporter."))
@@ -332,13 +340,14 @@ def match_create(
         enrolment=enrolment, client=enrolment.client, supporter=supporter, site=enrolment.site,
         started_on=started_on or timezone.localdate(), home_visits_allowed=home_visits_allowed,
         created_by=actor.user)
-    _audit(actor, category="match", action="create", client=enrolment.client,
-           detail=f"match:{match.public_id}")
+    previous = enrolment.status
     enrolment.priority = False
     enrolment.save(update_fields=["priority", "updated_at"])
     _change_status(actor=actor, enrolment=enrolment, to_status=S.MATCHED,
-                   reason=_("Matched with a peer supporter"))
-    emit(Event("match_created", actor, match))
+                   reason=_("Matched with a peer supporter"), audit=False)
+    # One event for one thing: the client has a supporter now (the status move is part of it).
+    _audit(actor, category="match", action="create", client=enrolment.client,
+           detail=f"match:{match.public_id} enrolment:{previous}->{S.MATCHED}")
     return match
 
 
@@ -355,12 +364,6 @@ def _end_match(*, actor: Actor, match: Match, reason: str, note: str, do_not_rem
            detail=f"match:{match.public_id}:{reason}")
     emit(Event("match_ended", actor, match))
     return match
-
-
-# Reasons after which the client goes back to the waitlist, ahead of others.
-REMATCH_REASONS = {Match.EndReason.CLIENT_ASKED, Match.EndReason.SUPPORTER_ASKED,
-                   Match.EndReason.NO_RAPPORT, Match.EndReason.SUPPORTER_LEFT,
-                   Match.EndReason.SAFETY}
 
 
 @transaction.atomic

@@ -22,9 +22,13 @@ from bridgeway.contacts.models import Contact, Outcome, Setting
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.demo.context import DemoContext
-from bridgeway.safety import care, services
 from bridgeway.safety.models import Alert, SafetyThresholds
 from bridgeway.safety.notify import without_email
+from bridgeway.safety.services import care
+from bridgeway.safety.services.alerts import thresholds_save
+from bridgeway.safety.services.incidents import incident_follow_up, incident_report
+from bridgeway.safety.services.scan import scan_run
+from bridgeway.safety.services.wellbeing import checkin_record, supervision_record
 from bridgeway.supporters.models import SupporterProfile
 
 TZ = ZoneInfo("America/Toronto")
@@ -44,7 +48,7 @@ def _generate(ctx: DemoContext) -> None:
     for i, site in enumerate(sites):
         tighter = i % 4 == 1
         actor = authorize(coordinators[site.code], Action.MANAGE_SAFETY, site=site)
-        services.thresholds_save(actor=actor, thresholds=SafetyThresholds(
+        thresholds_save(actor=actor, thresholds=SafetyThresholds(
             site=site, first_contact_days=5 if tighter else 7,
             lapse_warning_days=10 if tighter else 14))
     sam: User = personas["coordinator"]
@@ -61,7 +65,7 @@ def _generate(ctx: DemoContext) -> None:
     ctx.progress("safety: incident and supervision", 2, 5)
     _incident_and_supervision(ctx, riverside, sam)
     ctx.progress("safety: scan", 3, 5)
-    result = services.scan_run(actor=Actor.system("demo"), today=ctx.today)
+    result = scan_run(actor=Actor.system("demo"), today=ctx.today)
     ctx.data["safety_alerts"] = result.created
     _outreach(ctx, coordinators)
     ctx.progress("safety: done", 5, 5)
@@ -141,29 +145,29 @@ def _incident_and_supervision(ctx: DemoContext, site: ProgramSite, sam: User) ->
     first = min((m for m in ctx.data["matches"]
                  if m.supporter_id == jordan.pk and m.status == Match.Status.ACTIVE),
                 key=lambda m: m.pk, default=None)
-    incident = services.incident_report(
+    incident = incident_report(
         actor=authorize(jordan_user, Action.REPORT_INCIDENT, site=site), site=site,
         client=first.client if first is not None else None, supporter=jordan,
         kind="verbal_aggression",
         description="Another client shouted at me during the community meeting.",
         occurred_at=dt.datetime.combine(today - dt.timedelta(days=2), dt.time(18, 30),
                                         tzinfo=TZ))
-    services.incident_follow_up(actor=coordinator, incident=incident,
+    incident_follow_up(actor=coordinator, incident=incident,
                                 follow_up="Called Jordan the same evening; debrief booked.")
-    services.supervision_record(actor=coordinator, site=site, kind="debrief",
+    supervision_record(actor=coordinator, site=site, kind="debrief",
                                 held_on=today - dt.timedelta(days=1), supporters=[jordan],
                                 incident=incident, notes="Talked it through; Jordan feels okay.")
     # A supporter's own check-in (as the check-in page records it: no client, no site).
-    services.checkin_record(actor=Actor(user=jordan_user, role=Role.PEER_SUPPORTER),
+    checkin_record(actor=Actor(user=jordan_user, role=Role.PEER_SUPPORTER),
                             supporter=jordan, feeling="fine")
     # Two colleagues at the same site check in: one would like to talk, one needs a break.
     others = list(SupporterProfile.objects.filter(sites=site, status="active")
                   .exclude(pk=jordan.pk).select_related("user").order_by("id")[:2])
     for profile, feeling in zip(others, ["talk", "break"], strict=False):
-        services.checkin_record(actor=Actor(user=profile.user, role=Role.PEER_SUPPORTER),
+        checkin_record(actor=Actor(user=profile.user, role=Role.PEER_SUPPORTER),
                                 supporter=profile, feeling=feeling,
                                 note="Rough week." if feeling == "break" else "")
-    services.supervision_record(actor=coordinator, site=site, kind="group",
+    supervision_record(actor=coordinator, site=site, kind="group",
                                 held_on=today - dt.timedelta(days=6),
                                 supporters=[jordan, *others])
 

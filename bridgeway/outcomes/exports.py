@@ -1,11 +1,15 @@
 """De-identified research extract (CSV and Parquet) and small-cell-suppressed aggregates.
 
-* Pseudonymous ids: HMAC-SHA256 of the client's public id under a key derived from the
-  deployment's secret (or BRIDGEWAY_EXPORT_KEY), so the same client keeps the same
-  pseudonym across extracts of one deployment but it cannot be reversed without the key.
+* One row per client: their first discharged episode admitted in the period.
+* Pseudonymous ids: HMAC-SHA256 of the client's public id under BRIDGEWAY_PSEUDONYM_KEY, a key
+  the administrator holds apart from SECRET_KEY, so the same client keeps the same pseudonym
+  across extracts of one deployment but it cannot be reversed without the key.
 * Dates are shifted per client by a fixed offset of −182..+182 days drawn from another HMAC of
-  the client id: intervals within a client (LOS, days to readmission) are exact, calendar
-  dates are not real. Ages are whole years, top-coded at 90.
+  the client id, then given as months: intervals within a client (days to readmission) are
+  exact, calendar dates are neither real nor precise. Ages are whole years, top-coded at 90.
+* k-anonymity (default k = 5, BRIDGEWAY_EXTRACT_K) on site, gender, age, ward type and length
+  of stay: generalised to bands and small classes suppressed (stats/kanon.py); what was done is
+  reported on the extract page and in the README inside the download.
 * No names, dates of birth, health card numbers, contact details, database or public ids.
 * Aggregates: counts under the disclosure threshold shown as "<5", with complementary
   suppression over the totals the dashboard shows (stats.tables), and every rate or mean
@@ -18,6 +22,7 @@ import hashlib
 import hmac
 import io
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -25,16 +30,20 @@ from django.conf import settings
 
 from bridgeway.clients.models import Client
 from bridgeway.core.models import ProgramSite
+from bridgeway.core.spreadsheet import safe_frame
 
 from . import analysis, fidelity
 from .data import from_day_number
+from .stats import kanon
 
 SHIFT_DAYS = 182
 AGE_TOP = 90
 
 
 def _key() -> bytes:
-    secret = getattr(settings, "BRIDGEWAY_EXPORT_KEY", "") or settings.SECRET_KEY
+    # Not SECRET_KEY: whoever holds the pseudonym key can link pseudonyms back to clients, so
+    # it is given to the administrator alone (production refuses SECRET_KEY and the dev key).
+    secret: str = settings.BRIDGEWAY_PSEUDONYM_KEY
     return hashlib.sha256(("bridgeway-export:" + secret).encode()).digest()
 
 
@@ -53,16 +62,38 @@ def date_shift(public_id: uuid.UUID) -> int:
 
 EXTRACT_COLUMNS = [
     "pseudo_id", "site", "ward_type", "arm", "baseline_social_relationships", "gender", "age",
-    "prior_stays", "episode_start_shifted", "discharge_shifted", "los", "follow_days",
+    "prior_stays", "admission_month_shifted", "discharge_month_shifted", "los", "follow_days",
     "readmitted", "days_to_readmission", "readmit_30", "readmit_90", "readmit_365",
     "bed_days_after", "ed_visits_after", "community_days", "episode_cost", "cost_after",
     *fidelity.COMPONENTS, "fidelity_score",
 ]
 
 
-def extract(filters: analysis.Filters) -> pd.DataFrame:
-    """One row per discharged episode admitted in the period at the chosen sites (every group;
-    with the before-period when that is the comparison), de-identified."""
+@dataclass(frozen=True)
+class Extract:
+    frame: pd.DataFrame
+    disclosure: kanon.Outcome
+
+
+def extract(filters: analysis.Filters, *, k: int | None = None) -> Extract:
+    """One row per client: the first discharged episode admitted in the period at the chosen
+    sites (every group; with the before-period when that is the comparison), de-identified and
+    k-anonymous on the quasi-identifiers."""
+    k = max(k or 0, settings.BRIDGEWAY_EXTRACT_K)  # a caller may ask for more, never less
+    episodes = _episodes(filters)
+    first = episodes.sort_values(["pseudo_id", "admission_month_shifted"]).drop_duplicates(
+        "pseudo_id", keep="first")
+    frame, outcome = kanon.anonymise(
+        first, k=k, max_suppressed=settings.BRIDGEWAY_EXTRACT_MAX_SUPPRESSED_PERCENT / 100)
+    frame["admission_month_shifted"] = frame["admission_month_shifted"].str[:7]
+    frame["discharge_month_shifted"] = frame["discharge_month_shifted"].str[:7]
+    frame = frame.sort_values(["site", "pseudo_id"]).reset_index(drop=True)[EXTRACT_COLUMNS]
+    return Extract(frame, outcome)
+
+
+def _episodes(filters: analysis.Filters) -> pd.DataFrame:
+    """One row per discharged episode, de-identified but not yet generalised (dates shifted,
+    as full dates, so a client's first episode can be chosen)."""
     result, raw = analysis.compute(filters)
     e = result.prepared.groups.episodes
     cohort = result.prepared.cohort
@@ -101,8 +132,8 @@ def extract(filters: analysis.Filters) -> pd.DataFrame:
         "gender": frame.gender,
         "age": ((frame.start - frame.birth) / 365.25).astype(int).clip(upper=AGE_TOP),
         "prior_stays": frame.episode_no.astype(int).clip(upper=10),
-        "episode_start_shifted": shifted("start"),
-        "discharge_shifted": shifted("end"),
+        "admission_month_shifted": shifted("start"),
+        "discharge_month_shifted": shifted("end"),
     })
     renamed = {"bed_days_after": "bed_days_365", "ed_visits_after": "ed_365",
                "community_days": "community_days_365", "episode_cost": "cost",
@@ -114,8 +145,7 @@ def extract(filters: analysis.Filters) -> pd.DataFrame:
     out["fidelity_score"] = frame["score"].to_numpy()
     for col in ["readmitted", "readmit_30", "readmit_90", "readmit_365", *fidelity.COMPONENTS]:
         out[col] = pd.array(out[col], dtype="Float64").round().astype("Int64")
-    return out.sort_values(["site", "pseudo_id", "discharge_shifted"]).reset_index(drop=True)[
-        EXTRACT_COLUMNS]
+    return out[EXTRACT_COLUMNS]
 
 
 AGGREGATE_COLUMNS = ["site", "ward_type", "arm", "clients", "readmitted", "followed",
@@ -134,7 +164,9 @@ def aggregate_table(ev: analysis.Evaluation) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    # No cell a spreadsheet would execute (core.spreadsheet): names and notes are free text.
+    # CRLF rows (RFC 4180): a CR inside a cell is then quoted, never read as a row break.
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def to_parquet(frame: pd.DataFrame, *, metadata: dict[str, str] | None = None) -> bytes:

@@ -41,7 +41,8 @@ def percent(value: Any, digits: int = 1) -> str:
         return value
     if _missing(value):
         return DASH
-    return f"{number(float(value) * 100, digits)}%"
+    # French puts a non-breaking space before the sign ("7,1 %"): the catalogue says so.
+    return _("%(value)s%%") % {"value": number(float(value) * 100, digits)}
 
 
 def points(value: Any, digits: int = 1) -> str:

@@ -9,6 +9,6 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Safety net")
 
     def ready(self) -> None:
-        from bridgeway.safety import services
+        from bridgeway.safety.services import notices
 
-        services.connect()  # the safety net reacts to stays and matches (clients.events)
+        notices.connect()  # the safety net reacts to stays and matches (clients.events)

@@ -1,9 +1,9 @@
 """Notifications: an in-app inbox entry and, for people with an email address, an email.
 
-An email never carries client details: its subject is the notification's title, which names a
-client by first name and last initial at most (Client.first_name_initial), and its body is a
-fixed sentence with a link. Whatever detail a notice has (a date, a count) stays in the app,
-behind sign-in and the access layer.
+An email never carries personal details: its subject says only what kind of notice it is (fixed
+text per kind, EMAIL_SUBJECTS; never the notification's title, which names a client by first name
+and initial or a supporter by name) and its body is a fixed sentence with a link. Whatever detail
+a notice has (a name, a date, a count) stays in the app, behind sign-in and the access layer.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bridgeway.core.models import User
 
@@ -33,6 +34,24 @@ def without_email() -> Iterator[None]:
         yield
     finally:
         _emails_on.reset(token)
+
+
+# Subjects by notification kind: what kind of notice, never who or when (an e-mail subject is
+# shown on lock screens and kept by mail servers outside the custodian's control).
+EMAIL_SUBJECTS = {
+    "alert_escalated": gettext_lazy("A safety-net alert was escalated to you"),
+    "scan_digest": gettext_lazy("New safety-net alerts to look at"),
+    "expected_discharge": gettext_lazy("A discharge notice"),
+    "discharged": gettext_lazy("A discharge notice"),
+    "admitted": gettext_lazy("A hospital stay notice"),
+    "incident": gettext_lazy("A safety incident was reported"),
+}
+DEFAULT_EMAIL_SUBJECT = gettext_lazy("Something new for you")
+
+
+def email_subject(kind: str) -> str:
+    """The subject for a notification kind: fixed text, no personal data (check-in kinds too)."""
+    return "Bridgeway: " + str(EMAIL_SUBJECTS.get(kind, DEFAULT_EMAIL_SUBJECT))
 
 
 def absolute(url: str) -> str:
@@ -66,7 +85,7 @@ def deliver(rows: list[Notification], *, email: bool = True) -> list[Notificatio
         row.emailed_at = now if (email and row.recipient.email) else None
     created = Notification.objects.bulk_create(rows)
     if email:
-        messages = [EmailMessage(subject=f"Bridgeway: {row.title}"[:200],
+        messages = [EmailMessage(subject=email_subject(row.kind),
                                  body=email_body(row.url), to=[row.recipient.email])
                     for row in rows if row.recipient.email]
         if messages:

@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from bridgeway.access import reveals
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess, grants_for, has_role, sites_for
 from bridgeway.clients.models import ConsentRecord, Enrolment, HospitalStay, Match
@@ -157,9 +158,10 @@ def binder_in_charge(access: ClientAccess) -> User | None:
 
 
 def current_stay(access: ClientAccess) -> HospitalStay | None:
-    """The open stay if there is one, else the latest."""
-    stays = HospitalStay.objects.filter(client=access.client)
-    return stays.filter(discharged_on__isnull=True).first() or stays.order_by("-admitted_on").first()
+    """The stay the checklist and the discharge line speak of, as far as this viewer may know
+    it (access.reveals: the open stay else the latest; with the discharge date alone, the stay
+    whose date is shared; ward staff, their own hospital's)."""
+    return reveals.known_stay(access)
 
 
 def checklist_for(stay: HospitalStay | None) -> DischargeChecklist | None:

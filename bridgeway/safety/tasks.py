@@ -10,7 +10,7 @@ from typing import Any
 from celery import shared_task
 from celery.schedules import crontab
 
-from .services import scan_run
+from .services.scan import scan_run
 
 # Merged into the Celery app's beat schedule by bridgeway/celery.py.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {

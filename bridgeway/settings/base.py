@@ -7,6 +7,8 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_keyring, env_list, env_str
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     # Sign-in hardening (docs/decisions/0015): second factor (TOTP, then recovery codes:
     # this order is the order devices are tried) and lockout after failed sign-ins.
     "django_otp",
@@ -51,12 +54,16 @@ INSTALLED_APPS = [
     "bridgeway.web.safety",
     "bridgeway.web.outcomes",
     "bridgeway.web.audit",
+    "bridgeway.web.imports",
+    # Other systems' way in: file imports (models: source keys and import runs).
+    "bridgeway.interop",
     # A tool, not the domain: the demo generator and its commands (no models).
     "bridgeway.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks the session's user as verified by a second factor (user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
+    # no-store on every signed-in response; Permissions-Policy (bridgeway/web/headers.py).
+    "bridgeway.web.headers.PrivateResponseHeaders",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -102,16 +111,52 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "bridgeway.web.context_processors.navigation",
             ],
+            # One way to write a date per language on every page (bridgeway/formats/).
+            "builtins": ["bridgeway.web.templatetags.dates"],
         },
     },
 ]
 
+# Content-Security-Policy (docs/decisions/0016): scripts, styles, images and fonts from this
+# site only, no inline script or style (every page's JavaScript and CSS are static files), no
+# plug-ins, no framing, forms post only here. Pico's icons are data: SVGs, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The address bar holds client ids: other sites never get it as a referrer.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Browser features no page uses, switched off for the page and anything embedded in it.
+BRIDGEWAY_PERMISSIONS_POLICY = env_str(
+    "BRIDGEWAY_PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), accelerometer=(), gyroscope=(), magnetometer=(), display-capture=()")
+
 # SQLite is the embedded default (demo, single-site pilots); PostgreSQL in production and CI.
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'bridgeway.sqlite3'}")
+# An empty DATABASE_URL counts as unset here; production settings refuse it with their message.
+DATABASE_URL = (env_str("DATABASE_URL", "").strip()
+                or f"sqlite:///{PROJECT_DIR / 'var' / 'bridgeway.sqlite3'}")
 
 
 def database_from_url(url: str) -> dict[str, object]:
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    try:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as exc:
+        # The URL holds the database password: the message names the variable, not the value.
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not a database URL; use postgres://user:password@host:5432/name "
+            "or sqlite:////path/to/file.sqlite3.") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers proceed while a writer commits; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue instead of failing with "database is locked" mid-way.
@@ -147,6 +192,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["bridgeway.formats"]
 TIME_ZONE = env_str("BRIDGEWAY_TIME_ZONE", "America/Toronto")
 
 STATIC_URL = "/static/"
@@ -218,6 +264,21 @@ BRIDGEWAY_AUDIT_HEAD_FILE = env_str("BRIDGEWAY_AUDIT_HEAD_FILE",
 BRIDGEWAY_AUDIT_HEAD_EMAILS = env_list("BRIDGEWAY_AUDIT_HEAD_EMAILS", [])
 # A web or worker process tries to seal new audit events after a commit at most this often.
 BRIDGEWAY_AUDIT_SEAL_INTERVAL_MS = env_int("BRIDGEWAY_AUDIT_SEAL_INTERVAL_MS", 1000)
+
+# Records kept apart from SECRET_KEY (docs/decisions/0017, docs/operations.md): the research
+# extract's pseudonyms and date shifts, the backups' encryption, and how long records are kept.
+# Development and tests use published keys; production requires its own.
+DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-never-use-in-production"  # noqa: S105 — published on purpose; production refuses it
+BRIDGEWAY_PSEUDONYM_KEY = env_str("BRIDGEWAY_PSEUDONYM_KEY", DEVELOPMENT_PSEUDONYM_KEY)
+# The research extract is k-anonymous on site, gender, age, ward type and length of stay; a
+# generalisation may suppress at most this share of rows before a coarser one is chosen.
+BRIDGEWAY_EXTRACT_K = env_int("BRIDGEWAY_EXTRACT_K", 5)
+BRIDGEWAY_EXTRACT_MAX_SUPPRESSED_PERCENT = env_int("BRIDGEWAY_EXTRACT_MAX_SUPPRESSED_PERCENT", 5)
+# `bridgeway backup` encrypts with the highest epoch; every epoch decrypts ("<epoch>:<secret>").
+DEVELOPMENT_BACKUP_KEY = "development-only-backup-key-never-use-in-production"  # noqa: S105 — published on purpose; production refuses it
+BRIDGEWAY_BACKUP_KEYS = env_keyring("BRIDGEWAY_BACKUP_KEYS", f"1:{DEVELOPMENT_BACKUP_KEY}")
+# `bridgeway retention` deletes clients with no activity for this many years (0: never).
+BRIDGEWAY_RETENTION_YEARS = env_int("BRIDGEWAY_RETENTION_YEARS", 10)
 
 # Field encryption at rest and blind indexes (bridgeway/core/crypto.py, decision 0013): health
 # card numbers and other identifiers. "<epoch>:<secret>,…", never SECRET_KEY nor an audit key;

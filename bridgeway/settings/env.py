@@ -1,7 +1,8 @@
 """Small typed readers for settings from the environment.
 
 Each reader takes an optional default; production settings pass none, so a missing value
-stops the process at start-up instead of running with an insecure fallback. A value may also
+stops the process at start-up instead of running with an insecure fallback. A required value
+that is set but empty (``DJANGO_SECRET_KEY=""``, often a template left unfilled) stops it too. A value may also
 come from a file named by ``<NAME>_FILE`` (how container secrets are usually mounted).
 """
 
@@ -17,10 +18,13 @@ _MISSING = object()
 
 def env_str(name: str, default: str | object = _MISSING) -> str:
     file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
-        return Path(file_name).read_text(encoding="utf-8").strip()
-    value = os.environ.get(name)
+    value = (Path(file_name).read_text(encoding="utf-8").strip() if file_name
+             else os.environ.get(name))
     if value is not None:
+        if default is _MISSING and not value.strip():
+            where = f"the file named by {name}_FILE" if file_name else name
+            raise ImproperlyConfigured(f"The environment variable {name} is required and "
+                                       f"{where} is empty; give it a value.")
         return value
     if default is _MISSING:
         raise ImproperlyConfigured(f"The environment variable {name} is required.")
@@ -48,7 +52,11 @@ def env_int(name: str, default: int | object = _MISSING) -> int:
 
 def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
     raw = env_str(name, default if default is _MISSING else ",".join(default))  # type: ignore[arg-type]
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    if not items and default is _MISSING:
+        raise ImproperlyConfigured(f"The environment variable {name} is required and lists "
+                                   "nothing; give at least one comma-separated value.")
+    return items
 
 
 def env_keyring(name: str, default: str | object = _MISSING) -> dict[int, str]:

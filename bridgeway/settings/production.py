@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403 — settings modules extend the base settings
-from .base import DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_FIELD_KEY, PROJECT_DIR, database_from_url
+from .base import (
+    DEVELOPMENT_AUDIT_KEY,
+    DEVELOPMENT_BACKUP_KEY,
+    DEVELOPMENT_FIELD_KEY,
+    DEVELOPMENT_PSEUDONYM_KEY,
+    PROJECT_DIR,
+    database_from_url,
+)
 from .env import env_bool, env_int, env_keyring, env_list, env_str
 
 DEBUG = False
@@ -39,6 +46,20 @@ if not BRIDGEWAY_AUDIT_HEAD_FILE.strip():
     raise ImproperlyConfigured("BRIDGEWAY_AUDIT_HEAD_FILE is empty; name the file that keeps the "
                                "exported audit chain heads.")
 
+# The research extract's pseudonym key: held by the administrator, never SECRET_KEY (0017).
+BRIDGEWAY_PSEUDONYM_KEY = env_str("BRIDGEWAY_PSEUDONYM_KEY")
+if len(BRIDGEWAY_PSEUDONYM_KEY.strip()) < 32 or BRIDGEWAY_PSEUDONYM_KEY in {
+        SECRET_KEY, DEVELOPMENT_PSEUDONYM_KEY, *BRIDGEWAY_AUDIT_KEYS.values(),
+        *BRIDGEWAY_FIELD_KEYS.values()}:
+    raise ImproperlyConfigured("BRIDGEWAY_PSEUDONYM_KEY must be at least 32 characters and differ "
+                               "from DJANGO_SECRET_KEY, the audit and field keys and the development key.")
+
+BRIDGEWAY_BACKUP_KEYS = env_keyring("BRIDGEWAY_BACKUP_KEYS")
+if {SECRET_KEY, DEVELOPMENT_BACKUP_KEY, BRIDGEWAY_PSEUDONYM_KEY, *BRIDGEWAY_AUDIT_KEYS.values(),
+        *BRIDGEWAY_FIELD_KEYS.values()} & set(BRIDGEWAY_BACKUP_KEYS.values()):
+    raise ImproperlyConfigured("BRIDGEWAY_BACKUP_KEYS must not contain DJANGO_SECRET_KEY, another "
+                               "Bridgeway key or the development backup key; generate its own.")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind one reverse proxy (as SECURE_PROXY_SSL_HEADER assumes): the client's address for the
 # sign-in lockout is the last X-Forwarded-For entry that proxy added.
@@ -48,4 +69,9 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
+# Every subdomain is HTTPS-only too, and the header asks to be preloaded (browsers then never try
+# plain HTTP). Both can be turned off for a deployment that shares its domain with HTTP hosts;
+# `check --deploy` then warns, as it should (docs/operations.md).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -47,9 +47,12 @@ def enrolment_of(access: ClientAccess, enrolment_id: uuid.UUID) -> Enrolment:
 
 
 def stay_of(access: ClientAccess, stay_id: uuid.UUID) -> HospitalStay:
+    """A stay of the client that this access reaches (ward staff: their own hospital's)."""
+    stays = access.client.stays.select_related("hospital", "ward", "client")
+    if access.hospitals is not None:
+        stays = stays.filter(hospital_id__in=access.hospitals)
     try:
-        return access.client.stays.select_related("hospital", "ward", "client").get(
-            public_id=stay_id)
+        return stays.get(public_id=stay_id)
     except HospitalStay.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -59,6 +59,8 @@ ROWS = [
         expect=everyone(403, lead_a=302, evaluator=302, admin=302)),
     Row("outcomes:extract", "GET", expect=VIEWERS, data={"format": "csv"}),
     Row("outcomes:extract", "GET", expect=VIEWERS, data={"format": "parquet"}, note="parquet"),
+    Row("outcomes:extract", "GET", expect=VIEWERS, data={"format": "zip"}, note="zip"),
+    Row("outcomes:extract", "GET", expect=VIEWERS, note="disclosure report"),
     Row("outcomes:aggregates", "GET", expect=VIEWERS),
     Row("outcomes:report", "GET", expect=VIEWERS),
 ]

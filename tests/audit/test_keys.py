@@ -23,6 +23,10 @@ PRODUCTION = {
     "DEFAULT_FROM_EMAIL": "bridgeway@example.org",
     "BRIDGEWAY_BASE_URL": "https://bridgeway.example.org",
     "BRIDGEWAY_AUDIT_KEYS": f"1:{KEY_1}",
+    # The other keys production requires, each its own (settings/production.py refuses reuse).
+    "BRIDGEWAY_FIELD_KEYS": "1:" + "f" * 44,
+    "BRIDGEWAY_PSEUDONYM_KEY": "p" * 44,
+    "BRIDGEWAY_BACKUP_KEYS": "1:" + "k" * 44,
 }
 PROBE = """
 import sys

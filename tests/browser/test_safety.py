@@ -52,3 +52,14 @@ def test_supporter_reports_an_incident_in_two_taps(live_server, world, phone):
     assert Incident.objects.filter(kind="verbal_aggression",
                                    reported_by=world.supporter.user).exists()
     screenshot(phone, "safety-incident-reported-phone")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rule_filter_submits_on_change_without_inline_script(live_server, world, desktop):
+    """The filter's select submits itself through static/bridgeway.js (no onchange=, CSP)."""
+    _alert(world)
+    sign_in(desktop, live_server.url, "coord_a")
+    desktop.goto(f"{live_server.url}/safety/alerts/")
+    desktop.select_option("select[name=rule]", "contact_lapse")
+    desktop.wait_for_url("**rule=contact_lapse**")
+    assert "rule=contact_lapse" in desktop.url

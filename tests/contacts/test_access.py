@@ -10,8 +10,8 @@ from django.utils import timezone
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import client_for_user
 from bridgeway.audit.models import AuditEvent
-from bridgeway.contacts import selectors
 from bridgeway.contacts.models import Contact
+from bridgeway.contacts.selectors.contacts import client_contacts
 
 from .helpers import add_contact, matched_client
 
@@ -88,7 +88,7 @@ def test_a_new_supporter_does_not_see_the_former_supporters_notes(world):
                    created_by=world.coord_a)
     access = client_for_user(world.other_supporter.user, world.client_a.public_id,
                              category=Info.CONTACT_LOG)
-    rows = selectors.client_contacts(access)
+    rows = client_contacts(access)
     assert len(rows) == 1 and rows[0].note is None
     assert client.pk != world.client_a.pk
 

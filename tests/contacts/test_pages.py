@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bridgeway.audit.models import AuditEvent
 from bridgeway.contacts.models import Appointment, GoalStep, RecoveryGoal
-from bridgeway.contacts.selectors import week_start
+from bridgeway.contacts.selectors.common import week_start
 
 from .helpers import add_contact, matched_client
 

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from bridgeway.contacts import services
 from bridgeway.contacts.models import Contact, GroupSession
-from bridgeway.contacts.services import ContactDetails, GroupDetails
+from bridgeway.contacts.services.appointments import AppointmentDetails, appointment_create
+from bridgeway.contacts.services.contacts import ContactDetails, contact_log
+from bridgeway.contacts.services.groups import GroupDetails, group_session_record
 from bridgeway.core.actors import Actor
 from tests import factories as f
 
@@ -32,14 +33,14 @@ def _details(**kw):  # type: ignore[no-untyped-def]
 ])
 def test_duration_must_be_positive_and_at_most_12_hours(world, field, value):
     with pytest.raises(ValidationError) as exc:
-        services.contact_log(actor=_actor(world), client=world.client_a,
+        contact_log(actor=_actor(world), client=world.client_a,
                              details=_details(**{field: value}))
     assert field in exc.value.message_dict
     assert not Contact.objects.exists()
 
 
 def test_twelve_hours_exactly_is_accepted(world):
-    contact = services.contact_log(actor=_actor(world), client=world.client_a,
+    contact = contact_log(actor=_actor(world), client=world.client_a,
                                    details=_details(duration_minutes=720))
     assert contact.duration_minutes == 720
     assert contact.supporter == world.supporter and contact.match == world.match_a
@@ -47,33 +48,33 @@ def test_twelve_hours_exactly_is_accepted(world):
 
 def test_no_contact_in_the_future(world):
     with pytest.raises(ValidationError) as exc:
-        services.contact_log(actor=_actor(world), client=world.client_a,
+        contact_log(actor=_actor(world), client=world.client_a,
                              details=_details(occurred_at=timezone.now() + timedelta(hours=2)))
     assert "occurred_at" in exc.value.message_dict
 
 
 def test_home_visit_only_where_the_match_allows_it(world):
     with pytest.raises(ValidationError) as exc:
-        services.contact_log(actor=_actor(world), client=world.client_a,
+        contact_log(actor=_actor(world), client=world.client_a,
                              details=_details(setting="home"))
     assert "setting" in exc.value.message_dict
     world.match_a.home_visits_allowed = True
     world.match_a.save()
-    contact = services.contact_log(actor=_actor(world), client=world.client_a,
+    contact = contact_log(actor=_actor(world), client=world.client_a,
                                    details=_details(setting="home"))
     assert contact.setting == "home"
 
 
 def test_unknown_activity_is_a_field_error(world):
     with pytest.raises(ValidationError) as exc:
-        services.contact_log(actor=_actor(world), client=world.client_a,
+        contact_log(actor=_actor(world), client=world.client_a,
                              details=_details(activities=["routine", "hacking"]))
     assert "activities" in exc.value.message_dict
 
 
 def test_supporter_cannot_log_for_a_client_not_matched_to_them(world):
     with pytest.raises(ValidationError):
-        services.contact_log(actor=_actor(world, "other_supporter"), client=world.client_a,
+        contact_log(actor=_actor(world, "other_supporter"), client=world.client_a,
                              details=_details())
     assert not Contact.objects.exists()
 
@@ -101,7 +102,7 @@ def test_form_shows_field_errors_not_a_500(world, login):
 
 def test_group_attendance_only_of_clients_of_that_site(world):
     with pytest.raises(ValidationError) as exc:
-        services.group_session_record(actor=_actor(world, "coord_a"), details=GroupDetails(
+        group_session_record(actor=_actor(world, "coord_a"), details=GroupDetails(
             site=world.site_a, kind="on_ward", topic="Coping with stress",
             starts_at=timezone.now() - timedelta(hours=1), duration_minutes=60,
             facilitators=[world.supporter], attendees=[world.client_a, world.client_b]))
@@ -111,7 +112,7 @@ def test_group_attendance_only_of_clients_of_that_site(world):
 
 def test_group_creates_one_contact_per_client_present(world):
     other = f.SupporterFactory(organisation=world.peer_org_a, sites=[world.site_a])
-    session = services.group_session_record(actor=_actor(world, "coord_a"), details=GroupDetails(
+    session = group_session_record(actor=_actor(world, "coord_a"), details=GroupDetails(
         site=world.site_a, kind="on_ward", topic="Coping with stress",
         starts_at=timezone.now() - timedelta(hours=1), duration_minutes=75,
         facilitators=[other, world.supporter], attendees=[world.client_a]))
@@ -126,7 +127,7 @@ def test_group_creates_one_contact_per_client_present(world):
 
 def test_group_rejects_future_and_bad_duration(world):
     with pytest.raises(ValidationError) as exc:
-        services.group_session_record(actor=_actor(world, "coord_a"), details=GroupDetails(
+        group_session_record(actor=_actor(world, "coord_a"), details=GroupDetails(
             site=world.site_a, kind="community", topic="Walk",
             starts_at=timezone.now() + timedelta(days=1), duration_minutes=0,
             facilitators=[], attendees=[world.client_a]))
@@ -147,8 +148,8 @@ def test_group_form_rejects_a_client_from_another_site(world, login):
 
 def test_appointment_needs_the_clients_consent(world):
     with pytest.raises(ValidationError) as exc:
-        services.appointment_create(actor=_actor(world), client=world.client_a,
-                                    details=services.AppointmentDetails(
+        appointment_create(actor=_actor(world), client=world.client_a,
+                                    details=AppointmentDetails(
                                         starts_at=timezone.now() + timedelta(days=2),
                                         place="", purpose="Housing office"))
     assert {"consent_to_accompany", "place"} <= set(exc.value.message_dict)

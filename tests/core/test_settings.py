@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,8 @@ REQUIRED = {
     "DEFAULT_FROM_EMAIL": "bridgeway@example.org",
     "BRIDGEWAY_BASE_URL": "https://bridgeway.example.org",
     "BRIDGEWAY_AUDIT_KEYS": "1:" + "k" * 40,
+    "BRIDGEWAY_PSEUDONYM_KEY": "p" * 40,
+    "BRIDGEWAY_BACKUP_KEYS": "1:" + "b" * 40,
     "BRIDGEWAY_FIELD_KEYS": "1:" + "f" * 40,
 }
 # Import the production settings in a clean interpreter and report what happened.
@@ -119,3 +122,55 @@ def test_env_int_and_list(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ImproperlyConfigured):
         monkeypatch.delenv("BW_HOSTS")
         env_list("BW_HOSTS")
+
+
+@pytest.mark.parametrize("empty", ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS",
+                                   "EMAIL_HOST", "DEFAULT_FROM_EMAIL", "BRIDGEWAY_BASE_URL"])
+@pytest.mark.parametrize("value", ["", "   "])
+def test_production_settings_refuse_an_empty_required_value(empty: str, value: str) -> None:
+    result = _probe({**REQUIRED, empty: value})
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert f"IMPROPERLY:The environment variable {empty} is required and {empty} is empty" in (
+        result.stdout)
+
+
+def test_production_settings_refuse_a_host_list_of_only_commas() -> None:
+    result = _probe({**REQUIRED, "DJANGO_ALLOWED_HOSTS": " , ,"})
+    assert result.returncode == 3
+    assert "DJANGO_ALLOWED_HOSTS is required and lists nothing" in result.stdout
+
+
+def test_production_settings_refuse_a_malformed_database_url_without_echoing_it() -> None:
+    result = _probe({**REQUIRED, "DATABASE_URL": "pgsq://bridgeway:hunter2-secret@db/bw"})
+    assert result.returncode == 3
+    assert "IMPROPERLY:DATABASE_URL is not a database URL" in result.stdout
+    assert "hunter2" not in result.stdout + result.stderr
+
+
+def _check_deploy(extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    # A realistic secret (50+ varied characters), so W009 judges the setting, not the fixture.
+    clean.update({**REQUIRED, "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+                  "DJANGO_SETTINGS_MODULE": "bridgeway.settings.production", **extra})
+    return subprocess.run(  # noqa: S603 — this interpreter running Django's own check command
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_check_deploy_with_production_settings_gives_no_warning() -> None:
+    result = _check_deploy({})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_when_hsts_preload_is_turned_off() -> None:
+    result = _check_deploy({"DJANGO_HSTS_PRELOAD": "0", "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "0"})
+    assert result.returncode != 0
+    assert "security.W005" in result.stderr and "security.W021" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["", "short", "x" * 50, "k" * 40])
+def test_production_refuses_a_weak_or_shared_pseudonym_key(value: str) -> None:
+    result = _probe(REQUIRED | {"BRIDGEWAY_PSEUDONYM_KEY": value})
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "BRIDGEWAY_PSEUDONYM_KEY" in result.stdout

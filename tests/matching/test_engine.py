@@ -14,8 +14,15 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from bridgeway.matching import engine
-from bridgeway.matching.criteria import HARD, SOFT, Criteria
-from bridgeway.matching.engine import ClientIn, SupporterIn, evaluate_pair, run
+from bridgeway.matching.engine import (
+    HARD,
+    SOFT,
+    ClientIn,
+    Criteria,
+    SupporterIn,
+    evaluate_pair,
+    run,
+)
 
 CR = Criteria()
 BASE_C = ClientIn(key="c1", site="riv", site_name="Riverside", age=46, gender="man",
@@ -277,16 +284,16 @@ def reference_objective(clients: list[ClientIn], supporters: list[SupporterIn]) 
     """Exact optimum with scipy's Hungarian method on replicated supporter slots."""
     sc = engine.score_pairs(clients, supporters, CR)
     units = engine.integer_scores(sc.score, CR)
-    cap = engine.capacities(sc.enc, CR)
-    slots = [j for j in range(len(sc.enc.supporters)) for _ in range(int(cap[j]))]
-    n_c = len(sc.enc.clients)
+    cap = engine.capacities(sc.pool, CR)
+    slots = [j for j in range(sc.pool.n_supporters) for _ in range(int(cap[j]))]
+    n_c = sc.pool.n_clients
     big = 10**12
     cost = np.full((n_c, len(slots) + n_c), big, dtype=np.float64)
     cost[np.arange(n_c), len(slots) + np.arange(n_c)] = 0  # "unassigned" per client
-    for p in range(sc.pc.size):
+    for p in range(len(sc.pairs)):
         for col, j in enumerate(slots):
-            if j == sc.ps[p]:
-                cost[sc.pc[p], col] = -units[p]
+            if j == sc.pairs.supporter[p]:
+                cost[sc.pairs.client[p], col] = -units[p]
     rows, cols = linear_sum_assignment(cost)
     total = int(-cost[rows, cols].sum())
     assigned = int((cols < len(slots)).sum())
@@ -321,14 +328,14 @@ def test_engine_equals_brute_force_on_tiny_instances(seed: int) -> None:
     clients, supporters = random_instance(rng, rng.randint(1, 4), rng.randint(1, 3))
     sc = engine.score_pairs(clients, supporters, CR)
     units = engine.integer_scores(sc.score, CR)
-    cap = engine.capacities(sc.enc, CR)
-    options: list[list[int]] = [[-1] for _ in sc.enc.clients]
-    for p in range(sc.pc.size):
-        options[int(sc.pc[p])].append(p)
+    cap = engine.capacities(sc.pool, CR)
+    options: list[list[int]] = [[-1] for _ in range(sc.pool.n_clients)]
+    for p in range(len(sc.pairs)):
+        options[int(sc.pairs.client[p])].append(p)
     best = 0
     for combo in itertools.product(*options):
         chosen = [p for p in combo if p >= 0]
-        counts = np.bincount(sc.ps[chosen], minlength=len(sc.enc.supporters)) if chosen else None
+        counts = np.bincount(sc.pairs.supporter[chosen], minlength=sc.pool.n_supporters) if chosen else None
         if counts is not None and (counts > cap).any():
             continue
         best = max(best, int(units[chosen].sum()) if chosen else 0)

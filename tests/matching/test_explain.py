@@ -7,8 +7,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bridgeway.matching.criteria import Criteria
-from bridgeway.matching.engine import ClientIn, SupporterIn, run
+from bridgeway.matching.engine import ClientIn, Criteria, SupporterIn, run
 from bridgeway.matching.explain import reason, unmatched_reason, why_not
 
 CR = Criteria()
@@ -94,9 +93,9 @@ def test_bulk_reasons_equal_single_pair_reasons(seed: int) -> None:
                        pref_language_strength=rng.choice(["none", "preferred"]),
                        age=rng.choice([None, 15, 19, 33, 47])) for c in clients]
     sc = engine.score_pairs(clients, supporters, CR)
-    pairs = list(range(sc.pc.size))
+    pairs = list(range(len(sc.pairs)))
     bulk = reasons_for_pairs(sc, pairs, CR)
     for p, text in zip(pairs, bulk, strict=True):
-        c = sc.enc.clients[int(sc.pc[p])]
-        s = sc.enc.supporters[int(sc.ps[p])]
+        c = sc.pool.client_objects[int(sc.pairs.client[p])]
+        s = sc.pool.supporter_objects[int(sc.pairs.supporter[p])]
         assert text == reason(c, s, CR)

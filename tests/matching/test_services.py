@@ -184,15 +184,57 @@ def test_rematch_puts_client_back_with_priority_and_never_same_pair(setup: World
         services.match_end_for_rematch(actor=coordinator(w), match=ended, reason="completed")
 
 
+def _events_after(last_id: int) -> list[tuple[str, str, str]]:
+    return list(AuditEvent.objects.filter(seq__gt=last_id).order_by("seq").values_list(
+        "category", "action", "detail"))
+
+
+def _last_event_id() -> int:
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def test_one_approval_writes_one_audit_event_per_thing_that_happened(setup: World) -> None:
+    w = setup
+    e = waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    proposal = Proposal.objects.get(enrolment=e)
+    last = _last_event_id()
+    match = services.proposal_approve(actor=coordinator(w), proposal=proposal)
+    events = _events_after(last)
+    # the match made (the client now matched), and the decision (notice, superseded)
+    assert [(c, a) for c, a, _d in events] == [("match", "create"), ("match", "approve_proposal")]
+    assert f"match:{match.public_id}" in events[0][2] and "waitlisted->matched" in events[0][2]
+    assert f"proposal:{proposal.public_id}" in events[1][2]
+    assert "supporter_notified superseded:0" in events[1][2]
+    assert MatchNotice.objects.filter(match=match).count() == 1
+
+
 def test_manual_match_notifies_and_supersedes(setup: World) -> None:
+    w = setup
+    e = waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    last = _last_event_id()
+    match = services.match_by_hand(actor=coordinator(w), enrolment=e, supporter=w.supporter)
+    assert Proposal.objects.get(enrolment=e).status == "superseded"
+    assert MatchNotice.objects.filter(match__enrolment=e).count() == 1
+    events = _events_after(last)
+    assert [(c, a) for c, a, _d in events] == [("match", "create"), ("match", "notify_supporter")]
+    assert f"match:{match.public_id} superseded:1" in events[1][2]
+
+
+def test_clients_match_create_does_not_call_back_into_matching(setup: World) -> None:
+    """The flow is explicit: creating a match in clients writes no matching rows; the
+    matching services that call it do that themselves."""
+    from bridgeway.clients import events
     from bridgeway.clients.services import match_create
 
     w = setup
     e = waiting(w.site_a)
     services.matching_run(actor=coordinator(w), site=w.site_a)
     match_create(actor=coordinator(w), enrolment=e, supporter=w.supporter)
-    assert Proposal.objects.get(enrolment=e).status == "superseded"
-    assert MatchNotice.objects.filter(match__enrolment=e).count() == 1
+    assert not MatchNotice.objects.filter(match__enrolment=e).exists()
+    assert Proposal.objects.get(enrolment=e).status == "proposed"
+    assert "match_created" not in events._handlers
 
 
 def test_loaded_inputs_match_the_records(setup: World) -> None:
@@ -264,24 +306,32 @@ def test_columnar_load_equals_the_per_object_load(setup: World) -> None:
     now, today = timezone.now(), timezone.localdate()
     cols = load_columns(waitlist(w.site_a), [w.site_a], criteria, today=today, now=now)
     inputs = load_inputs(waitlist(w.site_a), [w.site_a], today=today, now=now)
-    enc = engine.encode(inputs.clients, inputs.supporters, criteria)
-    assert cols.enc.c_key == enc.c_key and cols.enc.s_key == enc.s_key
-    for name in ("c_age", "s_age", "c_lat", "s_lat", "c_wait", "c_age_min", "c_age_max"):
-        np.testing.assert_allclose(getattr(cols.enc, name), getattr(enc, name), equal_nan=True)
-    for name in ("s_free", "s_free_hours", "s_active", "s_trained", "s_paid", "c_priority",
-                 "c_pref_gender_req", "c_age_req", "c_pref_lang_req", "c_has_lang"):
-        assert np.array_equal(getattr(cols.enc, name), getattr(enc, name)), name
-    by_columns = engine.run_encoded(cols.enc, criteria)
-    by_objects = engine.run_encoded(enc, criteria)
+    pool = engine.encode(inputs.clients, inputs.supporters, criteria)
+    loaded = cols.pool
+    assert loaded.clients.key == pool.clients.key and loaded.supporters.key == pool.supporters.key
+    for side, names in ((("clients"), ("age", "lat", "waiting_days", "age_min", "age_max")),
+                        (("supporters"), ("age", "lat"))):
+        for name in names:
+            np.testing.assert_allclose(getattr(getattr(loaded, side), name),
+                                       getattr(getattr(pool, side), name), equal_nan=True)
+    for side, names in (("supporters", ("free_places", "free_by_hours", "active", "trained",
+                                        "paid")),
+                        ("clients", ("priority", "requires_gender", "requires_age_range",
+                                     "requires_language", "speaks_any_language"))):
+        for name in names:
+            assert np.array_equal(getattr(getattr(loaded, side), name),
+                                  getattr(getattr(pool, side), name)), name
+    by_columns = engine.run_pool(loaded, criteria)
+    by_objects = engine.run_pool(pool, criteria)
     assert by_columns.scored is not None and by_objects.scored is not None
-    assert np.array_equal(by_columns.scored.pc, by_objects.scored.pc)
-    assert np.array_equal(by_columns.scored.ps, by_objects.scored.ps)
+    assert np.array_equal(by_columns.scored.pairs.client, by_objects.scored.pairs.client)
+    assert np.array_equal(by_columns.scored.pairs.supporter, by_objects.scored.pairs.supporter)
     np.testing.assert_allclose(by_columns.scored.score, by_objects.scored.score)
     assert by_columns.objective == by_objects.objective
     assert np.array_equal(by_columns.chosen, by_objects.chosen)
     assert by_columns.unmatched == by_objects.unmatched
     assert {u.code for u in by_columns.unmatched} >= {"language_required", "distance"}
-    trained = dict(zip(cols.enc.s_key, cols.enc.s_trained.tolist(), strict=True))
+    trained = dict(zip(loaded.supporters.key, loaded.supporters.trained.tolist(), strict=True))
     assert trained[str(w.supporter.public_id)] and not trained[str(w.other_supporter.public_id)]
 
 

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from bridgeway.audit.models import AuditEvent
-from bridgeway.clients.services import match_create
 from bridgeway.matching import services
 from bridgeway.matching.models import MatchNotice, Proposal
 from bridgeway.supporters.models import SupporterProfile
@@ -84,7 +83,8 @@ def test_approve_over_capacity_shows_message_not_500(login: Any, proposed: Propo
 
 def test_supporter_sees_only_own_notices(login: Any, world: World) -> None:
     e = waiting(world.site_a, given_name="Robin", family_name="Fisher")
-    match_create(actor=coordinator(world), enrolment=e, supporter=world.other_supporter)
+    services.match_by_hand(actor=coordinator(world), enrolment=e,
+                           supporter=world.other_supporter)
     assert MatchNotice.objects.filter(supporter=world.other_supporter).count() == 1
     mine = login("supporter").get("/matching/notices/").content.decode()
     assert "Robin F." not in mine

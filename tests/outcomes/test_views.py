@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pandas as pd
 import pytest
@@ -125,7 +126,15 @@ def test_evaluator_exports_have_no_identifiers(login, program_data):
     text = csv.content.decode()
     assert_no_identifiers(text)
     frame = pd.read_csv(io.StringIO(text))
-    assert len(frame) >= 24 and frame.pseudo_id.str.match(r"^P[0-9a-f]{15}$").all()
+    assert len(frame) >= 20 and frame.pseudo_id.str.match(r"^P[0-9a-f]{15}$").all()
+    bundle = http.get(reverse("outcomes:extract"), {"format": "zip", "start": "2020-01-01"})
+    assert bundle["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+        names = archive.namelist()
+        readme = archive.read("README.md").decode()
+        assert archive.read(names[0]).decode() == text
+    assert "k = 5" in readme and "Length of stay" in readme
+    assert_no_identifiers(readme)
     parquet = http.get(reverse("outcomes:extract"), {"format": "parquet", "start": "2020-01-01"})
     table = pd.read_parquet(io.BytesIO(parquet.content))
     assert list(table.columns) == exports.EXTRACT_COLUMNS
@@ -207,3 +216,15 @@ def test_every_filter_combination_renders(login, program_data, query):
     assert response.status_code == 200
     pdf = login("evaluator").get(reverse("outcomes:report"), query)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_extract_page_shows_what_disclosure_control_did(login, program_data):
+    http = login("evaluator")
+    response = http.get(reverse("outcomes:extract"), {"start": "2020-01-01"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "k = 5" in text and "format=zip" in text and "rows suppressed" in text
+    assert_no_identifiers(text)
+    response = http.get(reverse("outcomes:extract"), {"start": "2020-01-01"},
+                        HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Contrôle de la divulgation" in response.content.decode()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bridgeway.clients.models import HospitalStay
 from bridgeway.contacts.models import Contact
-from bridgeway.safety.services import scan_run
+from bridgeway.safety.services.scan import scan_run
 
 TODAY = dt.date(2026, 6, 17)  # a Wednesday
 NOW = dt.datetime(2026, 6, 17, 21, 0, tzinfo=dt.UTC)

@@ -215,7 +215,7 @@ def test_lapse_turns_urgent_on_the_same_alert(world):
 
 def test_person_resolution_holds_until_the_episode_changes(world):
     from bridgeway.core.actors import Actor
-    from bridgeway.safety.services import alert_resolve
+    from bridgeway.safety.services.alerts import alert_resolve
 
     set_match_start(world, 60)
     discharge(world, 5, admitted=25)
@@ -230,7 +230,7 @@ def test_person_resolution_holds_until_the_episode_changes(world):
 
 def test_snooze_ends_after_its_date(world):
     from bridgeway.core.actors import Actor
-    from bridgeway.safety.services import alert_snooze
+    from bridgeway.safety.services.alerts import alert_snooze
 
     enrolment = world.enrolment_b
     enrolment.status = "waitlisted"

@@ -78,7 +78,7 @@ def test_inbox_queries_do_not_grow_with_alerts(world, login):
 
 def test_client_page_shows_binder_by_consent(world, login):
     from bridgeway.core.actors import Actor
-    from bridgeway.safety import care
+    from bridgeway.safety.services import care
 
     nurse = Actor(user=world.staff_a, role="ward_staff")
     care.binder_add_entry(actor=nurse, client=world.client_a, category="concern",

@@ -20,7 +20,7 @@ from bridgeway.contacts.models import (
     RecoveryGoal,
     Setting,
 )
-from bridgeway.contacts.services import ContactDetails, validate_contact
+from bridgeway.contacts.services.contacts import ContactDetails, validate_contact
 from bridgeway.supporters.models import SupporterProfile
 from bridgeway.web.common import apply_errors
 

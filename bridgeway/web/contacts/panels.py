@@ -7,8 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from bridgeway.access.policy import WRITE_RULES, Action, ClientAccess
-from bridgeway.contacts import selectors
 from bridgeway.contacts.models import RecoveryGoal
+from bridgeway.contacts.selectors.appointments import client_appointments
+from bridgeway.contacts.selectors.contacts import client_contacts, open_stay
+from bridgeway.contacts.selectors.goals import client_goals
 
 
 def can_write(access: ClientAccess) -> bool:
@@ -21,15 +23,15 @@ def _common(access: ClientAccess) -> dict[str, Any]:
 
 
 def contacts_context(access: ClientAccess, request: HttpRequest) -> dict[str, Any]:
-    return {**_common(access), "rows": selectors.client_contacts(access, limit=5),
-            "stay": selectors.open_stay(access)}
+    return {**_common(access), "rows": client_contacts(access, limit=5),
+            "stay": open_stay(access)}
 
 
 def appointments_context(access: ClientAccess, request: HttpRequest) -> dict[str, Any]:
     return {**_common(access),
-            "appointments": selectors.client_appointments(access, upcoming_only=True)}
+            "appointments": client_appointments(access, upcoming_only=True)}
 
 
 def goals_context(access: ClientAccess, request: HttpRequest) -> dict[str, Any]:
-    goals = [g for g in selectors.client_goals(access) if g.status == RecoveryGoal.Status.ACTIVE]
+    goals = [g for g in client_goals(access) if g.status == RecoveryGoal.Status.ACTIVE]
     return {**_common(access), "goals": goals}

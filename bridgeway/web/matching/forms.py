@@ -6,14 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Match
+from bridgeway.clients.statuses import REMATCH_REASONS
+from bridgeway.matching.engine import SOFT
 from bridgeway.matching.models import MatchingCriteria
-from bridgeway.matching.services import REMATCH_REASONS
 
+# One weight per soft criterion (engine/soft.py), between the hard switches and the spans.
 CRITERIA_FIELDS = [
     "require_training", "require_hours", "require_shared_language", "max_distance_km",
-    "weight_interests", "weight_age", "weight_gender", "weight_language", "weight_distance",
-    "weight_availability", "weight_intensity", "weight_waiting", "age_span_years",
-    "distance_span_km", "waiting_span_days", "site_language",
+    *(f"weight_{key}" for key in SOFT),
+    "age_span_years", "distance_span_km", "waiting_span_days", "site_language",
 ]
 
 

@@ -24,6 +24,7 @@ from bridgeway.access.policy import (
     audit_list,
     authorize,
     client_for_user,
+    clients_for_user,
     denied,
     sites_for,
     supporter_profile_of,
@@ -31,7 +32,7 @@ from bridgeway.access.policy import (
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.matching import selectors, services
-from bridgeway.matching.criteria import SOFT, SOFT_LABELS
+from bridgeway.matching.engine import SOFT, SOFT_LABELS
 from bridgeway.matching.models import MatchingCriteria, MatchingRun, Proposal
 from bridgeway.web.common import apply_errors, user_of
 from bridgeway.web.matching.forms import CriteriaForm, EndForm, RejectForm, RunForm, SwapForm
@@ -108,7 +109,7 @@ def proposals(request: HttpRequest, site_code: str) -> HttpResponse:
     rows = list(selectors.proposals_for_user(user, program_site))
     latest = MatchingRun.objects.filter(site=program_site).first()
     unmatched = list(latest.unmatched.select_related("enrolment__client")) if latest else []
-    allowed = set(selectors.clients_for_user(user).filter(
+    allowed = set(clients_for_user(user).filter(
         id__in=[u.enrolment.client_id for u in unmatched]).values_list("id", flat=True))
     unmatched = [u for u in unmatched if u.enrolment.client_id in allowed]
     audit_list(user, category=Info.MATCH,

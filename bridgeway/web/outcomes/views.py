@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bridgeway.access.policy import Action, authorize, can
 from bridgeway.core.models import ProgramSite
+from bridgeway.core.spreadsheet import safe_row
 from bridgeway.outcomes import selectors, services
 from bridgeway.outcomes.assumptions import ASSUMPTIONS
 from bridgeway.outcomes.labels import all_labels
@@ -56,9 +57,10 @@ class _LazyModule:
 
 
 if TYPE_CHECKING:
-    from bridgeway.outcomes import analysis, charts, exports, feedback, report
+    from bridgeway.outcomes import analysis, charts, exports, extract_report, feedback, report
 else:
     analysis = _LazyModule("bridgeway.outcomes.analysis")
+    extract_report = _LazyModule("bridgeway.outcomes.extract_report")
     charts = _LazyModule("bridgeway.outcomes.charts")
     exports = _LazyModule("bridgeway.outcomes.exports")
     feedback = _LazyModule("bridgeway.outcomes.feedback")
@@ -220,12 +222,13 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
     rows = feedback.matrix(book, excerpts, chosen)
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(["descriptor", "theme", "subtheme", *[s.code for s in chosen], "total",
-                     "exemplar_quotes"])
+    # Quotes and theme names are free text: no cell a spreadsheet would run (core.spreadsheet).
+    writer.writerow(safe_row(["descriptor", "theme", "subtheme", *[s.code for s in chosen],
+                              "total", "exemplar_quotes"]))
     for r in rows:
-        writer.writerow([r.descriptor_label, r.theme, r.subtheme,
-                         *[r.counts.get(s.code, 0) for s in chosen], r.total,
-                         " | ".join(r.exemplars)])
+        writer.writerow(safe_row([r.descriptor_label, r.theme, r.subtheme,
+                                  *[r.counts.get(s.code, 0) for s in chosen], r.total,
+                                  " | ".join(r.exemplars)]))
     selectors.audit_view(user_of(request), detail="outcomes:matrix_csv")
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -308,23 +311,41 @@ def codebook(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def extract(request: HttpRequest) -> HttpResponse:
+    """Without `format`: what disclosure control did, with the download links. With it: the
+    k-anonymous extract as a ZIP (CSV and its README), a bare CSV or Parquet (report in its
+    metadata)."""
     sites = _scope(request, "outcomes:extract")
     _form, filters = _filters(request, sites)
-    fmt = request.GET.get("format", "csv")
-    if fmt not in ("csv", "parquet"):
-        fmt = "csv"
-    frame = exports.extract(filters)
-    selectors.audit_view(user_of(request), detail=f"outcomes:extract:{fmt}",
+    fmt = request.GET.get("format", "")
+    if fmt not in ("zip", "csv", "parquet"):
+        fmt = ""
+    result = exports.extract(filters)
+    selectors.audit_view(user_of(request), detail=f"outcomes:extract:{fmt or 'report'}",
                          site=_single_site(filters))
     today = timezone.localdate()
+    title = _("Bridgeway research extract")
+    if not fmt:
+        query = request.GET.copy()
+        query.pop("format", None)
+        return render(request, "outcomes/extract.html", {
+            "summary": extract_report.summary(result.disclosure),
+            "lines": extract_report.lines(result.disclosure), "query": query.urlencode(),
+            "sites": sites})
+    name = exports.filename("extract", filters.sites, "csv", today)
     if fmt == "parquet":
-        body = exports.to_parquet(frame, metadata={"assumptions": " | ".join(map(str, ASSUMPTIONS))})
+        body = exports.to_parquet(result.frame, metadata={
+            "assumptions": " | ".join(map(str, ASSUMPTIONS)),
+            **extract_report.metadata(result)})
         content_type = "application/vnd.apache.parquet"
+        name = name.removesuffix(".csv") + ".parquet"
+    elif fmt == "zip":
+        body = extract_report.to_zip(result, csv_name=name, title=title)
+        content_type = "application/zip"
+        name = name.removesuffix(".csv") + ".zip"
     else:
-        body, content_type = exports.to_csv(frame), "text/csv; charset=utf-8"
+        body, content_type = exports.to_csv(result.frame), "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.filename("extract", filters.sites, fmt, today)}"')
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

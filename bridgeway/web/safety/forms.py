@@ -57,7 +57,9 @@ class BinderEntryForm(forms.ModelForm[Any]):
 
 class InChargeForm(forms.Form):
     person: forms.ModelChoiceField[User] = forms.ModelChoiceField(
-        label=_("In charge of the binder"), queryset=User.objects.none())
+        label=_("In charge of the binder"), queryset=User.objects.none(),
+        # Shown inside a one-line group without a visible <label>: name it for screen readers.
+        widget=forms.Select(attrs={"aria-label": _("In charge of the binder")}))
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from bridgeway.safety.services import scan_run
+from bridgeway.safety.services.scan import scan_run
 
 
 class Command(BaseCommand):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import Action, authorize, client_for_user
 from bridgeway.clients import services
+from bridgeway.matching.services import match_by_hand
 from bridgeway.supporters.models import SupporterProfile
 from bridgeway.supporters.selectors import supporters_for_site, trained_supporter_ids
 from bridgeway.web.clients.forms import MatchCreateForm, MatchEndForm
@@ -33,9 +34,10 @@ def create(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID) 
     form = MatchCreateForm(request.POST or None, supporters=supporters)
     if request.method == "POST" and form.is_valid():
         try:
-            services.match_create(actor=actor, enrolment=enrolment,
-                                  supporter=form.cleaned_data["supporter"],
-                                  home_visits_allowed=form.cleaned_data["home_visits_allowed"])
+            # matching's service: the match, the supporter's notice, open proposals superseded
+            match_by_hand(actor=actor, enrolment=enrolment,
+                          supporter=form.cleaned_data["supporter"],
+                          home_visits_allowed=form.cleaned_data["home_visits_allowed"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

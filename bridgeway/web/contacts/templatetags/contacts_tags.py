@@ -4,10 +4,10 @@ from html import escape
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+
+from bridgeway.web.templatetags.dates import monthday
 
 register = template.Library()
 
@@ -67,7 +67,7 @@ def supporter_rows(supporters: list[Any]) -> SafeString:
             week = f'<span class="badge {state}">{escape(fmt(done))} / {escape(fmt(target))}</span>'
         else:
             week = "—"
-        last = escape(date_format(localtime(s.last_contact), "j M")) if s.last_contact else "—"
+        last = escape(monthday(s.last_contact)) if s.last_contact else "—"
         out.append(
             f'<tr><td><a href="{escape(s.url)}">{escape(s.name)}</a></td>'
             f"<td>{client_badges(rows)}</td><td>{week}</td>"

@@ -13,20 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import (
-    Action,
-    authorize,
-    client_for_user,
-)
-from bridgeway.contacts import services
-from bridgeway.contacts.models import (
-    Appointment,
+from bridgeway.access.policy import Action, authorize, client_for_user
+from bridgeway.contacts.models import Appointment
+from bridgeway.contacts.services.appointments import (
+    AppointmentDetails,
+    appointment_create,
+    appointment_record_outcome,
 )
 from bridgeway.web.common import user_of
-from bridgeway.web.contacts.forms import (
-    AppointmentForm,
-    AppointmentOutcomeForm,
-)
+from bridgeway.web.contacts.forms import AppointmentForm, AppointmentOutcomeForm
 from bridgeway.web.contacts.panels import can_write
 
 # --- Appointments ---------------------------------------------------------------------------
@@ -42,9 +37,9 @@ def appointment_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.appointment_create(
+                appointment_create(
                     actor=actor, client=access.client, match=access.match,
-                    details=services.AppointmentDetails(
+                    details=AppointmentDetails(
                         starts_at=d["starts_at"], place=d["place"], purpose=d["purpose"],
                         duration_minutes=d["duration_minutes"],
                         reminder_minutes=d["reminder_minutes"],
@@ -74,7 +69,7 @@ def appointment_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.appointment_record_outcome(actor=actor, appointment=appointment,
+                appointment_record_outcome(actor=actor, appointment=appointment,
                                                     outcome=d["outcome"], note=d.get("note") or "",
                                                     log_contact=d["log_contact"])
             except ValidationError as exc:

@@ -12,17 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import (
-    Action,
-    audit_list,
-    authorize,
-    grants_for,
-)
-from bridgeway.contacts import selectors, services
+from bridgeway.access.policy import Action, audit_list, authorize, grants_for
 from bridgeway.contacts.calendar import feed_ics
-from bridgeway.contacts.models import (
-    CalendarFeed,
-)
+from bridgeway.contacts.models import CalendarFeed
+from bridgeway.contacts.selectors.appointments import feed_appointments
+from bridgeway.contacts.selectors.common import supporter_profile
+from bridgeway.contacts.selectors.groups import feed_groups
+from bridgeway.contacts.services.calendar import calendar_feed_create, calendar_feed_revoke
 from bridgeway.core.models import Role
 from bridgeway.web.common import user_of
 
@@ -31,17 +27,17 @@ from bridgeway.web.common import user_of
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    profile = selectors.supporter_profile(user)
+    profile = supporter_profile(user)
     if profile is None or not any(g.role == Role.PEER_SUPPORTER for g in grants_for(user)):
         raise PermissionDenied(_("Calendar feeds are for peer supporters."))
     actor = authorize(user, Action.LOG_CONTACT, audit_category="calendar_feed")
     if request.method == "POST":
         op = request.POST.get("op")
         if op == "create":
-            services.calendar_feed_create(actor=actor, supporter=profile)
+            calendar_feed_create(actor=actor, supporter=profile)
             messages.success(request, _("A new calendar link was made; any old link stopped working."))
         elif op == "revoke":
-            services.calendar_feed_revoke(actor=actor, supporter=profile)
+            calendar_feed_revoke(actor=actor, supporter=profile)
             messages.success(request, _("Your calendar link no longer works."))
         else:
             return HttpResponse(_("Unknown action."), status=400)
@@ -60,8 +56,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None or not feed.supporter.user.is_active:
         raise Http404
     supporter = feed.supporter
-    appointments = selectors.feed_appointments(supporter)
-    groups = selectors.feed_groups(supporter)
+    appointments = feed_appointments(supporter)
+    groups = feed_groups(supporter)
     audit_list(supporter.user, category=Info.CONTACT_LOG, clients=[a.client for a in appointments],
                role=Role.PEER_SUPPORTER, detail="calendar feed")
     body = feed_ics(supporter=supporter, appointments=appointments, groups=groups,

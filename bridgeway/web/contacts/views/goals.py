@@ -13,23 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import (
-    Action,
-    authorize,
-    client_for_user,
-)
-from bridgeway.contacts import selectors, services
-from bridgeway.contacts.models import (
-    GoalStep,
-    RecoveryGoal,
+from bridgeway.access.policy import Action, authorize, client_for_user
+from bridgeway.contacts.models import GoalStep, RecoveryGoal
+from bridgeway.contacts.selectors import goals as goal_reads
+from bridgeway.contacts.services.goals import (
+    goal_create,
+    goal_note_add,
+    goal_set_status,
+    goal_step_add,
+    goal_step_done,
 )
 from bridgeway.web.common import user_of
-from bridgeway.web.contacts.forms import (
-    GoalForm,
-    GoalNoteForm,
-    GoalStatusForm,
-    StepForm,
-)
+from bridgeway.web.contacts.forms import GoalForm, GoalNoteForm, GoalStatusForm, StepForm
 from bridgeway.web.contacts.panels import can_write
 
 
@@ -53,7 +48,7 @@ def client_goals(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                goal = services.goal_create(actor=actor, client=access.client, domain=d["domain"],
+                goal = goal_create(actor=actor, client=access.client, domain=d["domain"],
                                             title=d["title"], target_date=d.get("target_date"),
                                             steps=(d.get("steps") or "").splitlines())
             except ValidationError as exc:
@@ -62,7 +57,7 @@ def client_goals(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 messages.success(request, _("Goal added."))
                 return HttpResponseRedirect(reverse("contacts:goal", args=[goal.public_id]))
     return render(request, "contacts/goals.html", {
-        "client": access.client, "goals": selectors.client_goals(access), "form": form,
+        "client": access.client, "goals": goal_reads.client_goals(access), "form": form,
         "can_write": can_write(access)})
 
 
@@ -79,7 +74,7 @@ def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             if op == "add_step":
                 step_form = StepForm(request.POST)
                 if step_form.is_valid():
-                    services.goal_step_add(actor=actor, goal=goal, title=step_form.cleaned_data["title"],
+                    goal_step_add(actor=actor, goal=goal, title=step_form.cleaned_data["title"],
                                            due_on=step_form.cleaned_data.get("due_on"))
                     return _back_to_goal(request, goal, _("Step added."))
             elif op in ("step_done", "step_reopen"):
@@ -87,19 +82,19 @@ def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 step = get_object_or_404(GoalStep, goal=goal, public_id=step_id) if step_id else None
                 if step is None:
                     raise Http404
-                services.goal_step_done(actor=actor, step=step, done=op == "step_done")
+                goal_step_done(actor=actor, step=step, done=op == "step_done")
                 return _back_to_goal(request, goal, _("Step updated."))
             elif op == "status":
                 status_form = GoalStatusForm(request.POST)
                 if status_form.is_valid():
-                    services.goal_set_status(actor=actor, goal=goal,
+                    goal_set_status(actor=actor, goal=goal,
                                              status=status_form.cleaned_data["status"],
                                              note=status_form.cleaned_data.get("note") or "")
                     return _back_to_goal(request, goal, _("Status changed."))
             elif op == "note":
                 note_form = GoalNoteForm(request.POST)
                 if note_form.is_valid():
-                    services.goal_note_add(actor=actor, goal=goal, text=note_form.cleaned_data["text"])
+                    goal_note_add(actor=actor, goal=goal, text=note_form.cleaned_data["text"])
                     return _back_to_goal(request, goal, _("Note added."))
             else:
                 return HttpResponse(_("Unknown action."), status=400)
@@ -110,7 +105,7 @@ def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 return HttpResponseRedirect(reverse("contacts:goal", args=[goal.public_id]))
             target.apply_service_error(exc)  # type: ignore[attr-defined]
     return render(request, "contacts/goal.html", {
-        "goal": selectors.goal_detail(goal), "client": access.client, "can_write": can_write(access),
+        "goal": goal_reads.goal_detail(goal), "client": access.client, "can_write": can_write(access),
         "step_form": step_form, "status_form": status_form, "note_form": note_form})
 
 

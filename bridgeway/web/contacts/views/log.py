@@ -13,18 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import (
-    Action,
-    authorize,
-    client_for_user,
-)
-from bridgeway.contacts import selectors, services
+from bridgeway.access.policy import Action, authorize, client_for_user
+from bridgeway.contacts.selectors import contacts as contact_reads
+from bridgeway.contacts.selectors.appointments import client_appointments
+from bridgeway.contacts.services.contacts import active_match_for, contact_log
 from bridgeway.core.models import Role
 from bridgeway.web.common import user_of
-from bridgeway.web.contacts.forms import (
-    DURATIONS,
-    ContactForm,
-)
+from bridgeway.web.contacts.forms import DURATIONS, ContactForm
 from bridgeway.web.contacts.panels import can_write
 
 # --- One client: contacts -------------------------------------------------------------------
@@ -33,9 +28,9 @@ from bridgeway.web.contacts.panels import can_write
 def client_contacts(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     access = client_for_user(user_of(request), public_id, category=Info.CONTACT_LOG)
     return render(request, "contacts/client_contacts.html", {
-        "access": access, "client": access.client, "rows": selectors.client_contacts(access),
-        "stay": selectors.open_stay(access), "can_write": can_write(access),
-        "appointments": selectors.client_appointments(access),
+        "access": access, "client": access.client, "rows": contact_reads.client_contacts(access),
+        "stay": contact_reads.open_stay(access), "can_write": can_write(access),
+        "appointments": client_appointments(access),
     })
 
 
@@ -46,13 +41,13 @@ def log_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                              action="log" if request.method == "POST" else Action.VIEW)
     actor = authorize(user, Action.LOG_CONTACT, client_access=access,
                       audit_category=Info.CONTACT_LOG)
-    match = access.match or services.active_match_for(access.client)
-    stay = selectors.open_stay(access)
+    match = access.match or active_match_for(access.client)
+    stay = contact_reads.open_stay(access)
     if request.method == "POST":
         form = ContactForm(request.POST, match=match)
         if form.is_valid():
             try:
-                services.contact_log(actor=actor, client=access.client, details=form.details(),
+                contact_log(actor=actor, client=access.client, details=form.details(),
                                      match=match)
             except ValidationError as exc:
                 form.apply_service_error(exc)
@@ -63,7 +58,7 @@ def log_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     return HttpResponseRedirect(reverse("contacts:caseload"))
                 return HttpResponseRedirect(reverse("contacts:client", args=[access.client.public_id]))
     else:
-        form = ContactForm(initial=selectors.contact_defaults(access, in_hospital=stay is not None),
+        form = ContactForm(initial=contact_reads.contact_defaults(access, in_hospital=stay is not None),
                            match=match)
     return render(request, "contacts/log.html", {"access": access, "client": access.client,
                                                  "form": form, "stay": stay,

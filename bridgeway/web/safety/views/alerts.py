@@ -25,12 +25,16 @@ from bridgeway.access.policy import (
     has_role,
 )
 from bridgeway.core.models import Role, User
-from bridgeway.safety import selectors, services
+from bridgeway.safety import selectors
 from bridgeway.safety.models import Alert, Notification
-from bridgeway.web.common import apply_errors, user_of
-from bridgeway.web.safety.forms import (
-    AlertActionForm,
+from bridgeway.safety.services.alerts import (
+    alert_acknowledge,
+    alert_escalate,
+    alert_resolve,
+    alert_snooze,
 )
+from bridgeway.web.common import apply_errors, user_of
+from bridgeway.web.safety.forms import AlertActionForm
 
 # --- alert inbox --------------------------------------------------------------------------
 
@@ -83,14 +87,14 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         data = form.cleaned_data
         try:
             if data["action"] == "acknowledge":
-                services.alert_acknowledge(actor=actor, alert=alert)
+                alert_acknowledge(actor=actor, alert=alert)
             elif data["action"] == "snooze":
-                services.alert_snooze(actor=actor, alert=alert, until=data["until"],
+                alert_snooze(actor=actor, alert=alert, until=data["until"],
                                       note=data["note"])
             elif data["action"] == "resolve":
-                services.alert_resolve(actor=actor, alert=alert, note=data["note"])
+                alert_resolve(actor=actor, alert=alert, note=data["note"])
             else:
-                services.alert_escalate(actor=actor, alert=alert, to=data["to"],
+                alert_escalate(actor=actor, alert=alert, to=data["to"],
                                         note=data["note"])
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -18,16 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import (
-    Action,
-    ClientAccess,
-    authorize,
-    client_for_user,
-)
+from bridgeway.access.policy import Action, ClientAccess, authorize, client_for_user
 from bridgeway.clients.models import EnrolmentStatus
 from bridgeway.core.models import Role
-from bridgeway.safety import care, selectors
+from bridgeway.safety import selectors
 from bridgeway.safety.models import Bridging
+from bridgeway.safety.services import care
 from bridgeway.web.common import apply_errors, user_of
 from bridgeway.web.safety.forms import (
     BinderEntryForm,

@@ -22,12 +22,10 @@ from bridgeway.access.policy import (
     client_for_user,
 )
 from bridgeway.core.models import ProgramSite
-from bridgeway.safety import selectors, services
+from bridgeway.safety import selectors
+from bridgeway.safety.services.incidents import incident_close, incident_follow_up, incident_report
 from bridgeway.web.common import apply_errors, user_of
-from bridgeway.web.safety.forms import (
-    FollowUpForm,
-    IncidentForm,
-)
+from bridgeway.web.safety.forms import FollowUpForm, IncidentForm
 from bridgeway.web.safety.views.client import client_access
 
 
@@ -43,7 +41,7 @@ def incident_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if site is None:
             form.add_error(None, _("This client has no program site."))
         else:
-            services.incident_report(actor=actor, site=site, client=access.client,
+            incident_report(actor=actor, site=site, client=access.client,
                                      supporter=access.match.supporter if access.match else None,
                                      kind=form.cleaned_data["kind"],
                                      description=form.cleaned_data["description"])
@@ -90,10 +88,10 @@ def incident_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             try:
                 if form.cleaned_data["action"] == "close":
-                    services.incident_close(actor=actor, incident=incident,
+                    incident_close(actor=actor, incident=incident,
                                             note=form.cleaned_data["note"])
                 else:
-                    services.incident_follow_up(actor=actor, incident=incident,
+                    incident_follow_up(actor=actor, incident=incident,
                                                 follow_up=form.cleaned_data["note"])
             except ValidationError as exc:
                 apply_errors(form, exc)

@@ -13,21 +13,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bridgeway.access.policy import (
-    Action,
-    audit_view,
-    authorize,
-    supporter_profile_of,
-)
+from bridgeway.access.policy import Action, audit_view, authorize, supporter_profile_of
 from bridgeway.core.models import ProgramSite, Role, User
-from bridgeway.safety import selectors, services
+from bridgeway.safety import selectors
 from bridgeway.safety.models import CheckIn, SafetyThresholds
-from bridgeway.web.common import apply_errors, user_of
-from bridgeway.web.safety.forms import (
-    CheckInForm,
-    SupervisionForm,
-    ThresholdsForm,
+from bridgeway.safety.services.alerts import thresholds_save
+from bridgeway.safety.services.wellbeing import (
+    checkin_handle,
+    checkin_record,
+    supervision_record,
+    supporter_resume,
 )
+from bridgeway.web.common import apply_errors, user_of
+from bridgeway.web.safety.forms import CheckInForm, SupervisionForm, ThresholdsForm
 
 
 def _require_coordinating(user: User) -> list[ProgramSite]:
@@ -53,7 +51,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
         else:
             actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="supervision")
             try:
-                services.supervision_record(actor=actor, site=site, kind=form.cleaned_data["kind"],
+                supervision_record(actor=actor, site=site, kind=form.cleaned_data["kind"],
                                             held_on=form.cleaned_data["held_on"],
                                             supporters=chosen, notes=form.cleaned_data["notes"],
                                             incident=form.cleaned_data["incident"])
@@ -76,7 +74,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actor = services_actor(user)
-        services.checkin_record(actor=actor, supporter=profile, **form.cleaned_data)
+        checkin_record(actor=actor, supporter=profile, **form.cleaned_data)
         if form.cleaned_data["feeling"] == CheckIn.Feeling.BREAK:
             messages.success(request, _("Take care of yourself. You will get no new matches "
                                         "until you and your coordinator lift the pause; they "
@@ -114,12 +112,12 @@ def checkins(request: HttpRequest) -> HttpResponse:
         actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="wellbeing")
         try:
             if request.POST.get("action") == "resume":
-                services.supporter_resume(actor=actor, supporter=target.supporter,
+                supporter_resume(actor=actor, supporter=target.supporter,
                                           note=request.POST.get("note", "")[:200])
                 if target.handled_at is None:
-                    services.checkin_handle(actor=actor, checkin=target)
+                    checkin_handle(actor=actor, checkin=target)
             else:
-                services.checkin_handle(actor=actor, checkin=target,
+                checkin_handle(actor=actor, checkin=target,
                                         note=request.POST.get("note", "")[:200])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -151,7 +149,7 @@ def thresholds(request: HttpRequest, site_code: str) -> HttpResponse:
         actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="safety")
         if form.is_valid():
             try:
-                services.thresholds_save(actor=actor, thresholds=form.save(commit=False))
+                thresholds_save(actor=actor, thresholds=form.save(commit=False))
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
