@@ -247,7 +247,12 @@ HAND_SQL: dict[str, str] = {
     "readmission": """
         SELECT m.client_id FROM clients_match m WHERE m.status = 'active'
           AND EXISTS (SELECT 1 FROM clients_hospitalstay s WHERE s.client_id = m.client_id
-                      AND s.discharged_on IS NULL AND s.admitted_on > m.started_on)""",
+                      AND s.discharged_on IS NULL
+                      AND (s.admitted_on > m.started_on
+                           OR (s.admitted_on = m.started_on
+                               AND EXISTS (SELECT 1 FROM clients_hospitalstay d
+                                           WHERE d.client_id = m.client_id
+                                             AND d.discharged_on = m.started_on))))""",
     "no_ward_contact": """
         SELECT m.client_id FROM clients_match m JOIN ld ON ld.client_id = m.client_id
         WHERE m.status = 'active'

@@ -61,6 +61,16 @@ def sites_for(user: User, *roles: str) -> QuerySet[ProgramSite]:
     return ProgramSite.objects.filter(id__in=ids)
 
 
+def site_ids_for(user: User, *roles: str) -> frozenset[int] | None:
+    """The ids of the sites where the user holds one of `roles`, from the cached grants (no
+    query); None means every site (an administrator). For the roles held at a site
+    (coordinator, site lead); `sites_for` answers for the others."""
+    grants = grants_for(user)
+    if any(g.role == Role.ADMINISTRATOR for g in grants):
+        return None
+    return frozenset(g.site_id for g in grants if g.role in roles and g.site_id)
+
+
 def _scope_q(grant: RoleAssignment, user: User) -> Q | None:
     """Clients one grant reaches, as a filter on Client (subqueries, so no duplicate rows)."""
     if grant.role == Role.ADMINISTRATOR:

@@ -8,7 +8,7 @@ audited here, allowed or denied, in the same transaction as the read.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +23,7 @@ from bridgeway.core.models import ProgramSite, Role, RoleAssignment, User
 
 from . import categories as cat
 from .categories import Info
+from .facts import ClientFacts
 
 # The grants and the page audit helpers are part of this module's public face: callers ask
 # `policy` for everything about access, wherever it is implemented.
@@ -33,6 +34,7 @@ from .grants import (  # noqa: F401 — re-exported
     grants_for,
     has_role,
     roles_of,
+    site_ids_for,
     sites_for,
     supporter_profile_of,
 )
@@ -114,35 +116,44 @@ class Decision:
 
 def decide(user: User, client: Client) -> Decision:
     """What `user` may see of `client`: the union over their roles."""
+    return _decide_all(user, client, ClientFacts(client))[0]
+
+
+def _decide_all(user: User, client: Client,
+                facts: ClientFacts) -> tuple[Decision, dict[int, Decision]]:
+    """The union over the user's grants, and each grant's own decision (kept for the writes
+    and buttons of the same request, see ClientAccess.decision_for)."""
     best: Decision | None = None
+    per_grant: dict[int, Decision] = {}
     for grant in grants_for(user):
-        decision = _decide_one(user, grant, client)
+        decision = _decide_one(user, grant, client, facts)
+        per_grant[grant.pk] = decision
         if not decision.allowed:
             continue
         if best is None:
-            best = decision
+            best = replace(decision)
         else:
             best.categories = best.categories | decision.categories
             best.withheld = best.withheld & decision.withheld
             best.match = best.match or decision.match
             best.hospitals = (None if best.hospitals is None or decision.hospitals is None
                               else best.hospitals | decision.hospitals)
-    return best or Decision(allowed=False, role=first_role(user))
+    return best or Decision(allowed=False, role=first_role(user)), per_grant
 
 
-def _decide_one(user: User, grant: RoleAssignment, client: Client) -> Decision:
+def _decide_one(user: User, grant: RoleAssignment, client: Client,
+                facts: ClientFacts) -> Decision:
     role = grant.role
     site_code = grant.site.code if grant.site_id and grant.site else ""
     if role == Role.ADMINISTRATOR:
         return Decision(True, role, site_code, cat.FULL, grant=grant)
     if role in (Role.COORDINATOR, Role.SITE_LEAD):
-        if client.enrolments.filter(site_id=grant.site_id).exists():
+        if facts.enrolled_at_site(grant.site_id):
             seen = cat.FULL if role == Role.COORDINATOR else cat.SITE_LEAD
             return Decision(True, role, site_code, seen, grant=grant)
     elif role == Role.WARD_STAFF:
         hospital = grant.organisation_id
-        if (client.stays.filter(hospital_id=hospital).exists()
-                or client.enrolments.filter(site__hospital_id=hospital).exists()):
+        if facts.known_at_hospital(hospital):
             # Each hospital is the custodian of its own stays (access.reveals).
             return Decision(True, role, site_code, cat.WARD_STAFF, grant=grant,
                             hospitals=frozenset({hospital}) if hospital else frozenset())
@@ -169,6 +180,21 @@ class ClientAccess:
     withheld: frozenset[str] = field(default_factory=frozenset)
     match: Match | None = None
     hospitals: frozenset[int] | None = None  # whose stays it reaches; None: every hospital
+    # Read once per request: the client's enrolments and stays, each grant's decision.
+    _facts: ClientFacts | None = field(default=None, repr=False)
+    _decisions: dict[int, Decision] = field(default_factory=dict, repr=False)
+
+    @property
+    def facts(self) -> ClientFacts:
+        if self._facts is None:
+            self._facts = ClientFacts(self.client)
+        return self._facts
+
+    def decision_for(self, grant: RoleAssignment) -> Decision:
+        """What this one grant allows on the client, decided once per request."""
+        if grant.pk not in self._decisions:
+            self._decisions[grant.pk] = _decide_one(self.user, grant, self.client, self.facts)
+        return self._decisions[grant.pk]
 
     def sees(self, category: str) -> bool:
         return category in self.categories
@@ -198,10 +224,11 @@ def client_for_user(
     id and PermissionDenied (after committing a "denied" audit event) otherwise.
     """
     try:
-        client = Client.objects.get(public_id=public_id)
+        client = Client.objects.select_related("pref_language").get(public_id=public_id)
     except (Client.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc  # a malformed UUID raises ValidationError: still "not found"
-    decision = decide(user, client)
+    facts = ClientFacts(client)
+    decision, per_grant = _decide_all(user, client, facts)
     needed = require or category
     allowed = decision.allowed and (needed not in cat.ALL or needed in decision.categories)
     with transaction.atomic():
@@ -218,7 +245,7 @@ def client_for_user(
     return ClientAccess(client=client, user=user, role=decision.role,
                         site_code=decision.site_code, categories=decision.categories,
                         withheld=decision.withheld, match=decision.match,
-                        hospitals=decision.hospitals)
+                        hospitals=decision.hospitals, _facts=facts, _decisions=per_grant)
 
 
 def authorize(
@@ -242,7 +269,7 @@ def authorize(
         if client_access is not None:
             # The grant itself must reach this client: a coordinator at site A who is also
             # a peer supporter may not edit a client reached only through their match.
-            one = _decide_one(user, grant, client_access.client)
+            one = _grant_decision(user, grant, client_access)
             # With a site too (e.g. an enrolment's site), the grant must also cover that site:
             # a coordinator at site A may not change the client's enrolment at site B.
             if one.allowed and (site is None or _grant_covers_site(grant, site)):
@@ -271,7 +298,7 @@ def can(user: User, action: Action, *, client_access: ClientAccess | None = None
         if grant.role not in WRITE_RULES[action]:
             continue
         if client_access is not None:
-            if (_decide_one(user, grant, client_access.client).allowed
+            if (_grant_decision(user, grant, client_access).allowed
                     and (site is None or _grant_covers_site(grant, site))):
                 return True
             continue
@@ -279,6 +306,13 @@ def can(user: User, action: Action, *, client_access: ClientAccess | None = None
             continue
         return True
     return False
+
+
+def _grant_decision(user: User, grant: RoleAssignment, access: ClientAccess) -> Decision:
+    """The grant's decision taken with the page's access when it is the same person's."""
+    if access.user.pk == user.pk:
+        return access.decision_for(grant)
+    return _decide_one(user, grant, access.client, access.facts)
 
 
 def _grant_covers_site(grant: RoleAssignment, site: ProgramSite) -> bool:

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Prefetch, Value, prefetch_related_objects
 from django.utils import timezone
 
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
-from bridgeway.access.reveals import StayFact, StayView, stay_facts, stay_views, stays_in_scope
+from bridgeway.access.reveals import StayFact, StayView, stay_facts, stay_views
 from bridgeway.clients.models import (
     ConsentRecord,
     Enrolment,
@@ -83,7 +84,7 @@ def card(access: ClientAccess) -> ClientRecord:
     if access.sees(Info.CONTACT_DETAILS):
         record.phone = client.phone or None
         record.email = client.email or None
-    views = stay_views(access, client.stays.all())
+    views = stay_views(access, access.facts.stays)
     record.stays = views[:1] if views is not None else None
     return record
 
@@ -101,8 +102,7 @@ def build(access: ClientAccess) -> ClientRecord:
     if access.sees(Info.HEALTH_CARD):
         record.health_card_number = client.health_card_number or ""
     if access.sees(Info.PROFILE):
-        record.languages = [str(x) for x in client.languages.all()]
-        record.interests = [str(x) for x in client.interests.all()]
+        record.languages, record.interests = _languages_and_interests(access)
         record.home_fsa = client.home_fsa or ""
         record.preferences = _preferences(access)
     if access.sees(Info.CONTACT_DETAILS):
@@ -114,17 +114,40 @@ def build(access: ClientAccess) -> ClientRecord:
     if access.sees(Info.SAFETY_NOTES):
         record.safety_notes = client.safety_notes
     if stay_facts(access):
-        record.stays = stay_views(access, stays_in_scope(access))
+        record.stays = stay_views(access, access.facts.stays)
         record.stays_are_dates_only = StayFact.PAST_STAYS not in stay_facts(access)
     if access.sees(Info.ENROLMENT):
         record.enrolments = _enrolments(access)
     if access.sees(Info.MATCH):
-        matches = client.matches.select_related("supporter__user", "site")
+        matches = sorted((m for e in _with_related(access) for m in e.matches.all()),
+                         key=lambda m: (m.started_on, m.pk), reverse=True)
         if access.role == Role.PEER_SUPPORTER:
             # A supporter sees their own match, never who else supported the client.
-            matches = matches.filter(pk=access.match.pk if access.match else 0)
-        record.matches = list(matches)
+            matches = [m for m in matches if access.match and m.pk == access.match.pk]
+        record.matches = matches
     return record
+
+
+def _with_related(access: ClientAccess) -> list[Enrolment]:
+    """The client's enrolments (read once by the access decision) with their history,
+    consents and matches: three queries however many there are."""
+    enrolments = access.facts.enrolments
+    prefetch_related_objects(
+        enrolments,
+        Prefetch("history", queryset=EnrolmentStatusChange.objects.select_related("actor")),
+        Prefetch("consents", queryset=ConsentRecord.objects.select_related("recorded_by")),
+        Prefetch("matches", queryset=Match.objects.select_related("supporter__user", "site")))
+    return enrolments
+
+
+def _languages_and_interests(access: ClientAccess) -> tuple[list[str], list[str]]:
+    """Both lists in one query (a UNION), each sorted by name."""
+    client = access.client
+    rows = client.languages.order_by().values_list(Value("l"), "name").union(
+        client.interests.order_by().values_list(Value("i"), "name"), all=True)
+    languages = sorted(name for kind, name in rows if kind == "l")
+    interests = sorted(name for kind, name in rows if kind == "i")
+    return languages, interests
 
 
 def _preferences(access: ClientAccess) -> list[tuple[str, str, str]]:
@@ -145,14 +168,12 @@ def _preferences(access: ClientAccess) -> list[tuple[str, str, str]]:
 
 
 def _enrolments(access: ClientAccess) -> list[EnrolmentView]:
-    client = access.client
     staff = access.sees(Info.REFERRAL)
-    qs = client.enrolments.select_related("site").prefetch_related(
-        "history__actor", "consents__recorded_by", "matches")
+    enrolments = _with_related(access)
     if access.role == Role.PEER_SUPPORTER and access.match is not None:
-        qs = qs.filter(pk=access.match.enrolment_id)
+        enrolments = [e for e in enrolments if e.pk == access.match.enrolment_id]
     out = []
-    for enrolment in qs:
+    for enrolment in enrolments:
         view = EnrolmentView(
             public_id=str(enrolment.public_id), site=enrolment.site.name,
             site_code=enrolment.site.code, status=enrolment.status,

@@ -91,11 +91,9 @@ def in_scope(access: ClientAccess, stay: HospitalStay) -> bool:
 
 
 def stays_in_scope(access: ClientAccess) -> list[HospitalStay]:
-    """The client's stays this viewer's hospitals hold, newest first (one query)."""
-    qs = HospitalStay.objects.filter(client=access.client).select_related("hospital", "ward")
-    if access.hospitals is not None:
-        qs = qs.filter(hospital_id__in=access.hospitals)
-    return list(qs.order_by("-admitted_on", "-id"))
+    """The client's stays this viewer's hospitals hold, newest first (read once per request
+    with the access decision)."""
+    return [s for s in access.facts.stays if in_scope(access, s)]
 
 
 def _newest_first(access: ClientAccess, stays: Iterable[HospitalStay]) -> list[HospitalStay]:

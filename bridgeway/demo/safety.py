@@ -26,10 +26,10 @@ from bridgeway.safety.models import Alert, SafetyThresholds
 from bridgeway.safety.notify import without_email
 from bridgeway.safety.services import care
 from bridgeway.safety.services.alerts import thresholds_save
-from bridgeway.safety.services.incidents import incident_follow_up, incident_report
+from bridgeway.safety.services.incidents import debrief_record, incident_follow_up, incident_report
 from bridgeway.safety.services.scan import scan_run
-from bridgeway.safety.services.wellbeing import checkin_record, supervision_record
 from bridgeway.supporters.models import SupporterProfile
+from bridgeway.supporters.services import checkin_record, supervision_record
 
 TZ = ZoneInfo("America/Toronto")
 
@@ -153,23 +153,23 @@ def _incident_and_supervision(ctx: DemoContext, site: ProgramSite, sam: User) ->
         occurred_at=dt.datetime.combine(today - dt.timedelta(days=2), dt.time(18, 30),
                                         tzinfo=TZ))
     incident_follow_up(actor=coordinator, incident=incident,
-                                follow_up="Called Jordan the same evening; debrief booked.")
-    supervision_record(actor=coordinator, site=site, kind="debrief",
-                                held_on=today - dt.timedelta(days=1), supporters=[jordan],
-                                incident=incident, notes="Talked it through; Jordan feels okay.")
+                       follow_up="Called Jordan the same evening; debrief booked.")
+    debrief_record(actor=coordinator, incident=incident, site=site, kind="debrief",
+                   held_on=today - dt.timedelta(days=1), supporters=[jordan],
+                   notes="Talked it through; Jordan feels okay.")
     # A supporter's own check-in (as the check-in page records it: no client, no site).
     checkin_record(actor=Actor(user=jordan_user, role=Role.PEER_SUPPORTER),
-                            supporter=jordan, feeling="fine")
+                   supporter=jordan, feeling="fine")
     # Two colleagues at the same site check in: one would like to talk, one needs a break.
     others = list(SupporterProfile.objects.filter(sites=site, status="active")
                   .exclude(pk=jordan.pk).select_related("user").order_by("id")[:2])
     for profile, feeling in zip(others, ["talk", "break"], strict=False):
         checkin_record(actor=Actor(user=profile.user, role=Role.PEER_SUPPORTER),
-                                supporter=profile, feeling=feeling,
-                                note="Rough week." if feeling == "break" else "")
+                       supporter=profile, feeling=feeling,
+                       note="Rough week." if feeling == "break" else "")
     supervision_record(actor=coordinator, site=site, kind="group",
-                                held_on=today - dt.timedelta(days=6),
-                                supporters=[jordan, *others])
+                       held_on=today - dt.timedelta(days=6),
+                       supporters=[jordan, *others])
 
 
 def consent_share_discharge(match: Match, sam: User) -> None:

@@ -9,6 +9,7 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Safety net")
 
     def ready(self) -> None:
-        from bridgeway.safety.services import notices
+        from bridgeway.safety.services import notices, wellbeing
 
         notices.connect()  # the safety net reacts to stays and matches (clients.events)
+        wellbeing.connect()  # ... and to supporters' check-ins and pauses (supporters.events)

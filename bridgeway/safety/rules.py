@@ -11,6 +11,7 @@ alert).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -80,8 +81,8 @@ SPECS: dict[Rule, RuleSpec] = {
     Rule.READMISSION: RuleSpec(
         Rule.READMISSION, Subject.CLIENT, OwnerRole.COORDINATOR, True, supporter_sees=True,
         supporter_needs="stay_status",
-        description="A matched client was admitted to hospital after the match began and is "
-        "still in hospital."),
+        description="A matched client was admitted to hospital after the match began (a later "
+        "day, or the day it began after a discharge that day) and is still in hospital."),
     Rule.NO_WARD_CONTACT: RuleSpec(
         Rule.NO_WARD_CONTACT, Subject.CLIENT, OwnerRole.COORDINATOR, True,
         description="A client matched before discharge was discharged (in the last "
@@ -187,6 +188,19 @@ def missed_in_a_row(outcomes_newest_first: list[str], t: Thresholds = DEFAULTS) 
             break
         streak += 1
     return streak >= t.missed_in_a_row
+
+
+def readmitted(*, match_started_on: date, admitted_on: date,
+               discharged_on: Iterable[date]) -> bool:
+    """Whether the client's open stay (admitted on `admitted_on`) began after the match did.
+
+    Stays carry days, not times. An admission on a later day than the match start is after it.
+    On the start day itself it is after it only if the client was discharged that day (matched
+    at discharge, back the same day); otherwise it is the stay the match began in.
+    `discharged_on`: the days the client's other stays ended."""
+    if admitted_on > match_started_on:
+        return True
+    return admitted_on == match_started_on and match_started_on in set(discharged_on)
 
 
 MISSED_OUTCOMES = frozenset({"no_show", "not_reached"})

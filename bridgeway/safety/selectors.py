@@ -6,7 +6,6 @@ import uuid
 
 from django.db.models import (
     Case,
-    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -19,7 +18,7 @@ from django.http import Http404
 
 from bridgeway.access import reveals
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import ClientAccess, grants_for, has_role, sites_for
+from bridgeway.access.policy import ClientAccess, grants_for, has_role, site_ids_for, sites_for
 from bridgeway.clients.models import ConsentRecord, Enrolment, HospitalStay, Match
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.safety import rules as r
@@ -28,14 +27,11 @@ from bridgeway.safety.models import (
     Binder,
     BinderEntry,
     Bridging,
-    CheckIn,
     DischargeChecklist,
     Incident,
     Notification,
     OutreachCase,
-    SupervisionSession,
 )
-from bridgeway.supporters.models import SupporterProfile
 
 COORDINATING = (Role.COORDINATOR, Role.SITE_LEAD)
 SUPPORTER_RULES = [rule.value for rule, spec in r.SPECS.items()
@@ -75,8 +71,9 @@ def alerts_for_user(user: User) -> QuerySet[Alert]:
     if has_role(user, Role.ADMINISTRATOR):
         q = Q()
     else:
-        coordinating = set(coordinator_sites(user).values_list("id", flat=True))
-        leading = set(coordinated_sites(user).values_list("id", flat=True)) - coordinating
+        # Not an administrator, so these are sets (from the grants read once per request).
+        coordinating = set(site_ids_for(user, Role.COORDINATOR) or ())
+        leading = set(site_ids_for(user, *COORDINATING) or ()) - coordinating
         if coordinating:
             q = Q(site_id__in=coordinating)
         if leading:
@@ -221,7 +218,7 @@ def binder_people(access: ClientAccess) -> QuerySet[User]:
         role_assignments__active=True, is_active=True).distinct().order_by("first_name")
 
 
-# --- people: incidents, supervision, check-ins ----------------------------------------------
+# --- incidents (supervision and check-ins: bridgeway.supporters.selectors) -----------------
 
 def incidents_for(user: User) -> QuerySet[Incident]:
     sites = list(coordinated_sites(user).values_list("id", flat=True))
@@ -234,27 +231,6 @@ def incident_for(user: User, public_id: uuid.UUID | str) -> Incident:
         return incidents_for(user).get(public_id=public_id)
     except (Incident.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-
-
-def supervision_for(user: User) -> QuerySet[SupervisionSession]:
-    sites = coordinator_sites(user)
-    return (SupervisionSession.objects.filter(site__in=sites)
-            .select_related("led_by", "site").prefetch_related("supporters__user"))
-
-
-def supporters_coordinated(user: User) -> QuerySet[SupporterProfile]:
-    return (SupporterProfile.objects.filter(sites__in=coordinator_sites(user)).distinct()
-            .select_related("user"))
-
-
-def checkins_for(user: User) -> QuerySet[CheckIn]:
-    """A supporter sees their own; coordinators see those of supporters at their sites."""
-    own = Q(supporter__user=user)
-    sites = coordinator_sites(user)
-    coordinated = Exists(SupporterProfile.sites.through.objects.filter(
-        supporterprofile_id=OuterRef("supporter_id"), programsite_id__in=sites.values("id")))
-    return (CheckIn.objects.filter(own | Q(coordinated)).select_related("supporter__user")
-            .order_by("-created_at"))
 
 
 def grants_summary(user: User) -> set[str]:

@@ -1,4 +1,5 @@
-"""Peer supporter profiles, capacity and availability, training records."""
+"""Peer supporter profiles, capacity and availability, training records, and their own
+wellbeing: supervision sessions and private check-ins (DESIGN.md places them here)."""
 
 from __future__ import annotations
 
@@ -85,3 +86,48 @@ class TrainingRecord(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.module} ({self.completed_on})"
+
+
+class SupervisionSession(BaseModel):
+    """Supervision of peer supporters by their coordinator. A debrief after an incident is one
+    kind; the safety net links the incident to it (safety.Incident.debriefs)."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual supervision")
+        GROUP = "group", _("Group supervision")
+        DEBRIEF = "debrief", _("Debrief after an incident")
+
+    site = models.ForeignKey(ProgramSite, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    held_on = models.DateField(_("held on"))
+    led_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    supporters = models.ManyToManyField(SupporterProfile, related_name="supervision_sessions",
+                                        verbose_name=_("peer supporters"))
+    notes = models.TextField(_("notes (private)"), blank=True, max_length=4000)
+
+    class Meta:
+        # The table it had in the safety app (decision 0012): moved without copying a row.
+        db_table = "safety_supervisionsession"
+        ordering = ["-held_on", "-id"]
+
+
+class CheckIn(BaseModel):
+    """A peer supporter's private check-in: only they and their coordinators see it."""
+
+    class Feeling(models.TextChoices):
+        FINE = "fine", _("Doing fine")
+        TALK = "talk", _("I'd like to talk")
+        BREAK = "break", _("I need a break")
+
+    supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE,
+                                  related_name="check_ins")
+    feeling = models.CharField(_("how are you doing?"), max_length=10, choices=Feeling.choices)
+    note = models.CharField(_("anything to add (optional)"), max_length=500, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        db_table = "safety_checkin"  # the table it had in the safety app (decision 0012)
+        ordering = ["-created_at"]

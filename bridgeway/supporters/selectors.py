@@ -1,15 +1,17 @@
-"""Reads about peer supporters: capacity and training, computed in the database."""
+"""Reads about peer supporters: capacity and training, computed in the database; supervision
+and check-ins at the sites a caller coordinates (the caller decides those sites through
+bridgeway.access)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from bridgeway.core.models import ProgramSite
+from bridgeway.core.models import ProgramSite, User
 
-from .models import SupporterProfile, TrainingRecord
+from .models import CheckIn, SupervisionSession, SupporterProfile, TrainingRecord
 
 
 def with_capacity(qs: QuerySet[SupporterProfile]) -> QuerySet[SupporterProfile]:
@@ -48,3 +50,25 @@ def has_required_training(supporter: SupporterProfile, site: ProgramSite, on: da
     required, valid = _current_required(site, on)
     held = set(valid.filter(supporter=supporter).values_list("module_id", flat=True))
     return held == set(required)
+
+
+def supervision_at(sites: QuerySet[ProgramSite]) -> QuerySet[SupervisionSession]:
+    return (SupervisionSession.objects.filter(site__in=sites)
+            .select_related("led_by", "site").prefetch_related("supporters__user"))
+
+
+def supporters_at(sites: QuerySet[ProgramSite]) -> QuerySet[SupporterProfile]:
+    return SupporterProfile.objects.filter(sites__in=sites).distinct().select_related("user")
+
+
+def checkins_for(user: User, sites: QuerySet[ProgramSite]) -> QuerySet[CheckIn]:
+    """A supporter sees their own; coordinators those of supporters at `sites` (theirs)."""
+    own = Q(supporter__user=user)
+    coordinated = Exists(SupporterProfile.sites.through.objects.filter(
+        supporterprofile_id=OuterRef("supporter_id"), programsite_id__in=sites.values("id")))
+    return (CheckIn.objects.filter(own | Q(coordinated)).select_related("supporter__user")
+            .order_by("-created_at"))
+
+
+def checkins_of(supporter: SupporterProfile) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(supporter=supporter)

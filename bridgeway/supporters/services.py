@@ -1,4 +1,6 @@
-"""Writes for peer supporter profiles, status (pauses) and training records."""
+"""Writes for peer supporter profiles, status (pauses), training records, supervision and
+check-ins. What the safety net does about a check-in or a lifted pause (alerts, notices) it
+does in reaction to the events emitted here (supporters/events.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bridgeway.audit.writer import record
@@ -21,7 +24,8 @@ from bridgeway.core.models import (
     TrainingModule,
 )
 
-from .models import SupporterProfile, TrainingRecord
+from . import events
+from .models import CheckIn, SupervisionSession, SupporterProfile, TrainingRecord
 
 
 def _audit(actor: Actor, supporter: SupporterProfile, action: str, detail: str = "") -> None:
@@ -82,8 +86,6 @@ def supporter_set_status(*, actor: Actor, supporter: SupporterProfile, status: s
 @transaction.atomic
 def training_record_add(*, actor: Actor, supporter: SupporterProfile, module: TrainingModule,
                         completed_on: date, expires_on: date | None = None) -> TrainingRecord:
-    from django.utils import timezone
-
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("A training cannot be completed in the future.")})
     if expires_on is None and module.valid_for_days:
@@ -145,8 +147,6 @@ def supporter_create(
 def training_record_update(*, actor: Actor, training: TrainingRecord, completed_on: date,
                            expires_on: date | None) -> TrainingRecord:
     """Correct a training record's dates (e.g. a renewal, or a typing mistake)."""
-    from django.utils import timezone
-
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("A training cannot be completed in the future.")})
     if expires_on is not None and expires_on < completed_on:
@@ -164,3 +164,74 @@ def training_record_delete(*, actor: Actor, training: TrainingRecord) -> None:
     _audit(actor, training.supporter, "training_delete",
            f"module:{training.module.code} record:{training.public_id}")
     training.delete()
+
+
+# --- supervision and check-ins -------------------------------------------------------------
+
+@transaction.atomic
+def supervision_record(*, actor: Actor, site: ProgramSite, kind: str, held_on: date,
+                       supporters: list[SupporterProfile], notes: str = "") -> SupervisionSession:
+    if kind not in SupervisionSession.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of session.")})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("A session cannot be recorded in the future.")})
+    if not supporters:
+        raise ValidationError({"supporters": _("Choose at least one peer supporter.")})
+    if kind == SupervisionSession.Kind.INDIVIDUAL and len(supporters) != 1:
+        raise ValidationError({"supporters": _("Individual supervision is with one person.")})
+    if any(not s.sites.filter(pk=site.pk).exists() for s in supporters):
+        raise ValidationError({"supporters": _("Choose peer supporters of this site.")})
+    if actor.user is None:
+        raise ValidationError(_("Sessions are recorded by a person."))
+    session = SupervisionSession.objects.create(site=site, kind=kind, held_on=held_on,
+                                                led_by=actor.user, notes=notes[:4000])
+    session.supporters.set(supporters)
+    record(who=actor.who, category="supervision", action="supervision",
+           detail=f"session:{session.public_id} supporters:{len(supporters)}")
+    return session
+
+
+@transaction.atomic
+def checkin_record(*, actor: Actor, supporter: SupporterProfile, feeling: str,
+                   note: str = "") -> CheckIn:
+    """A supporter's own check-in. "I need a break" pauses new matches at once (for a supporter
+    who serves a site); the safety net tells the coordinators (events.CheckInRecorded)."""
+    if feeling not in CheckIn.Feeling.values:
+        raise ValidationError({"feeling": _("Choose how you are doing.")})
+    checkin = CheckIn.objects.create(supporter=supporter, feeling=feeling, note=note[:500])
+    record(who=actor.who, category="wellbeing", action="checkin",
+           detail=f"supporter:{supporter.public_id} {feeling}")
+    site_ids = list(supporter.sites.values_list("id", flat=True))
+    if feeling == CheckIn.Feeling.BREAK and site_ids:
+        supporter_set_status(actor=actor, supporter=supporter,
+                             status=SupporterProfile.Status.PAUSED,
+                             reason=_("Asked for a break"))
+    events.emit(events.CheckInRecorded(actor=actor, checkin=checkin, site_ids=site_ids))
+    return checkin
+
+
+@transaction.atomic
+def checkin_handle(*, actor: Actor, checkin: CheckIn, note: str = "") -> CheckIn:
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if checkin.handled_at is not None:
+        raise ValidationError(_("This check-in was already followed up."))
+    checkin.handled_at = timezone.now()
+    checkin.handled_by = actor.user
+    checkin.save(update_fields=["handled_at", "handled_by", "updated_at"])
+    record(who=actor.who, category="wellbeing", action="checkin_handled",
+           detail=f"supporter:{checkin.supporter.public_id}")
+    events.emit(events.CheckInHandled(actor=actor, checkin=checkin, note=note))
+    return checkin
+
+
+@transaction.atomic
+def supporter_resume(*, actor: Actor, supporter: SupporterProfile, note: str = "") -> None:
+    """Lift a break: the supporter can be proposed for new matches again."""
+    if supporter.status != SupporterProfile.Status.PAUSED:
+        raise ValidationError(_("This peer supporter is not paused."))
+    supporter_set_status(actor=actor, supporter=supporter, status=SupporterProfile.Status.ACTIVE,
+                         reason=note or _("Back from a break"))
+    events.emit(events.PauseLifted(actor=actor, supporter=supporter, note=note))
+    CheckIn.objects.filter(supporter=supporter, feeling=CheckIn.Feeling.BREAK,
+                           handled_at__isnull=True).update(handled_at=timezone.now(),
+                                                           handled_by=actor.user)

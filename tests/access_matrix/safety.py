@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from bridgeway.clients.models import Enrolment, Match
 from bridgeway.safety import rules as r
-from bridgeway.safety.models import Alert, Bridging, CheckIn, Incident, Notification, OutreachCase
+from bridgeway.safety.models import Alert, Bridging, Incident, Notification, OutreachCase
+from bridgeway.supporters.models import CheckIn
 
 from . import Row, everyone
 

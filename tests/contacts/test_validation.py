@@ -34,14 +34,14 @@ def _details(**kw):  # type: ignore[no-untyped-def]
 def test_duration_must_be_positive_and_at_most_12_hours(world, field, value):
     with pytest.raises(ValidationError) as exc:
         contact_log(actor=_actor(world), client=world.client_a,
-                             details=_details(**{field: value}))
+                    details=_details(**{field: value}))
     assert field in exc.value.message_dict
     assert not Contact.objects.exists()
 
 
 def test_twelve_hours_exactly_is_accepted(world):
     contact = contact_log(actor=_actor(world), client=world.client_a,
-                                   details=_details(duration_minutes=720))
+                          details=_details(duration_minutes=720))
     assert contact.duration_minutes == 720
     assert contact.supporter == world.supporter and contact.match == world.match_a
 
@@ -49,33 +49,33 @@ def test_twelve_hours_exactly_is_accepted(world):
 def test_no_contact_in_the_future(world):
     with pytest.raises(ValidationError) as exc:
         contact_log(actor=_actor(world), client=world.client_a,
-                             details=_details(occurred_at=timezone.now() + timedelta(hours=2)))
+                    details=_details(occurred_at=timezone.now() + timedelta(hours=2)))
     assert "occurred_at" in exc.value.message_dict
 
 
 def test_home_visit_only_where_the_match_allows_it(world):
     with pytest.raises(ValidationError) as exc:
         contact_log(actor=_actor(world), client=world.client_a,
-                             details=_details(setting="home"))
+                    details=_details(setting="home"))
     assert "setting" in exc.value.message_dict
     world.match_a.home_visits_allowed = True
     world.match_a.save()
     contact = contact_log(actor=_actor(world), client=world.client_a,
-                                   details=_details(setting="home"))
+                          details=_details(setting="home"))
     assert contact.setting == "home"
 
 
 def test_unknown_activity_is_a_field_error(world):
     with pytest.raises(ValidationError) as exc:
         contact_log(actor=_actor(world), client=world.client_a,
-                             details=_details(activities=["routine", "hacking"]))
+                    details=_details(activities=["routine", "hacking"]))
     assert "activities" in exc.value.message_dict
 
 
 def test_supporter_cannot_log_for_a_client_not_matched_to_them(world):
     with pytest.raises(ValidationError):
         contact_log(actor=_actor(world, "other_supporter"), client=world.client_a,
-                             details=_details())
+                    details=_details())
     assert not Contact.objects.exists()
 
 
@@ -149,7 +149,7 @@ def test_group_form_rejects_a_client_from_another_site(world, login):
 def test_appointment_needs_the_clients_consent(world):
     with pytest.raises(ValidationError) as exc:
         appointment_create(actor=_actor(world), client=world.client_a,
-                                    details=AppointmentDetails(
+                           details=AppointmentDetails(
                                         starts_at=timezone.now() + timedelta(days=2),
                                         place="", purpose="Housing office"))
     assert {"consent_to_accompany", "place"} <= set(exc.value.message_dict)

@@ -21,7 +21,7 @@ from bridgeway.safety.notify import DEFAULT_EMAIL_SUBJECT, EMAIL_SUBJECTS, email
 from bridgeway.safety.services.alerts import alert_escalate
 from bridgeway.safety.services.incidents import incident_report
 from bridgeway.safety.services.scan import scan_run
-from bridgeway.safety.services.wellbeing import checkin_record
+from bridgeway.supporters.services import checkin_record
 
 pytestmark = pytest.mark.django_db
 

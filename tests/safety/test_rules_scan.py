@@ -102,6 +102,36 @@ def test_stay_at_match_start_is_not_a_readmission(world):
     assert "readmission" not in open_rules()
 
 
+def test_readmission_on_the_day_of_discharge_right_after_the_match_began(world):
+    """Issue 15 item 9: matched on the day of discharge, back in hospital the same day."""
+    set_match_start(world, 2)
+    discharge(world, 2)
+    HospitalStay.objects.create(client=world.client_a, hospital=world.hospital_a,
+                                ward=world.ward_a, admitted_on=day(2))
+    scan()
+    assert "readmission" in open_rules()
+
+
+def test_admission_on_match_day_without_a_discharge_that_day_is_not_a_readmission(world):
+    set_match_start(world, 2)
+    discharge(world, 20)  # back in the community well before the match began
+    HospitalStay.objects.create(client=world.client_a, hospital=world.hospital_a,
+                                ward=world.ward_a, admitted_on=day(2))
+    scan()
+    assert "readmission" not in open_rules()
+
+
+@pytest.mark.parametrize(("admitted", "discharges", "expected"), [
+    (day(2), [day(20)], True),            # admitted after the match began
+    (day(3), [], False),                  # the stay the match began in
+    (day(3), [day(40)], False),           # admitted on the match day, last discharge before it
+    (day(3), [day(3)], True),             # discharged and back the day the match began
+])
+def test_readmission_rule_in_plain_python(admitted, discharges, expected):
+    assert r.readmitted(match_started_on=day(3), admitted_on=admitted,
+                        discharged_on=discharges) is expected
+
+
 def test_discharged_without_ward_contact(world):
     set_match_start(world, 20)
     discharge(world, 5, admitted=25)

@@ -21,15 +21,19 @@ from bridgeway.core.actors import Actor
 from bridgeway.safety.models import Alert, BinderEntry, Incident, Notification
 from bridgeway.safety.selectors import alerts_for_user, binder_entries
 from bridgeway.safety.services import care
-from bridgeway.safety.services.incidents import incident_close, incident_follow_up, incident_report
+from bridgeway.safety.services.incidents import (
+    debrief_record,
+    incident_close,
+    incident_follow_up,
+    incident_report,
+)
 from bridgeway.safety.services.scan import scan_run
-from bridgeway.safety.services.wellbeing import (
+from bridgeway.supporters.models import SupporterProfile
+from bridgeway.supporters.services import (
     checkin_handle,
     checkin_record,
-    supervision_record,
     supporter_resume,
 )
-from bridgeway.supporters.models import SupporterProfile
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +199,7 @@ def test_talk_request_is_followed_up(world):
 def test_incident_alerts_coordinator_then_follow_up_and_close(world):
     actor = Actor(user=world.supporter.user, role="peer_supporter")
     incident = incident_report(actor=actor, site=world.site_a, client=world.client_a,
-                                        supporter=world.supporter, kind="threat")
+                               supporter=world.supporter, kind="threat")
     alert = Alert.objects.get(rule="incident", incident=incident)
     assert alert.severity == "urgent"
     assert Notification.objects.filter(recipient=world.coord_a, kind="incident").exists()
@@ -242,14 +246,19 @@ def test_bridging_ends_with_the_provider_milestone(world):
     assert not bridging.is_open
 
 
-def test_supervision_session_for_site_supporters(world):
-    supervision_record(actor=coord(world), site=world.site_a, kind="group",
-                                held_on=timezone.localdate(),
-                                supporters=[world.supporter, world.other_supporter])
-    with pytest.raises(ValidationError):
-        supervision_record(actor=coord(world), site=world.site_a, kind="individual",
-                                    held_on=timezone.localdate(),
-                                    supporters=[world.supporter, world.other_supporter])
+def test_a_debrief_is_a_supporters_session_linked_from_the_incident(world):
+    incident = incident_report(actor=Actor(user=world.supporter.user, role="peer_supporter"),
+                               site=world.site_a, kind="threat", supporter=world.supporter)
+    session = debrief_record(actor=coord(world), incident=incident, site=world.site_a,
+                             kind="debrief", held_on=timezone.localdate(),
+                             supporters=[world.supporter], notes="Talked it through")
+    assert list(incident.debriefs.all()) == [session]
+    assert list(session.incidents.all()) == [incident]
+    with pytest.raises(ValidationError):  # the supporters' own rules still apply
+        debrief_record(actor=coord(world), incident=incident, site=world.site_a,
+                       kind="debrief", held_on=timezone.localdate() + dt.timedelta(days=1),
+                       supporters=[world.supporter])
+    assert incident.debriefs.count() == 1
 
 
 def test_scan_digest_names_no_client(world, django_capture_on_commit_callbacks):

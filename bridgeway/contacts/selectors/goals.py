@@ -17,12 +17,19 @@ def _goals_with_progress(qs: QuerySet[RecoveryGoal]) -> QuerySet[RecoveryGoal]:
 
 
 
-def client_goals(access: ClientAccess) -> list[RecoveryGoal]:
+def client_goals(access: ClientAccess, *, status: str | None = None,
+                 with_steps: bool = True) -> list[RecoveryGoal]:
+    """The client's goals with their step counts; the steps themselves only `with_steps`
+    (the client page's section shows the counts only)."""
     if not access.sees(Info.GOALS):
         return []
-    return list(_goals_with_progress(RecoveryGoal.objects.filter(client=access.client))
-                .prefetch_related(Prefetch("steps", queryset=GoalStep.objects.order_by("position", "id")))
-                .order_by("status", "target_date", "title"))
+    qs = _goals_with_progress(RecoveryGoal.objects.filter(client=access.client))
+    if status is not None:
+        qs = qs.filter(status=status)
+    if with_steps:
+        qs = qs.prefetch_related(Prefetch("steps",
+                                          queryset=GoalStep.objects.order_by("position", "id")))
+    return list(qs.order_by("status", "target_date", "title"))
 
 
 def goal_detail(goal: RecoveryGoal) -> RecoveryGoal:

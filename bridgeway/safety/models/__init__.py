@@ -1,5 +1,6 @@
 """Safety net models, by topic: alerts (thresholds, alerts, the scan's rows, notifications),
-care (checklist, binder, bridging, outreach) and incidents.
+care (checklist, binder, bridging, outreach) and incidents. Supervision and check-ins are
+the supporters' own (bridgeway.supporters.models).
 
 Django finds an app's models through this module, so every model is imported here.
 """
@@ -20,11 +21,10 @@ from .alerts import (
     SeverityChoice,
 )
 from .care import Binder, BinderEntry, Bridging, DischargeChecklist, OutreachCase, OutreachStep
-from .incidents import CheckIn, Incident, SupervisionSession
+from .incidents import Incident
 
 __all__ = [
     "ALERT_ACTIONS", "OPEN_ALERT", "Alert", "AlertLog", "Binder", "BinderEntry", "Bridging",
-    "CheckIn", "DischargeChecklist", "Incident", "Notification", "OutreachCase", "OutreachStep",
+    "DischargeChecklist", "Incident", "Notification", "OutreachCase", "OutreachStep",
     "OwnerRoleChoice", "RuleChoice", "SafetyThresholds", "ScanHit", "ScanRun", "SeverityChoice",
-    "SupervisionSession",
 ]

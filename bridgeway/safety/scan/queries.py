@@ -245,9 +245,14 @@ def rule_missed_contacts(c: ScanContext) -> list[RuleSQL]:
 
 
 def rule_readmission(c: ScanContext) -> RuleSQL:
-    readmitted = HospitalStay.objects.filter(client_id=OuterRef("client_id"),
-                                             discharged_on__isnull=True,
-                                             admitted_on__gt=OuterRef("started_on"))
+    # rules.readmitted: admitted on a later day than the match start, or on that day after a
+    # discharge that day (stays carry days, not times).
+    discharged_on_start = HospitalStay.objects.filter(
+        client_id=OuterRef(OuterRef("client_id")), discharged_on=OuterRef(OuterRef("started_on")))
+    readmitted = HospitalStay.objects.filter(
+        Q(admitted_on__gt=OuterRef("started_on"))
+        | (Q(admitted_on=OuterRef("started_on")) & Exists(discharged_on_start)),
+        client_id=OuterRef("client_id"), discharged_on__isnull=True)
     # Filter with a semi-join first; the stay id (the episode) is looked up for hits only.
     qs = (Match.objects.filter(status=Match.Status.ACTIVE).filter(Exists(readmitted))
           .annotate(open_stay_id=Subquery(readmitted.values("id")[:1])))

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from bridgeway.clients.models import Client
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite
-from bridgeway.supporters.models import SupporterProfile
+from bridgeway.supporters.models import SupervisionSession, SupporterProfile
+from bridgeway.supporters.services import supervision_record
 
 from .. import rules as r
 from ..models import Alert, Incident
@@ -94,3 +95,15 @@ def incident_close(*, actor: Actor, incident: Incident, note: str = "") -> Incid
     audit(actor, "incident_close", client=incident.client, detail=f"incident:{incident.public_id}")
     return incident
 
+
+
+@transaction.atomic
+def debrief_record(*, actor: Actor, incident: Incident, site: ProgramSite, kind: str,
+                   held_on: dt.date, supporters: list[SupporterProfile],
+                   notes: str = "") -> SupervisionSession:
+    """A supervision session held as the debrief of an incident: the session is the
+    supporters' (supervision_record); the link from the incident is the safety net's."""
+    session = supervision_record(actor=actor, site=site, kind=kind, held_on=held_on,
+                                 supporters=supporters, notes=notes)
+    incident.debriefs.add(session)
+    return session

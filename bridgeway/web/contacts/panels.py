@@ -33,5 +33,5 @@ def appointments_context(access: ClientAccess, request: HttpRequest) -> dict[str
 
 
 def goals_context(access: ClientAccess, request: HttpRequest) -> dict[str, Any]:
-    goals = [g for g in client_goals(access) if g.status == RecoveryGoal.Status.ACTIVE]
+    goals = client_goals(access, status=RecoveryGoal.Status.ACTIVE, with_steps=False)
     return {**_common(access), "goals": goals}

@@ -13,14 +13,12 @@ from bridgeway.core.models import User
 from bridgeway.safety import rules as r
 from bridgeway.safety.models import (
     BinderEntry,
-    CheckIn,
     Incident,
     OutreachCase,
     OutreachStep,
     SafetyThresholds,
-    SupervisionSession,
 )
-from bridgeway.supporters.models import SupporterProfile
+from bridgeway.supporters.models import CheckIn, SupervisionSession, SupporterProfile
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -70,8 +70,8 @@ def appointment_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             d = form.cleaned_data
             try:
                 appointment_record_outcome(actor=actor, appointment=appointment,
-                                                    outcome=d["outcome"], note=d.get("note") or "",
-                                                    log_contact=d["log_contact"])
+                                           outcome=d["outcome"], note=d.get("note") or "",
+                                           log_contact=d["log_contact"])
             except ValidationError as exc:
                 form.apply_service_error(exc)
             else:

@@ -49,8 +49,8 @@ def client_goals(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             d = form.cleaned_data
             try:
                 goal = goal_create(actor=actor, client=access.client, domain=d["domain"],
-                                            title=d["title"], target_date=d.get("target_date"),
-                                            steps=(d.get("steps") or "").splitlines())
+                                   title=d["title"], target_date=d.get("target_date"),
+                                   steps=(d.get("steps") or "").splitlines())
             except ValidationError as exc:
                 form.apply_service_error(exc)
             else:
@@ -75,7 +75,7 @@ def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 step_form = StepForm(request.POST)
                 if step_form.is_valid():
                     goal_step_add(actor=actor, goal=goal, title=step_form.cleaned_data["title"],
-                                           due_on=step_form.cleaned_data.get("due_on"))
+                                  due_on=step_form.cleaned_data.get("due_on"))
                     return _back_to_goal(request, goal, _("Step added."))
             elif op in ("step_done", "step_reopen"):
                 step_id = _parse_uuid(request.POST.get("step"))
@@ -88,8 +88,8 @@ def goal_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 status_form = GoalStatusForm(request.POST)
                 if status_form.is_valid():
                     goal_set_status(actor=actor, goal=goal,
-                                             status=status_form.cleaned_data["status"],
-                                             note=status_form.cleaned_data.get("note") or "")
+                                    status=status_form.cleaned_data["status"],
+                                    note=status_form.cleaned_data.get("note") or "")
                     return _back_to_goal(request, goal, _("Status changed."))
             elif op == "note":
                 note_form = GoalNoteForm(request.POST)

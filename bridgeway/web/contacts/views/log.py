@@ -48,7 +48,7 @@ def log_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             try:
                 contact_log(actor=actor, client=access.client, details=form.details(),
-                                     match=match)
+                            match=match)
             except ValidationError as exc:
                 form.apply_service_error(exc)
             else:

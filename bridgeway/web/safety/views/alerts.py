@@ -90,12 +90,12 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 alert_acknowledge(actor=actor, alert=alert)
             elif data["action"] == "snooze":
                 alert_snooze(actor=actor, alert=alert, until=data["until"],
-                                      note=data["note"])
+                             note=data["note"])
             elif data["action"] == "resolve":
                 alert_resolve(actor=actor, alert=alert, note=data["note"])
             else:
                 alert_escalate(actor=actor, alert=alert, to=data["to"],
-                                        note=data["note"])
+                               note=data["note"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -42,9 +42,9 @@ def incident_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             form.add_error(None, _("This client has no program site."))
         else:
             incident_report(actor=actor, site=site, client=access.client,
-                                     supporter=access.match.supporter if access.match else None,
-                                     kind=form.cleaned_data["kind"],
-                                     description=form.cleaned_data["description"])
+                            supporter=access.match.supporter if access.match else None,
+                            kind=form.cleaned_data["kind"],
+                            description=form.cleaned_data["description"])
             messages.success(request, _("Thank you. Your coordinator has been told and will "
                                         "be in touch."))
             return HttpResponseRedirect(reverse("safety:incidents"))
@@ -89,10 +89,10 @@ def incident_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             try:
                 if form.cleaned_data["action"] == "close":
                     incident_close(actor=actor, incident=incident,
-                                            note=form.cleaned_data["note"])
+                                   note=form.cleaned_data["note"])
                 else:
                     incident_follow_up(actor=actor, incident=incident,
-                                                follow_up=form.cleaned_data["note"])
+                                       follow_up=form.cleaned_data["note"])
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

@@ -1,4 +1,7 @@
-"""The coordinator's side of supporter wellbeing: supervision, check-ins, thresholds."""
+"""The coordinator's side of supporter wellbeing: supervision, check-ins, thresholds.
+
+Supervision and check-ins are the supporters' (bridgeway.supporters); these pages stay under
+/safety/ so links already sent to inboxes keep working (decision 0012)."""
 
 from __future__ import annotations
 
@@ -16,9 +19,12 @@ from django.views.decorators.http import require_http_methods
 from bridgeway.access.policy import Action, audit_view, authorize, supporter_profile_of
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.safety import selectors
-from bridgeway.safety.models import CheckIn, SafetyThresholds
+from bridgeway.safety.models import SafetyThresholds
 from bridgeway.safety.services.alerts import thresholds_save
-from bridgeway.safety.services.wellbeing import (
+from bridgeway.safety.services.incidents import debrief_record
+from bridgeway.supporters import selectors as supporter_reads
+from bridgeway.supporters.models import CheckIn
+from bridgeway.supporters.services import (
     checkin_handle,
     checkin_record,
     supervision_record,
@@ -40,7 +46,8 @@ def _require_coordinating(user: User) -> list[ProgramSite]:
 def supervision(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     sites = _require_coordinating(user)
-    form = SupervisionForm(request.POST or None, supporters=selectors.supporters_coordinated(user),
+    coordinated = selectors.coordinator_sites(user)
+    form = SupervisionForm(request.POST or None, supporters=supporter_reads.supporters_at(coordinated),
                            incidents=selectors.incidents_for(user).filter(site__in=sites))
     if request.method == "POST" and form.is_valid():
         chosen = list(form.cleaned_data["supporters"])
@@ -51,17 +58,22 @@ def supervision(request: HttpRequest) -> HttpResponse:
         else:
             actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="supervision")
             try:
-                supervision_record(actor=actor, site=site, kind=form.cleaned_data["kind"],
-                                            held_on=form.cleaned_data["held_on"],
-                                            supporters=chosen, notes=form.cleaned_data["notes"],
-                                            incident=form.cleaned_data["incident"])
+                data = form.cleaned_data
+                if data["incident"] is not None:  # the incident's link is the safety net's
+                    debrief_record(actor=actor, incident=data["incident"], site=site,
+                                   kind=data["kind"], held_on=data["held_on"],
+                                   supporters=chosen, notes=data["notes"])
+                else:
+                    supervision_record(actor=actor, site=site, kind=data["kind"],
+                                       held_on=data["held_on"], supporters=chosen,
+                                       notes=data["notes"])
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
                 messages.success(request, _("Session recorded."))
                 return HttpResponseRedirect(reverse("safety:supervision"))
     return render(request, "safety/supervision.html", {
-        "form": form, "sessions": selectors.supervision_for(user)[:50],
+        "form": form, "sessions": supporter_reads.supervision_at(coordinated)[:50],
     }, status=400 if form.errors else 200)
 
 
@@ -86,7 +98,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("safety:checkin"))
     return render(request, "safety/checkin.html", {
         "form": form, "profile": profile,
-        "mine": CheckIn.objects.filter(supporter=profile)[:10],
+        "mine": supporter_reads.checkins_of(profile)[:10],
     }, status=400 if form.errors else 200)
 
 
@@ -102,7 +114,8 @@ def checkins(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     _require_coordinating(user)
     if request.method == "POST":
-        qs = selectors.checkins_for(user).exclude(supporter__user=user)
+        qs = supporter_reads.checkins_for(user, selectors.coordinator_sites(user)).exclude(
+            supporter__user=user)
         raw = request.POST.get("checkin")
         target = qs.filter(public_id=str(raw)).first() if _is_uuid(raw) else None
         if target is None:
@@ -113,16 +126,17 @@ def checkins(request: HttpRequest) -> HttpResponse:
         try:
             if request.POST.get("action") == "resume":
                 supporter_resume(actor=actor, supporter=target.supporter,
-                                          note=request.POST.get("note", "")[:200])
+                                 note=request.POST.get("note", "")[:200])
                 if target.handled_at is None:
                     checkin_handle(actor=actor, checkin=target)
             else:
                 checkin_handle(actor=actor, checkin=target,
-                                        note=request.POST.get("note", "")[:200])
+                               note=request.POST.get("note", "")[:200])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(reverse("safety:checkins"))
-    rows = list(selectors.checkins_for(user).exclude(supporter__user=user)[:100])
+    rows = list(supporter_reads.checkins_for(user, selectors.coordinator_sites(user))
+                .exclude(supporter__user=user)[:100])
     audit_view(user, category="wellbeing", detail="safety:checkins")
     return render(request, "safety/checkins.html", {"rows": rows})
 
