@@ -210,6 +210,7 @@ def main() -> None:
         print(f"clients: {first.rows} rows in {middle - t:.1f}s ({first.counts.created} new, "
               f"{known} found by health card and linked); stays: {second.rows} rows in "
               f"{ours_s - (middle - t):.1f}s")
+        print(f"steps (s): clients {first.steps}; stays {second.steps}")
         print(f"ours (run_import, clients + stays): {ours_s:.1f}s; COPY baseline: {copy_s:.1f}s")
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"import: over_copy={ours_s / copy_s:.2f} rows={rows} peak_mb={peak_mb}")

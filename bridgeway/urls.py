@@ -16,6 +16,7 @@ urlpatterns = [
     path("clients/", include("bridgeway.web.clients.urls")),
     path("supporters/", include("bridgeway.web.supporters.urls")),
     path("audit/", include("bridgeway.web.audit.urls")),
+    path("imports/", include("bridgeway.web.imports.urls")),
     path("matching/", include("bridgeway.web.matching.urls")),
     path("contacts/", include("bridgeway.web.contacts.urls")),
     path("safety/", include("bridgeway.web.safety.urls")),

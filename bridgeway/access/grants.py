@@ -14,7 +14,7 @@ from bridgeway.supporters.models import SupporterProfile
 
 # When several roles allow the same thing, the audit names the first in this order.
 ROLE_ORDER = [Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD, Role.WARD_STAFF,
-              Role.PEER_SUPPORTER, Role.EVALUATOR]
+              Role.PEER_SUPPORTER, Role.EVALUATOR, Role.PRIVACY_OFFICER]
 
 
 def grants_for(user: User) -> list[RoleAssignment]:
@@ -85,7 +85,7 @@ def _scope_q(grant: RoleAssignment, user: User) -> Q | None:
     if grant.role == Role.PEER_SUPPORTER:
         return Q(id__in=Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
                  .values("client_id"))
-    return None  # evaluators reach no identifiable client
+    return None  # evaluators and privacy officers reach no client record
 
 
 def clients_for_user(user: User, *roles: str) -> QuerySet[Client]:

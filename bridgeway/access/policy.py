@@ -65,6 +65,8 @@ class Action(StrEnum):
     SET_PER_DIEM = "set_per_diem"
     # Where each data source ends and which wards are program or comparison wards.
     CONFIGURE_EVALUATION = "configure_evaluation"
+    # Bulk import of files (bridgeway.interop.imports): program-wide, so administrators only.
+    IMPORT_DATA = "import_data"
 
 
 # Which roles may perform each write action on a client in their scope.
@@ -93,6 +95,7 @@ WRITE_RULES: dict[Action, frozenset[str]] = {
     Action.CODE_FEEDBACK: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR}),
     Action.SET_PER_DIEM: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD}),
     Action.CONFIGURE_EVALUATION: frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.EVALUATOR}),
+    Action.IMPORT_DATA: frozenset({Role.ADMINISTRATOR}),
 }
 
 def current_consent(enrolment: Enrolment | None) -> ConsentRecord | None:

@@ -25,7 +25,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 — runs pg_dump/pg_restore, fixed arguments, no shell
+import subprocess  # noqa: S404  # nosec B404 — runs pg_dump/pg_restore, fixed arguments, no shell
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +101,7 @@ def _dump(method: str, alias: str) -> bytes:
             return (Path(tmp) / "copy.sqlite3").read_bytes()
     if method == "pg_dump":
         args, env = _pg_env(alias)
-        done = subprocess.run([shutil.which("pg_dump") or "pg_dump", "--format=custom",  # noqa: S603 — fixed program and arguments
+        done = subprocess.run([shutil.which("pg_dump") or "pg_dump", "--format=custom",  # noqa: S603  # nosec B603 — fixed program and arguments
                                "--no-owner", *args], env=env, capture_output=True, check=False)
         if done.returncode != 0:
             raise BackupError(f"pg_dump failed: {done.stderr.decode(errors='replace')[:500]}")
@@ -192,7 +192,7 @@ def backup_restore(*, path: Path, alias: str = "default") -> tuple[Header, Verif
     elif header.method == "pg_dump":
         args, env = _pg_env(alias)
         connection.close()
-        done = subprocess.run([shutil.which("pg_restore") or "pg_restore", "--clean",  # noqa: S603 — fixed program and arguments
+        done = subprocess.run([shutil.which("pg_restore") or "pg_restore", "--clean",  # noqa: S603  # nosec B603 — fixed program and arguments
                                "--if-exists", "--no-owner", "--single-transaction", *args],
                               input=plain, env=env, capture_output=True, check=False)
         if done.returncode != 0:

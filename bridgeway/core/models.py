@@ -162,6 +162,8 @@ class Role(models.TextChoices):
     PEER_SUPPORTER = "peer_supporter", _("Peer supporter")
     WARD_STAFF = "ward_staff", _("Ward staff")
     EVALUATOR = "evaluator", _("Evaluator")
+    # Reads the access history of their organisation's clients and staff; no client record.
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
 class StaffKind(models.TextChoices):
@@ -175,7 +177,8 @@ class RoleAssignment(BaseModel):
     """One role a person holds, scoped to a site or organisation. A person may hold several.
 
     coordinator and site lead: a program site. Peer supporter: a peer organisation. Ward staff:
-    a hospital. Evaluator: a site, or none for the whole program. Administrator: no scope.
+    a hospital. Evaluator: a site, or none for the whole program. Privacy officer: an
+    organisation (the custodian they answer for). Administrator: no scope.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
@@ -206,6 +209,9 @@ class RoleAssignment(BaseModel):
         org = self.organisation if self.organisation_id else None
         if self.role == Role.WARD_STAFF and (org is None or org.kind != Organisation.Kind.HOSPITAL):
             raise ValidationError({"organisation": _("Ward staff belong to a hospital.")})
+        if self.role == Role.PRIVACY_OFFICER and org is None:
+            raise ValidationError({"organisation": _(
+                "A privacy officer answers for an organisation: choose it.")})
         if self.role == Role.PEER_SUPPORTER and (
             org is None or org.kind != Organisation.Kind.PEER_ORGANISATION
         ):

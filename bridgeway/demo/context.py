@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-DEMO_PASSWORD = "bridgeway-demo"  # noqa: S105  # printed by `make demo`; demo accounts only
+DEMO_PASSWORD = "bridgeway-demo"  # noqa: S105  # nosec B105 — printed by `make demo`; demo accounts only
 
 # progress(label, done, total): how a step reports how far it is (the command draws a bar).
 Progress = Callable[[str, int, int], None]

@@ -127,7 +127,7 @@ def _reflections(ctx: DemoContext, sites: list[ProgramSite]) -> int:
     QUOTES is used once, by a respondent of its role."""
     # Its own generator: editing the quotes leaves the comparison arms (the known effect) as
     # they were.
-    rng = random.Random(f"{ctx.seed}:outcomes:feedback")
+    rng = random.Random(f"{ctx.seed}:outcomes:feedback")  # nosec B311 — synthetic demo data drawn from a seeded generator; not used for security
     coordinators: dict[str, User] = ctx.data["coordinators"]
     evaluator: User = ctx.data["personas"]["evaluator"]
     book = feedback.codebook_for(None)

@@ -44,13 +44,13 @@ def run_demo(seed: int, *, until: str | None = None,
     if until is not None and until not in names:
         raise ValueError(f"unknown demo step: {until} (the steps: {', '.join(names)})")
     chosen = list(STEPS[: names.index(until) + 1] if until is not None else STEPS)
-    ctx = DemoContext(seed=seed, today=timezone.localdate(), rng=random.Random(seed))
+    ctx = DemoContext(seed=seed, today=timezone.localdate(), rng=random.Random(seed))  # nosec B311 — synthetic demo data drawn from a seeded generator; not used for security
     seconds: dict[str, float] = {}
     with transaction.atomic():
         for name, step in chosen:
             # Each step draws from its own generator, seeded by the seed and the step's name:
             # changing what one step draws leaves every other step's data as it was.
-            ctx.rng = random.Random(f"{seed}:{name}")
+            ctx.rng = random.Random(f"{seed}:{name}")  # nosec B311 — synthetic demo data drawn from a seeded generator; not used for security
             if progress_for is not None:
                 ctx.progress = progress_for(name)
             started = time.perf_counter()

@@ -116,9 +116,9 @@ def load(scope: list[ProgramSite], *, today: date | None = None) -> RawData:
     cov, _rows = coverage_for(today)
     hospitals = sorted({s.hospital_id for s in scope})
     stay, ward = HospitalStay._meta.db_table, Ward._meta.db_table
-    clients_sql = f"SELECT DISTINCT client_id FROM {stay} WHERE hospital_id IN {_ids(hospitals)}"  # noqa: S608 — table names and integers only, no user input
+    clients_sql = f"SELECT DISTINCT client_id FROM {stay} WHERE hospital_id IN {_ids(hospitals)}"  # noqa: S608  # nosec B608 — table names and integers only, no user input
     stays = _query(
-        f"SELECT s.id, s.client_id, s.hospital_id, s.ward_id, w.ward_type, "  # noqa: S608 — table names and integers only, no user input
+        f"SELECT s.id, s.client_id, s.hospital_id, s.ward_id, w.ward_type, "  # noqa: S608  # nosec B608 — table names and integers only, no user input
         f"{_dn('s.admitted_on')}, {_dn('s.discharged_on')} FROM {stay} s "
         f"JOIN {ward} w ON w.id = s.ward_id WHERE s.client_id IN ({clients_sql})",
         ["stay_id", "client_id", "hospital_id", "ward_id", "ward_type", "admitted", "discharged"],
@@ -126,16 +126,16 @@ def load(scope: list[ProgramSite], *, today: date | None = None) -> RawData:
     stays["ward_type"] = stays["ward_type"].fillna("").astype(str)
     enrol = Enrolment._meta.db_table
     referrals = _query(
-        f"SELECT id, client_id, site_id, stay_id, {_dn('referred_on')}, "  # noqa: S608 — table names and integers only, no user input
+        f"SELECT id, client_id, site_id, stay_id, {_dn('referred_on')}, "  # noqa: S608  # nosec B608 — table names and integers only, no user input
         f"social_relationships FROM {enrol} WHERE client_id IN ({clients_sql})",
         ["enrolment_id", "client_id", "site_id", "stay_id", "referred", "social"],
         floats={"stay_id"})
     referrals["social"] = referrals["social"].fillna("").astype(str)
     history, current = _statuses(referrals["enrolment_id"].tolist(), clients_sql, hospitals)
     client_t, ed_t = Client._meta.db_table, EDVisit._meta.db_table
-    clients = _query(f"SELECT id, {_dn('date_of_birth')}, gender FROM {client_t} "  # noqa: S608 — table names and integers only, no user input
+    clients = _query(f"SELECT id, {_dn('date_of_birth')}, gender FROM {client_t} "  # noqa: S608  # nosec B608 — table names and integers only, no user input
                      f"WHERE id IN ({clients_sql})", ["client_id", "birth", "gender"])
-    ed = _query(f"SELECT client_id, {_dn('visited_on')}, "  # noqa: S608 — table names and integers only, no user input
+    ed = _query(f"SELECT client_id, {_dn('visited_on')}, "  # noqa: S608  # nosec B608 — table names and integers only, no user input
                 f"CASE WHEN mental_health THEN 1 ELSE 0 END FROM {ed_t} "
                 f"WHERE client_id IN ({clients_sql})", ["client_id", "day", "mental_health"])
     ed["mental_health"] = ed["mental_health"].astype(bool)
@@ -165,11 +165,11 @@ def _statuses(ids: list[int], clients_sql: str, hospitals: list[int]
         hist_t, enrol = EnrolmentStatusChange._meta.db_table, Enrolment._meta.db_table
         local = f"(({{}} AT TIME ZONE '{zone}')::date - DATE '1970-01-01')"
         history = _query(
-            f"SELECT h.enrolment_id, {local.format('h.changed_at')}, h.to_status "  # noqa: S608 — table names and a zone name from settings
+            f"SELECT h.enrolment_id, {local.format('h.changed_at')}, h.to_status "  # noqa: S608  # nosec B608 — table names and a zone name from settings
             f"FROM {hist_t} h JOIN {enrol} e ON e.id = h.enrolment_id "
             f"WHERE e.client_id IN ({clients_sql})", columns)
         current = _query(
-            f"SELECT id, {local.format('status_changed_at')}, status FROM {enrol} "  # noqa: S608 — table names and a zone name from settings
+            f"SELECT id, {local.format('status_changed_at')}, status FROM {enrol} "  # noqa: S608  # nosec B608 — table names and a zone name from settings
             f"WHERE client_id IN ({clients_sql})", columns)
         return history, current
     rows = list(EnrolmentStatusChange.objects.filter(enrolment__client_id__in=_client_q(hospitals))
@@ -201,7 +201,7 @@ def met_contacts(client_ids: list[int]) -> pd.DataFrame:
     if connection.vendor == "postgresql":
         zone = ZoneInfo(settings.TIME_ZONE).key.replace("'", "")
         frame = _query(
-            f"SELECT client_id, ((occurred_at AT TIME ZONE '{zone}')::date - DATE '1970-01-01'), "  # noqa: S608 — table names and integers only, no user input
+            f"SELECT client_id, ((occurred_at AT TIME ZONE '{zone}')::date - DATE '1970-01-01'), "  # noqa: S608  # nosec B608 — table names and integers only, no user input
             f"CASE WHEN setting = '{Setting.WARD.value}' THEN 1 ELSE 0 END, duration_minutes "
             f"FROM {Contact._meta.db_table} WHERE outcome = '{Outcome.MET.value}' "
             f"AND client_id IN {_ids(sorted(set(client_ids)))}", columns)

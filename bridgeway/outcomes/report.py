@@ -16,9 +16,10 @@ import matplotlib.pyplot as plt  # noqa: E402 — after matplotlib.use('Agg'), w
 import pandas as pd  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 from django.utils import timezone  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 from django.utils.translation import gettext as _  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from django.utils.translation import gettext_lazy as _lazy  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 from reportlab.lib import colors  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 from reportlab.lib.pagesizes import letter  # noqa: E402 — after matplotlib.use('Agg'), which must come first
-from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402 — after matplotlib.use('Agg'), which must come first
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 from reportlab.lib.units import inch  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 from reportlab.platypus import (  # noqa: E402 — after matplotlib.use('Agg'), which must come first
     Image,
@@ -28,6 +29,8 @@ from reportlab.platypus import (  # noqa: E402 — after matplotlib.use('Agg'), 
     Table,
     TableStyle,
 )
+
+from bridgeway.core.models import Ward  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 
 from . import charts, labels  # noqa: E402 — after matplotlib.use('Agg'), which must come first
 from .analysis import Evaluation  # noqa: E402 — after matplotlib.use('Agg'), which must come first
@@ -153,9 +156,34 @@ def _its_story(ev: Evaluation, h: Any, p: Any) -> list[Any]:
     return story
 
 
+AGGREGATE_HEADINGS = {
+    "site": _lazy("Site"), "ward_type": _lazy("Ward type"), "arm": _lazy("Group"),
+    "clients": _lazy("Clients"), "readmitted": _lazy("Readmitted"),
+    "followed": _lazy("Followed 30 days"), "readmission_rate": _lazy("Readmission rate"),
+    "mean_los": _lazy("Mean length of stay"), "mean_bed_days_year": _lazy("Bed-days, year after"),
+    "ed_visits_year": _lazy("ED visits, year after"),
+}
+
+
+def _aggregate_rows(aggregates: pd.DataFrame) -> list[list[str]]:
+    """The counts table in words: headings and groups named, never their codes."""
+    heads = [str(AGGREGATE_HEADINGS.get(c, c)) for c in aggregates.columns]
+    rows = []
+    for record in aggregates.to_dict("records"):
+        if "arm" in record:
+            record["arm"] = labels.ARMS.get(record["arm"], record["arm"])
+        if "ward_type" in record:
+            kind = str(record["ward_type"] or "")
+            record["ward_type"] = dict(Ward.WardType.choices).get(kind, kind) if kind else _("all")
+        rows.append([_cell(v) for v in record.values()])
+    return [heads, *rows]
+
+
 def build(ev: Evaluation, aggregates: pd.DataFrame, *, compress: bool = True) -> bytes:
     styles = getSampleStyleSheet()
-    h, p = styles["Heading2"], styles["BodyText"]
+    # A heading never ends a page: it moves to the next one with what it introduces.
+    h = ParagraphStyle("heading", parent=styles["Heading2"], keepWithNext=1)
+    p = styles["BodyText"]
     f = ev.filters
     r = ev.results
     sites = ", ".join(s.name for s in f.sites)
@@ -190,8 +218,7 @@ def build(ev: Evaluation, aggregates: pd.DataFrame, *, compress: bool = True) ->
                      [3.6 * inch, 1.2 * inch, 1.2 * inch])]
     story += [Paragraph(_("Counts by site, ward type and group (cells under %(t)s suppressed, "
                           "with complementary suppression)") % {"t": ev.threshold}, h),
-              _table([list(aggregates.columns)] + [[_cell(v) for v in row] for row in
-                                                   aggregates.itertuples(index=False)])]
+              _table(_aggregate_rows(aggregates))]
     q = r["quality"]
     story += [Paragraph(_("Data quality"), h),
               _table([[_("Record check"), _("Count")]]

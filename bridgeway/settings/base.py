@@ -260,6 +260,9 @@ BRIDGEWAY_AUDIT_KEYS = env_keyring("BRIDGEWAY_AUDIT_KEYS", f"1:{DEVELOPMENT_AUDI
 # database host. Empty turns the export off (tests only: production refuses it).
 BRIDGEWAY_AUDIT_HEAD_FILE = env_str("BRIDGEWAY_AUDIT_HEAD_FILE",
                                     str(PROJECT_DIR / "var" / "audit-head.txt"))
+# Where an uploaded import file waits between its preview and its application (at most a
+# day; bridgeway/web/imports). It holds client data: keep it on the server's private disk.
+BRIDGEWAY_IMPORT_DIR = env_str("BRIDGEWAY_IMPORT_DIR", str(PROJECT_DIR / "var" / "imports"))
 # Addresses that also receive each exported head by e-mail (none by default).
 BRIDGEWAY_AUDIT_HEAD_EMAILS = env_list("BRIDGEWAY_AUDIT_HEAD_EMAILS", [])
 # A web or worker process tries to seal new audit events after a commit at most this often.

@@ -30,6 +30,7 @@ EVALUATION = SITE_STAFF | {Role.EVALUATOR}
 
 ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Administration"), "admin_home", frozenset({Role.ADMINISTRATOR}), 5),
+    NavItem(_("Imports"), "imports:index", frozenset({Role.ADMINISTRATOR}), 6),
     NavItem(_("Dashboard"), "clients:sites", frozenset({Role.COORDINATOR, Role.SITE_LEAD}), 10),
     NavItem(_("My clients"), "clients:mine", frozenset({Role.PEER_SUPPORTER}), 10),
     NavItem(_("Inpatients"), "clients:ward_home", frozenset({Role.WARD_STAFF}), 10),
@@ -55,6 +56,8 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Evaluation"), "outcomes:dashboard", EVALUATION, 70),
     NavItem(_("Feedback"), "outcomes:feedback", EVALUATION, 71),
     NavItem(_("Staff accounts"), "staff:list", frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD}), 80),
+    NavItem(_("Access history"), "audit:people",
+            frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.PRIVACY_OFFICER}), 81),
     NavItem(_("My profile"), "supporters:me", frozenset({Role.PEER_SUPPORTER}), 90),
     NavItem(_("Sign-in and security"), "account_security", EVERYONE, 95),
 )

@@ -154,6 +154,9 @@ def test_pdf_report_has_no_identifiers(world, program_data):
     text = pdf.decode("latin-1")
     assert "Assumptions" in text and "Per-diems used" in text and "Data quality" in text
     assert_no_identifiers(text)
+    # Groups and ward types in words, never their codes (issue 15: the PDF showed "usual_care").
+    assert "usual_care" not in text and "ward_type" not in text and "readmission_rate" not in text
+    assert "Usual care" in text and "Ward type" in text
 
 
 def test_pdf_download(login, program_data):

@@ -19,7 +19,7 @@ from .common import GOALS, audit, client_site
 # --- Recovery goals -------------------------------------------------------------------------
 
 def _goal_note(goal: RecoveryGoal, actor: Actor, kind: str, text: str) -> GoalNote:
-    assert actor.user is not None  # noqa: S101  # services below check it first
+    assert actor.user is not None  # noqa: S101  # nosec B101 — services below check it first
     return GoalNote.objects.create(goal=goal, kind=kind, text=text[:2000], author=actor.user)
 
 
@@ -40,7 +40,7 @@ def goal_create(*, actor: Actor, client: Client, domain: str, title: str,
         errors.setdefault("title", []).append(_("This client is not enrolled at a program site."))
     if errors:
         raise ValidationError(errors)
-    assert site is not None  # noqa: S101  # checked above
+    assert site is not None  # noqa: S101  # nosec B101 — checked above
     goal = RecoveryGoal.objects.create(client=client, site=site, domain=domain,
                                        title=title.strip(), target_date=target_date,
                                        status=RecoveryGoal.Status.ACTIVE,

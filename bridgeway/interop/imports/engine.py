@@ -64,6 +64,14 @@ class ImportResult:
     encoding: str = ""
     separator: str = ""
     seconds: float = 0.0
+    # Seconds per step (read and stage, check, duplicates, write, coverage): for the benchmark
+    # and the operations guide, never rows or values.
+    steps: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, step: str, since: float) -> float:
+        now = time.perf_counter()
+        self.steps[step] = round(now - since, 3)
+        return now
 
     @property
     def ok(self) -> bool:
@@ -207,6 +215,7 @@ def run_import(*, actor: Actor, kind: str, stream: IO[bytes], file_name: str, so
             table = open_table(io.BufferedReader(counting, 256 * 1024), file_name)
             result.encoding, result.separator = table.encoding, table.separator
             _read(table, spec, ctx, stage, result)
+            lap = result.lap("read", started)
             if not result.error_count and not result.rows:
                 result.problem = _("The file has a header but no rows.")
             elif not result.problem and result.rows:
@@ -214,11 +223,15 @@ def run_import(*, actor: Actor, kind: str, stream: IO[bytes], file_name: str, so
                 # one pass lists every problem (an overlap is found even beside a bad date).
                 result.add(spec.check(stage, ctx))
                 result.errors.sort(key=lambda e: e.line)
+                lap = result.lap("check", lap)
             if result.ok:
                 if spec.duplicates is not None:
                     result.duplicates = spec.duplicates(stage, ctx)
+                    lap = result.lap("duplicates", lap)
                 result.counts = spec.write(stage, ctx)
+                lap = result.lap("write", lap)
                 _declare(spec, stage, ctx, complete_up_to, result)
+                result.lap("coverage", lap)
         except FileProblem as exc:
             result.problem = str(exc)
         except ValidationError as exc:

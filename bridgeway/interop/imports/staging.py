@@ -76,10 +76,11 @@ class Stage:
                 with cursor.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy:
                     write = copy.write_row
                     yield lambda row: write((row[0], row[1], uuid.uuid4(), *row[2:]))
+                self.analyse()
                 return
             batch: list[tuple[Any, ...]] = []
             marks = ", ".join("%s" for _ in self.columns)
-            sql = f"INSERT INTO {self.name} ({names}) VALUES ({marks})"  # noqa: S608 — table and column names come from the models and layouts; values are parameters
+            sql = f"INSERT INTO {self.name} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608 — table and column names come from the models and layouts; values are parameters
 
             def add(row: tuple[Any, ...]) -> None:
                 batch.append(tuple(_sqlite(v) for v in (row[0], row[1], uuid.uuid4(), *row[2:])))
@@ -90,6 +91,16 @@ class Stage:
             yield add
             if batch:
                 cursor.executemany(sql, batch)
+        self.analyse()
+
+    def analyse(self, *tables: str) -> None:
+        """Fresh statistics for the stage (and tables just filled): PostgreSQL never analyses
+        a temporary table by itself, and without statistics it joins a million staged rows
+        by nested loops."""
+        if is_postgres():
+            with connection.cursor() as cursor:
+                for table in (self.name, *tables):
+                    cursor.execute(f"ANALYZE {table}")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
@@ -162,17 +173,19 @@ def merge(stage: Stage, target: Target, *, source: str, now: datetime) -> Counts
     changed = " OR ".join(distinct(f"t.{c}", f"x.{c}") for c in cols)
     sets = ", ".join(f"{c} = x.{c}" for c in cols)
     updated = stage.execute(
-        f"UPDATE {table} AS t SET {sets}, updated_at = %s FROM (SELECT k.object_id AS id, {select} "  # noqa: S608 — table and column names come from the models and layouts; values are parameters
+        f"UPDATE {table} AS t SET {sets}, updated_at = %s FROM (SELECT k.object_id AS id, {select} "  # noqa: S608  # nosec B608 — table and column names come from the models and layouts; values are parameters
         f"FROM {joined} JOIN {KEYS} k ON {key_join('k', target.kind, 's.key')}) AS x "
         f"WHERE t.id = x.id AND ({changed})", [now, *jp, source])
     extra_cols, extra_values = _defaults(target, now)
     all_cols = ", ".join(["public_id", "created_at", "updated_at", *cols, *extra_cols])
     marks = "".join(", %s" for _ in extra_values)
     created = stage.execute(
-        f"INSERT INTO {table} ({all_cols}) SELECT s.public_id, %s, %s, {', '.join(exprs)}{marks} "  # noqa: S608 — table and column names come from the models and layouts; values are parameters
+        f"INSERT INTO {table} ({all_cols}) SELECT s.public_id, %s, %s, {', '.join(exprs)}{marks} "  # noqa: S608  # nosec B608 — table and column names come from the models and layouts; values are parameters
         f"FROM {joined} LEFT JOIN {KEYS} k ON {key_join('k', target.kind, 's.key')} "
         f"WHERE k.id IS NULL", [now, now, *extra_values, *jp, source])
+    stage.analyse(table)
     stage.execute(
-        f"INSERT INTO {KEYS} (kind, source, key, object_id) SELECT %s, %s, s.key, t.id "  # noqa: S608 — table and column names come from the models and layouts; values are parameters
+        f"INSERT INTO {KEYS} (kind, source, key, object_id) SELECT %s, %s, s.key, t.id "  # noqa: S608  # nosec B608 — table and column names come from the models and layouts; values are parameters
         f"FROM {{stage}} s JOIN {table} t ON t.public_id = s.public_id", [target.kind, source])
+    stage.analyse(KEYS)
     return Counts(created=created, updated=updated, unchanged=total - created - updated)

@@ -81,13 +81,13 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     # rows by id, so no query scans a whole table once per site.
     ids_sql, ids_params = enrolments.order_by().values_list("id", "client_id").query.sql_with_params()
     first = fetch_all([
-        (f"SELECT id, name FROM {Language._meta.db_table} ORDER BY name, id", []),  # noqa: S608 — model table name
-        (f"SELECT id, name FROM {Interest._meta.db_table} ORDER BY name, id", []),  # noqa: S608 — model table name
+        (f"SELECT id, name FROM {Language._meta.db_table} ORDER BY name, id", []),  # noqa: S608  # nosec B608 — model table name
+        (f"SELECT id, name FROM {Interest._meta.db_table} ORDER BY name, id", []),  # noqa: S608  # nosec B608 — model table name
         # how many training modules each site requires
-        (f"SELECT programsite_id, COUNT(*) FROM {required_t} "  # noqa: S608 — model table names; values are parameters
+        (f"SELECT programsite_id, COUNT(*) FROM {required_t} "  # noqa: S608  # nosec B608 — model table names; values are parameters
          f"WHERE programsite_id IN ({marks}) GROUP BY programsite_id", site_ids),
         (ids_sql, list(ids_params)),
-        (f"SELECT t.supporterprofile_id, t.programsite_id FROM {through} t "  # noqa: S608 — model table names; values are parameters
+        (f"SELECT t.supporterprofile_id, t.programsite_id FROM {through} t "  # noqa: S608  # nosec B608 — model table names; values are parameters
          f"WHERE t.programsite_id IN ({marks})", site_ids),
     ])
     languages, interests, required_rows, id_rows, member_rows = (next(first) for _ in range(5))
@@ -97,13 +97,13 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
     s_ids_param = ids_param(sorted({int(s) for s, _site in member_rows}))
     fetched = fetch_all([
         # how many of each site's required modules each of its supporters holds, valid today
-        (f"SELECT r.programsite_id, tr.supporter_id, COUNT(DISTINCT tr.module_id) "  # noqa: S608 — model table names; values are parameters
+        (f"SELECT r.programsite_id, tr.supporter_id, COUNT(DISTINCT tr.module_id) "  # noqa: S608  # nosec B608 — model table names; values are parameters
          f"FROM {required_t} r JOIN {record_t} tr ON tr.module_id = r.trainingmodule_id "
          f"WHERE r.programsite_id IN ({marks}) AND tr.completed_on <= %s "
          f"AND (tr.expires_on IS NULL OR tr.expires_on >= %s) "
          f"AND {sql_in_ids('tr.supporter_id')} "
          f"GROUP BY r.programsite_id, tr.supporter_id", [*site_ids, today, today, s_ids_param]),
-        (f"SELECT {sql_text('e.public_id')}, e.id, e.site_id, "  # noqa: S608 — model table names; values are parameters
+        (f"SELECT {sql_text('e.public_id')}, e.id, e.site_id, "  # noqa: S608  # nosec B608 — model table names; values are parameters
          f"{sql_epoch('e.waitlisted_since')}, e.priority, e.support_intensity, e.client_id, "
          f"{sql_text('c.public_id')}, {sql_days('c.date_of_birth')}, c.gender, "
          f"{sql_text('c.availability')}, pa.latitude, pa.longitude, c.pref_gender, "
@@ -112,21 +112,21 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
          f"FROM {e_t} e JOIN {c_t} c ON c.id = e.client_id "
          f"LEFT JOIN {area_t} pa ON pa.fsa = c.home_fsa WHERE {sql_in_ids('e.id')}",
          [e_ids_param]),
-        (f"SELECT {sql_text('s.public_id')}, s.id, s.status, s.max_active_clients, "  # noqa: S608 — model table names; values are parameters
+        (f"SELECT {sql_text('s.public_id')}, s.id, s.status, s.max_active_clients, "  # noqa: S608  # nosec B608 — model table names; values are parameters
          f"(SELECT COUNT(*) FROM {m_t} m WHERE m.supporter_id = s.id AND m.status = %s), "
          f"s.hours_per_week, {sql_days('s.date_of_birth')}, s.gender, "
          f"{sql_text('s.availability')}, pa.latitude, pa.longitude, s.employment "
          f"FROM {s_t} s LEFT JOIN {area_t} pa ON pa.fsa = s.home_fsa "
          f"WHERE {sql_in_ids('s.id')}", [str(Match.Status.ACTIVE), s_ids_param]),
-        (f"SELECT client_id, language_id FROM {lt} WHERE {sql_in_ids('client_id')}",  # noqa: S608 — model table names; values are parameters
+        (f"SELECT client_id, language_id FROM {lt} WHERE {sql_in_ids('client_id')}",  # noqa: S608  # nosec B608 — model table names; values are parameters
          [c_ids_param]),
-        (f"SELECT client_id, interest_id FROM {it} WHERE {sql_in_ids('client_id')}",  # noqa: S608 — model table names; values are parameters
+        (f"SELECT client_id, interest_id FROM {it} WHERE {sql_in_ids('client_id')}",  # noqa: S608  # nosec B608 — model table names; values are parameters
          [c_ids_param]),
-        (f"SELECT supporterprofile_id, language_id FROM {slt} "  # noqa: S608 — model table names; values are parameters
+        (f"SELECT supporterprofile_id, language_id FROM {slt} "  # noqa: S608  # nosec B608 — model table names; values are parameters
          f"WHERE {sql_in_ids('supporterprofile_id')}", [s_ids_param]),
-        (f"SELECT supporterprofile_id, interest_id FROM {sit} "  # noqa: S608 — model table names; values are parameters
+        (f"SELECT supporterprofile_id, interest_id FROM {sit} "  # noqa: S608  # nosec B608 — model table names; values are parameters
          f"WHERE {sql_in_ids('supporterprofile_id')}", [s_ids_param]),
-        (f"SELECT client_id, supporter_id FROM {m_t} WHERE do_not_rematch = %s "  # noqa: S608 — model table names; values are parameters
+        (f"SELECT client_id, supporter_id FROM {m_t} WHERE do_not_rematch = %s "  # noqa: S608  # nosec B608 — model table names; values are parameters
          f"AND {sql_in_ids('client_id')}", [True, c_ids_param]),
     ])
     lang_bit = lut([i for i, _n in languages])

@@ -115,7 +115,7 @@ def _execute_all(statements: list[Statement]) -> None:
 def supersede_sql(enrolment_ids: NDArray[np.int64]) -> Statement:
     """The open proposals of these enrolments become superseded (a new run replaces them)."""
     table = Proposal._meta.db_table
-    return (f"UPDATE {table} SET status = %s, decided_at = %s "  # noqa: S608 — model table name; values are parameters
+    return (f"UPDATE {table} SET status = %s, decided_at = %s "  # noqa: S608  # nosec B608 — model table name; values are parameters
             f"WHERE status = %s AND enrolment_id = ANY(%s::bigint[])",
             [Proposal.Status.SUPERSEDED, timezone.now(), Proposal.Status.PROPOSED,
              _int_array(enrolment_ids)])
@@ -135,7 +135,7 @@ def proposals_sql(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64
     arrays = [run_ids, enrolment_ids, supporter_ids, site_ids,
               np.rint(scores * 100).astype(np.int64), *cents.reshape(-1, len(SOFT)).T]
     table = Proposal._meta.db_table
-    sql = (f"INSERT INTO {table} (public_id, created_at, updated_at, run_id, enrolment_id, "  # noqa: S608 — names from the model; values are parameters
+    sql = (f"INSERT INTO {table} (public_id, created_at, updated_at, run_id, enrolment_id, "  # noqa: S608  # nosec B608 — names from the model; values are parameters
            f"supporter_id, site_id, score, contributions, reason, status, decision_note) "
            f"SELECT gen_random_uuid(), %s, %s, t.run_id, t.enrolment_id, t.supporter_id, "
            f"t.site_id, t.score::float8 / 100, jsonb_build_object({points_json}), '', %s, '' "
@@ -148,7 +148,7 @@ def unmatched_sql(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64
                   codes: list[str], reasons: list[str]) -> Statement:
     """Unmatched reports in bulk on PostgreSQL (one INSERT ... SELECT over arrays)."""
     table = UnmatchedReport._meta.db_table
-    return (f"INSERT INTO {table} (run_id, enrolment_id, code, reason) "  # noqa: S608 — model table name; values are parameters
+    return (f"INSERT INTO {table} (run_id, enrolment_id, code, reason) "  # noqa: S608  # nosec B608 — model table name; values are parameters
             f"SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])",
             [_int_array(run_ids), _int_array(enrolment_ids), codes, reasons])
 

@@ -140,7 +140,7 @@ def anonymise(frame: pd.DataFrame, *, k: int, max_suppressed: float = 0.05,
         rank = (not within, _loss(levels) if within else float(small), small)
         if best is None or rank < best[0]:
             best = (rank, levels)
-    assert best is not None  # noqa: S101 — itertools.product of non-empty ranges
+    assert best is not None  # noqa: S101  # nosec B101 — itertools.product of non-empty ranges
     levels = best[1]
     sizes = _class_sizes(codes, levels, n)
     keep = sizes >= k

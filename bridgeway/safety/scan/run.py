@@ -72,7 +72,7 @@ def evaluate(c: ScanContext) -> ScanResult:
     today = ops.adapt_datefield_value(c.today)
     due = {s: ops.adapt_datefield_value(r.due_on(c.today, s)) for s in r.Severity}
     with connection.cursor() as cur:
-        cur.execute(f"DELETE FROM {hit}")  # noqa: S608 — table names from the models; every value is a parameter
+        cur.execute(f"DELETE FROM {hit}")  # noqa: S608  # nosec B608 — table names from the models; every value is a parameter
         cols = ", ".join(HIT_COLUMNS)
         for rule_sql in rule_queries(c):
             started = time.perf_counter()
@@ -82,21 +82,21 @@ def evaluate(c: ScanContext) -> ScanResult:
             result.timings[name] = result.timings.get(name, 0.0) + time.perf_counter() - started
         started = time.perf_counter()
         # (rowcount is not reliable for INSERT with a CTE on SQLite: count the staged rows.)
-        cur.execute(f"SELECT COUNT(*) FROM {hit}")  # noqa: S608 — table names from the models; every value is a parameter
+        cur.execute(f"SELECT COUNT(*) FROM {hit}")  # noqa: S608  # nosec B608 — table names from the models; every value is a parameter
         result.hits = int(cur.fetchone()[0])
         if connection.vendor == "postgresql":
             # The staging table's statistics are those of the last scan (or none): refresh
             # them so the diff below is planned for the rows actually staged.
             cur.execute(f"ANALYZE {hit}")
         # Snoozes that have run out: the alert is open again.
-        cur.execute(f"UPDATE {alert} SET status = 'open', snoozed_until = NULL, updated_at = %s "  # noqa: S608 — table names from the models; every value is a parameter
+        cur.execute(f"UPDATE {alert} SET status = 'open', snoozed_until = NULL, updated_at = %s "  # noqa: S608  # nosec B608 — table names from the models; every value is a parameter
                     f"WHERE status = 'snoozed' AND snoozed_until < %s", [now, today])
         result.reopened = max(cur.rowcount, 0)
         # Severity changes of alerts that stay open (e.g. a lapse turning urgent): one
         # UPDATE ... FROM over the hits grouped per subject (PostgreSQL; SQLite >= 3.33).
         level = LEVEL.format(col="h.severity")
         cur.execute(
-            f"UPDATE {alert} SET severity = x.sev, updated_at = %s, due_on = CASE x.sev "  # noqa: S608 — table names from the models; every value is a parameter
+            f"UPDATE {alert} SET severity = x.sev, updated_at = %s, due_on = CASE x.sev "  # noqa: S608  # nosec B608 — table names from the models; every value is a parameter
             f"WHEN 'urgent' THEN %s WHEN 'warning' THEN %s ELSE %s END "
             f"FROM (SELECT h.rule AS rule, h.subject_id AS subject_id, CASE MAX({level}) "
             f"WHEN 3 THEN 'urgent' WHEN 2 THEN 'warning' ELSE 'info' END AS sev "
@@ -107,19 +107,19 @@ def evaluate(c: ScanContext) -> ScanResult:
         result.updated = max(cur.rowcount, 0)
         # Conditions that cleared: resolve by themselves.
         cur.execute(
-            f"UPDATE {alert} SET status = 'resolved', resolution = 'auto', resolved_at = %s, "  # noqa: S608 — table names from the models; every value is a parameter
+            f"UPDATE {alert} SET status = 'resolved', resolution = 'auto', resolved_at = %s, "  # noqa: S608  # nosec B608 — table names from the models; every value is a parameter
             f"updated_at = %s WHERE status <> 'resolved' AND rule IN ({scanned}) AND NOT EXISTS "
             f"(SELECT 1 FROM {hit} h WHERE h.rule = {alert}.rule "
             f"AND h.subject_id = {alert}.subject_id)", [now, now])
         result.resolved = max(cur.rowcount, 0)
         if result.resolved:
             cur.execute(
-                f"INSERT INTO {log} (alert_id, at, actor_id, action, note) SELECT id, %s, NULL, "  # noqa: S608 — table names from the models; every value is a parameter
+                f"INSERT INTO {log} (alert_id, at, actor_id, action, note) SELECT id, %s, NULL, "  # noqa: S608  # nosec B608 — table names from the models; every value is a parameter
                 f"'auto_resolved', '' FROM {alert} WHERE resolution = 'auto' AND resolved_at = %s",
                 [now, now])
         # New hits: one alert per rule and subject, unless a person resolved this episode.
         cur.execute(
-            f"INSERT INTO {alert} (public_id, created_at, updated_at, rule, severity, status, "  # noqa: S608 — table names from the models; every value is a parameter
+            f"INSERT INTO {alert} (public_id, created_at, updated_at, rule, severity, status, "  # noqa: S608  # nosec B608 — table names from the models; every value is a parameter
             f"site_id, subject_id, client_id, supporter_id, incident_id, episode, owner_role, "
             f"owner_id, due_on, snoozed_until, escalated_at, facts, last_seen_at, resolved_at, "
             f"resolved_by_id, resolution, resolution_note) "
@@ -139,11 +139,11 @@ def evaluate(c: ScanContext) -> ScanResult:
             [now, now, due[r.Severity.URGENT], due[r.Severity.WARNING], due[r.Severity.INFO], now])
         result.created = max(cur.rowcount, 0)
         if result.created:
-            cur.execute(f"SELECT id FROM {alert} WHERE created_at = %s AND rule IN ({scanned})",  # noqa: S608 — table names from the models; every value is a parameter
+            cur.execute(f"SELECT id FROM {alert} WHERE created_at = %s AND rule IN ({scanned})",  # noqa: S608  # nosec B608 — table names from the models; every value is a parameter
                         [now])
             result.new_alert_ids = [row[0] for row in cur.fetchall()]
             cur.execute(
-                f"INSERT INTO {log} (alert_id, at, actor_id, action, note) SELECT id, %s, NULL, "  # noqa: S608 — table names from the models; every value is a parameter
+                f"INSERT INTO {log} (alert_id, at, actor_id, action, note) SELECT id, %s, NULL, "  # noqa: S608  # nosec B608 — table names from the models; every value is a parameter
                 f"'raised', '' FROM {alert} WHERE created_at = %s AND rule IN ({scanned})",
                 [now, now])
     result.timings["diff"] = time.perf_counter() - started

@@ -33,12 +33,12 @@ class RoleForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         role_field = self.fields["role"]
-        assert isinstance(role_field, forms.ChoiceField)  # noqa: S101 — declared above
+        assert isinstance(role_field, forms.ChoiceField)  # noqa: S101 — declared above  # nosec B101 — narrows the type for mypy; the field is declared above
         if not administrator:  # only administrators make administrators
             role_field.choices = [c for c in Role.choices if c[0] != Role.ADMINISTRATOR]
         site_field, org_field = self.fields["site"], self.fields["organisation"]
-        assert isinstance(site_field, forms.ModelChoiceField)  # noqa: S101 — declared above
-        assert isinstance(org_field, forms.ModelChoiceField)  # noqa: S101 — declared above
+        assert isinstance(site_field, forms.ModelChoiceField)  # noqa: S101 — declared above  # nosec B101 — narrows the type for mypy; the field is declared above
+        assert isinstance(org_field, forms.ModelChoiceField)  # noqa: S101 — declared above  # nosec B101 — narrows the type for mypy; the field is declared above
         site_field.queryset = sites
         org_field.queryset = (Organisation.objects.all() if administrator else
                               Organisation.objects.filter(

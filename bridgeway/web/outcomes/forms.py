@@ -45,7 +45,7 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.sites = sites
         site_field = self.fields["site"]
-        assert isinstance(site_field, forms.ChoiceField)  # noqa: S101  # narrows the type
+        assert isinstance(site_field, forms.ChoiceField)  # noqa: S101  # nosec B101 — narrows the type
         site_field.choices = [(ALL, _("All my sites")), *[(s.code, s.name) for s in sites]]
 
     def clean(self) -> dict[str, Any]:
@@ -80,7 +80,7 @@ class CoverageForm(forms.Form):
     def __init__(self, *args: Any, hospitals: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["hospitals"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101  # narrows the type
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101  # nosec B101 — narrows the type
         field.queryset = Organisation.objects.filter(id__in=[h.id for h in hospitals])
 
     def clean(self) -> dict[str, Any]:
@@ -105,8 +105,8 @@ class ProgramWardForm(forms.Form):
     def __init__(self, *args: Any, sites: list[ProgramSite], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         site_field, ward_field = self.fields["site"], self.fields["ward"]
-        assert isinstance(site_field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
-        assert isinstance(ward_field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        assert isinstance(site_field, forms.ModelChoiceField)  # noqa: S101  # nosec B101 — narrows the type
+        assert isinstance(ward_field, forms.ModelChoiceField)  # noqa: S101  # nosec B101 — narrows the type
         site_field.queryset = ProgramSite.objects.filter(id__in=[s.id for s in sites])
         ward_field.queryset = Ward.objects.filter(
             hospital_id__in=[s.hospital_id for s in sites]).select_related("hospital")
@@ -129,7 +129,7 @@ class PerDiemForm(forms.Form):
     def __init__(self, *args: Any, hospitals: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["hospital"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # nosec B101 — narrows the type
         field.queryset = Organisation.objects.filter(id__in=[h.id for h in hospitals])
 
 
@@ -153,7 +153,7 @@ class ReflectionForm(forms.Form):
     def __init__(self, *args: Any, sites: list[ProgramSite], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["site"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # nosec B101 — narrows the type
         field.queryset = ProgramSite.objects.filter(id__in=[s.id for s in sites])
 
     def clean_collected_on(self) -> date:
@@ -178,7 +178,7 @@ class CodeExcerptForm(forms.Form):
     def __init__(self, *args: Any, subthemes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["subtheme"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # nosec B101 — narrows the type
         field.queryset = subthemes
 
 
@@ -194,5 +194,5 @@ class SubthemeForm(forms.Form):
     def __init__(self, *args: Any, themes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["theme"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # nosec B101 — narrows the type
         field.queryset = themes

@@ -59,7 +59,7 @@ class SupporterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only the sites the signed-in person manages can be ticked or unticked here.
         sites_field = self.fields["sites"]
-        assert isinstance(sites_field, forms.ModelMultipleChoiceField)  # noqa: S101 — declared above
+        assert isinstance(sites_field, forms.ModelMultipleChoiceField)  # noqa: S101 — declared above  # nosec B101 — narrows the type for mypy; the field is declared above
         sites_field.queryset = sites if sites is not None else ProgramSite.objects.none()
 
     def clean_home_fsa(self) -> str:
@@ -112,7 +112,7 @@ class NewSupporterForm(SupporterForm):
         super().__init__(*args, sites=sites, **kwargs)
         del self.fields["status"], self.fields["status_reason"]
         org_field = self.fields["organisation"]
-        assert isinstance(org_field, forms.ModelChoiceField)  # noqa: S101 — declared above
+        assert isinstance(org_field, forms.ModelChoiceField)  # noqa: S101 — declared above  # nosec B101 — narrows the type for mypy; the field is declared above
         org_field.queryset = Organisation.objects.filter(
             kind=Organisation.Kind.PEER_ORGANISATION,
             served_sites__in=sites if sites is not None else ProgramSite.objects.none(),

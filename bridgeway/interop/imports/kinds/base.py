@@ -97,7 +97,7 @@ def unknown_refs(stage: Stage, ctx: Context, *, column: str, kind: str, reason: 
                  ) -> list[RowError]:
     """Rows naming a key of another kind that no import of this source has brought in."""
     rows = stage.query(
-        f"SELECT s.line, s.{column} FROM {{stage}} s LEFT JOIN {KEYS} k "  # noqa: S608 — column and kind come from the layouts, values are parameters
+        f"SELECT s.line, s.{column} FROM {{stage}} s LEFT JOIN {KEYS} k "  # noqa: S608  # nosec B608 — column and kind come from the layouts, values are parameters
         f"ON {key_join('k', kind, f's.{column}')} WHERE k.id IS NULL ORDER BY s.line",
         [ctx.source])
     text = ctx.t(reason)

@@ -86,7 +86,7 @@ def check(stage: Stage, ctx: Context) -> list[RowError]:
                         % {"line": first}) for line, card, first in rows]
     # A known key whose health card number belongs to someone else: two people, one card.
     rows = stage.query(
-        f"SELECT s.line, s.card FROM {{stage}} s JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "  # noqa: S608 — table names from the models
+        f"SELECT s.line, s.card FROM {{stage}} s JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "  # noqa: S608  # nosec B608 — table names from the models
         f"JOIN {CLIENTS} c ON c.health_card_number = s.card AND c.id <> k.object_id "
         "WHERE s.card <> '' ORDER BY s.line", [ctx.source])
     errors += [RowError(line, "health_card_number", card,
@@ -98,7 +98,7 @@ def check(stage: Stage, ctx: Context) -> list[RowError]:
 def link_by_health_card(stage: Stage, ctx: Context) -> int:
     """Attach new keys to the client who already holds the row's health card number."""
     return stage.execute(
-        f"INSERT INTO {KEYS} (kind, source, key, object_id) "  # noqa: S608 — table names from the models
+        f"INSERT INTO {KEYS} (kind, source, key, object_id) "  # noqa: S608  # nosec B608 — table names from the models
         f"SELECT 'clients', %s, s.key, MIN(c.id) FROM {{stage}} s "
         f"JOIN {CLIENTS} c ON c.health_card_number = s.card "
         f"LEFT JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "
@@ -124,7 +124,7 @@ def duplicates(stage: Stage, ctx: Context) -> list[Duplicate]:
     """New rows (key unknown, no shared health card) whose date of birth and one of the names
     match a client already recorded."""
     rows = stage.query(
-        f"SELECT s.line, s.key, s.given_name, s.family_name, s.date_of_birth, c.public_id, "  # noqa: S608 — table names from the models
+        f"SELECT s.line, s.key, s.given_name, s.family_name, s.date_of_birth, c.public_id, "  # noqa: S608  # nosec B608 — table names from the models
         f"c.given_name, c.family_name FROM {{stage}} s "
         f"JOIN {CLIENTS} c ON c.date_of_birth = s.date_of_birth "
         "AND (LOWER(c.family_name) = LOWER(s.family_name) "
@@ -136,7 +136,7 @@ def duplicates(stage: Stage, ctx: Context) -> list[Duplicate]:
     same = ctx.t(gettext_noop("Same health card or medical record number: this row will update "
                               "that client."))
     rows = [(*r, reason) for r in rows] + [(*r, same) for r in stage.query(
-        f"SELECT DISTINCT s.line, s.key, s.given_name, s.family_name, s.date_of_birth, "  # noqa: S608 — table names from the models
+        f"SELECT DISTINCT s.line, s.key, s.given_name, s.family_name, s.date_of_birth, "  # noqa: S608  # nosec B608 — table names from the models
         f"c.public_id, c.given_name, c.family_name FROM {{stage}} s JOIN {identifiers.IDS} i "
         f"ON (i.kind = '{identifiers.CARD}' AND i.blind_index = s.card_index) OR "
         f"(i.kind = '{identifiers.MRN}' AND i.hospital_id = s.mrn_hospital_id "

@@ -70,7 +70,7 @@ def _overlaps(stage: Stage, ctx: Context) -> list[RowError]:
     in admission order: each must begin on or after the previous one's discharge."""
     src = [ctx.source, ctx.source]
     rows = stage.query(
-        f"WITH f AS (SELECT kc.object_id AS client_id, s.admitted_on, s.discharged_on, "  # noqa: S608 — table names from the models, values are parameters
+        f"WITH f AS (SELECT kc.object_id AS client_id, s.admitted_on, s.discharged_on, "  # noqa: S608  # nosec B608 — table names from the models, values are parameters
         f"s.line, ks.object_id AS replaces FROM {{stage}} s "
         f"JOIN {KEYS} kc ON {key_join('kc', 'clients', 's.client_key')} "
         f"LEFT JOIN {KEYS} ks ON {key_join('ks', 'stays', 's.key')}), "

@@ -10,9 +10,11 @@ whose number is already known is the same client (de-duplication by identifier).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -22,7 +24,7 @@ from bridgeway.clients.validators import health_card_digits
 from bridgeway.core import crypto
 
 from ..rows import Row, RowError
-from ..staging import KEYS, Stage, distinct, key_join
+from ..staging import KEYS, Stage, distinct, is_postgres, key_join
 from .base import Context
 
 IDS = ClientIdentifier._meta.db_table
@@ -64,7 +66,7 @@ def check(stage: Stage, ctx: Context) -> list[RowError]:
                               ("mrn", f"i.kind = '{MRN}' AND i.hospital_id = s.mrn_hospital_id "
                                       "AND i.blind_index = s.mrn_index")):
         rows = stage.query(
-            f"SELECT DISTINCT s.line FROM {{stage}} s JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "  # noqa: S608 — table names from the models
+            f"SELECT DISTINCT s.line FROM {{stage}} s JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "  # noqa: S608  # nosec B608 — table names from the models
             f"JOIN {IDS} i ON {condition} WHERE i.client_id <> k.object_id ORDER BY s.line",
             [ctx.source])
         errors += [RowError(line, column, "", taken) for (line,) in rows]
@@ -78,7 +80,7 @@ def link(stage: Stage, ctx: Context) -> int:
                       f"i.kind = '{MRN}' AND i.hospital_id = s.mrn_hospital_id "
                       "AND i.blind_index = s.mrn_index"):
         linked += stage.execute(
-            f"INSERT INTO {KEYS} (kind, source, key, object_id) "  # noqa: S608 — table names from the models
+            f"INSERT INTO {KEYS} (kind, source, key, object_id) "  # noqa: S608  # nosec B608 — table names from the models
             f"SELECT 'clients', %s, s.key, MIN(i.client_id) FROM {{stage}} s JOIN {IDS} i "
             f"ON {condition} LEFT JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "
             "WHERE k.id IS NULL GROUP BY s.key", [ctx.source, ctx.source])
@@ -90,13 +92,13 @@ def write(stage: Stage, ctx: Context) -> int:
     source = f"import:{ctx.source}"[:100]
     joined = f"{{stage}} s JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')}"
     stage.execute(
-        f"DELETE FROM {IDS} WHERE source = %s AND EXISTS (SELECT 1 FROM {joined} "  # noqa: S608 — table names from the models
+        f"DELETE FROM {IDS} WHERE source = %s AND EXISTS (SELECT 1 FROM {joined} "  # noqa: S608  # nosec B608 — table names from the models
         f"WHERE k.object_id = {IDS}.client_id AND (({IDS}.kind = '{CARD}' AND "
         f"{distinct('s.card_index', f'{IDS}.blind_index')}) OR ({IDS}.kind = '{MRN}' AND "
         f"{IDS}.hospital_id = s.mrn_hospital_id AND {distinct('s.mrn_index', f'{IDS}.blind_index')})))",
         [source, ctx.source])
     wanted = stage.query(
-        f"SELECT k.object_id, '{CARD}', NULL, s.card, s.card_index FROM {joined} "  # noqa: S608 — table names from the models
+        f"SELECT k.object_id, '{CARD}', NULL, s.card, s.card_index FROM {joined} "  # noqa: S608  # nosec B608 — table names from the models
         f"WHERE s.card <> '' AND NOT EXISTS (SELECT 1 FROM {IDS} i WHERE i.kind = '{CARD}' "
         "AND i.blind_index = s.card_index) UNION ALL "
         f"SELECT k.object_id, '{MRN}', s.mrn_hospital_id, s.mrn, s.mrn_index FROM {joined} "
@@ -104,6 +106,16 @@ def write(stage: Stage, ctx: Context) -> int:
         "AND i.hospital_id = s.mrn_hospital_id AND i.blind_index = s.mrn_index)",
         [ctx.source, ctx.source])
     now = timezone.now()
+    if is_postgres():
+        # COPY, not bulk_create: a client file brings two numbers per person.
+        columns = ("public_id, created_at, updated_at, client_id, kind, hospital_id, label, "
+                   "value_encrypted, blind_index, source")
+        with connection.cursor() as cursor, cursor.copy(
+                f"COPY {IDS} ({columns}) FROM STDIN") as copy:
+            for client_id, kind, hospital_id, value, index in wanted:
+                copy.write_row((uuid.uuid4(), now, now, client_id, kind, hospital_id, "",
+                                crypto.encrypt(value), index, source))
+        return len(wanted)
     for start in range(0, len(wanted), CHUNK):
         ClientIdentifier.objects.bulk_create(
             [ClientIdentifier(client_id=client_id, kind=kind, hospital_id=hospital_id,

@@ -22,6 +22,8 @@ from bridgeway.core.actors import Actor
 from bridgeway.interop.imports.engine import ImportResult, run_import
 from bridgeway.interop.imports.kinds import KINDS
 
+PERSONAL = frozenset({"given_name", "family_name", "phone", "health_card_number", "mrn"})
+
 
 class Command(BaseCommand):
     help = "Import a CSV or Excel file of one kind (docs/import.md); all or nothing."
@@ -66,7 +68,10 @@ def report(console: Console, result: ImportResult) -> None:
                       f"{result.rows} row(s); nothing was written.")
         table = Table("line", "column", "value", "reason")
         for e in result.errors:
-            table.add_row(str(e.line), escape(e.column), escape(e.value), escape(e.reason))
+            # Names and numbers stay off the terminal (its output ends up in logs); the page
+            # shows them to the administrator.
+            value = "…" if e.column in PERSONAL and e.value else e.value
+            table.add_row(str(e.line), escape(e.column), escape(value), escape(e.reason))
         console.print(table)
         if result.error_count > len(result.errors):
             console.print(f"… and {result.error_count - len(result.errors)} more.")
