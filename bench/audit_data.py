@@ -78,11 +78,12 @@ def page_queries(client_id: str) -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from otp_session import force_login_verified
 
     from bridgeway.core.models import User
 
     http = Client()
-    http.force_login(User.objects.get(username="bench_coord0"))
+    force_login_verified(http, User.objects.get(username="bench_coord0"))
     http.get(f"/clients/{client_id}/")
     with CaptureQueriesContext(connection) as ctx:
         response = http.get(f"/clients/{client_id}/")

@@ -20,12 +20,13 @@ def list_page_views() -> None:
     subject rows to tamper with."""
     from django.test import Client
     from django.urls import reverse
+    from otp_session import force_login_verified
 
     from bridgeway.core.models import User
 
     for i in range(3):
         http = Client()
-        http.force_login(User.objects.get(username=f"bench_coord{i}"))
+        force_login_verified(http, User.objects.get(username=f"bench_coord{i}"))
         assert http.get(reverse("matching:site", kwargs={"site_code": "bench"})).status_code == 200
 
 

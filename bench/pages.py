@@ -205,6 +205,8 @@ def sessions() -> dict[str, object]:
     """Session cookies for the supporter with the caseload and the site's coordinator."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from otp_session import verified_device_id
 
     from bridgeway.core.models import User
 
@@ -213,6 +215,7 @@ def sessions() -> dict[str, object]:
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store[DEVICE_ID_SESSION_KEY] = verified_device_id(user)  # second factor passed
         store.create()
         return f"sessionid={store.session_key}"
 
@@ -226,12 +229,13 @@ def count_queries(paths: dict[str, tuple[str, str]]) -> dict[str, int]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from otp_session import force_login_verified
 
     counts = {}
     user_model = get_user_model()
     for name, (path, username) in paths.items():
         http = Client()
-        http.force_login(user_model.objects.get(username=username))
+        force_login_verified(http, user_model.objects.get(username=username))
         http.get(path)  # warm caches (content types, etc.)
         with CaptureQueriesContext(connection) as ctx:
             response = http.get(path)

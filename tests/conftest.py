@@ -106,6 +106,43 @@ PERSONAS = ["coord_a", "coord_b", "lead_a", "supporter", "other_supporter", "sta
             "evaluator", "admin"]
 
 
+def mark_two_factor_verified(http: HttpClient, user: User) -> None:
+    """Make `http`'s session verified by a second factor, as django-otp does after a code:
+    the session holds the persistent id of one of the user's confirmed devices."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="tests", confirmed=True)
+    session = http.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`force_login` in tests stands for a complete sign-in, second factor included, so pages
+    are tested as a signed-in person sees them. The sign-in itself (password, lockout, second
+    factor) is tested through the real forms in tests/core/test_signin.py and test_two_factor.py,
+    which never call force_login."""
+    from django.contrib.auth import signals
+
+    from bridgeway.core import signin
+
+    original = HttpClient.force_login
+
+    def force_login(self: HttpClient, user: User, backend: str | None = None) -> None:
+        # A sign-in before the test's scenario: its audit event would only blur the counts
+        # of events the tests assert.
+        signals.user_logged_in.disconnect(dispatch_uid="bridgeway-sign-in")
+        try:
+            original(self, user, backend)
+        finally:
+            signals.user_logged_in.connect(signin.on_signed_in, dispatch_uid="bridgeway-sign-in")
+        mark_two_factor_verified(self, user)
+
+    monkeypatch.setattr(HttpClient, "force_login", force_login)
+
+
 @pytest.fixture
 def login(client: HttpClient, world: World):  # type: ignore[no-untyped-def]
     """login("coord_a") -> a Django test client signed in as that persona."""

@@ -29,6 +29,15 @@ from bridgeway.supporters.models import SupporterProfile
 PASSWORD = "correct-horse-battery"
 
 
+def signs_in(username: str, password: str) -> bool:
+    """Does the sign-in form accept this password? (Through the form, as a person would: the
+    test client's login() bypasses the request the lockout needs.)"""
+    from django.test import Client as HttpClient
+
+    response = HttpClient().post("/accounts/login/", {"username": username, "password": password})
+    return response.status_code == 302
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

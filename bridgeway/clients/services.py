@@ -34,6 +34,7 @@ from .models import (
     Match,
 )
 from .statuses import MATCHABLE_STATUSES, REMATCH_REASONS
+from .validators import check_expected_discharge
 
 S = EnrolmentStatus
 # The program's path; a closed enrolment can always be re-opened ("you can always call us").
@@ -105,8 +106,7 @@ def client_refer(
     """Ward staff or a coordinator refer an inpatient: client, current stay, enrolment."""
     if ward.hospital_id != site.hospital_id:
         raise ValidationError({"ward": _("This ward is not at the site's hospital.")})
-    if expected_discharge_on and expected_discharge_on < admitted_on:
-        raise ValidationError({"expected_discharge_on": _("Expected discharge is before admission.")})
+    check_expected_discharge(admitted_on, expected_discharge_on)
     if client is None:
         fields = {k: v for k, v in details.__dict__.items() if k != "health_card_number"}
         client = Client(**fields)
@@ -162,8 +162,7 @@ def stay_admit(*, actor: Actor, client: Client, ward: Ward, admitted_on: date,
                expected_discharge_on: date | None = None) -> HospitalStay:
     if client.stays.filter(discharged_on__isnull=True).exists():
         raise ValidationError(_("This client already has an open hospital stay."))
-    if expected_discharge_on and expected_discharge_on < admitted_on:
-        raise ValidationError({"expected_discharge_on": _("Expected discharge is before admission.")})
+    check_expected_discharge(admitted_on, expected_discharge_on)
     stay = HospitalStay.objects.create(client=client, hospital=ward.hospital, ward=ward,
                                        admitted_on=admitted_on,
                                        expected_discharge_on=expected_discharge_on)
@@ -177,8 +176,7 @@ def stay_set_expected_discharge(*, actor: Actor, stay: HospitalStay,
                                 expected_discharge_on: date | None) -> HospitalStay:
     if stay.discharged_on is not None:
         raise ValidationError(_("This stay has already ended."))
-    if expected_discharge_on and expected_discharge_on < stay.admitted_on:
-        raise ValidationError({"expected_discharge_on": _("Expected discharge is before admission.")})
+    check_expected_discharge(stay.admitted_on, expected_discharge_on)
     previous = stay.expected_discharge_on
     stay.expected_discharge_on = expected_discharge_on
     stay.save(update_fields=["expected_discharge_on", "updated_at"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -47,3 +48,17 @@ def health_card_digits(value: str) -> str:
 def normalise_identifier(value: str) -> str:
     """MRNs and other identifiers: case and spacing do not make a different number."""
     return re.sub(r"\s+", "", value).upper()
+
+
+# A planned stay longer than this is a typing slip (a year of 2062 for 2026), not a plan.
+MAX_EXPECTED_STAY = timedelta(days=730)
+
+
+def check_expected_discharge(admitted_on: date, expected_discharge_on: date | None) -> None:
+    if expected_discharge_on is None:
+        return
+    if expected_discharge_on < admitted_on:
+        raise ValidationError({"expected_discharge_on": _("Expected discharge is before admission.")})
+    if expected_discharge_on - admitted_on > MAX_EXPECTED_STAY:
+        raise ValidationError({"expected_discharge_on": _(
+            "Expected discharge is more than two years after admission; check the year.")})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -10,7 +11,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_int, env_keyring, env_list, env_str
+from .env import env_bool, env_int, env_keyring, env_list, env_str
 
 # Lets classes such as ModelForm[Client] and QuerySet[Client] be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -27,6 +28,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    # Sign-in hardening (docs/decisions/0015): second factor (TOTP, then recovery codes:
+    # this order is the order devices are tried) and lockout after failed sign-ins.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "bridgeway.core",
     "bridgeway.audit",
     "bridgeway.supporters",
@@ -62,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session's user as verified by a second factor (user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     # no-store on every signed-in response; Permissions-Policy (bridgeway/web/headers.py).
     "bridgeway.web.headers.PrivateResponseHeaders",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -71,6 +80,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # A merged-away client's id redirects to the surviving record.
     "bridgeway.web.merged.MergedClientRedirectMiddleware",
+    # After the password, those who need a second factor reach nothing else until verified.
+    "bridgeway.web.accounts.middleware.TwoFactorMiddleware",
+    # Answers a locked-out sign-in attempt with the lockout page (axes asks to be last).
+    "axes.middleware.AxesMiddleware",
+]
+
+# Axes refuses sign-in attempts for a locked account or address before the password is
+# checked; ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "bridgeway.urls"
@@ -188,6 +208,35 @@ BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL", "http://127.0.0.1:8000")
 # password-reset link for PASSWORD_RESET_TIMEOUT seconds (default one hour).
 BRIDGEWAY_INVITATION_DAYS = env_int("BRIDGEWAY_INVITATION_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = env_int("BRIDGEWAY_PASSWORD_RESET_SECONDS", 3600)
+# Lockout (docs/decisions/0015): an account after BRIDGEWAY_LOCKOUT_ACCOUNT_FAILURES failed
+# sign-ins, a network address after BRIDGEWAY_LOCKOUT_ADDRESS_FAILURES (several people share a
+# hospital's address), for BRIDGEWAY_LOCKOUT_MINUTES after the last failure or until an
+# administrator unlocks it (Staff accounts > Failed sign-ins).
+AXES_FAILURE_LIMIT = env_int("BRIDGEWAY_LOCKOUT_ACCOUNT_FAILURES", 5)
+BRIDGEWAY_LOCKOUT_ADDRESS_FAILURES = env_int("BRIDGEWAY_LOCKOUT_ADDRESS_FAILURES", 50)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("BRIDGEWAY_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts while locked are refused and audited, not counted: the lock ends a fixed time after
+# the failure that set it, so an attacker cannot keep a person locked out indefinitely by
+# trying again and again (the audit shows them trying).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "bridgeway.core.signin.LockoutHandler"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "bridgeway.core.signin.client_address"
+# Log lines name no one (usernames and addresses are in the audit trail instead).
+AXES_CLIENT_STR_CALLABLE = "bridgeway.core.signin.client_str"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are audit events
+AXES_VERBOSE = False  # no start-up banner on every command
+# Reverse proxies in front of Bridgeway whose X-Forwarded-For entries are trusted (0: use the
+# connection's address).
+BRIDGEWAY_PROXY_COUNT = env_int("BRIDGEWAY_PROXY_COUNT", 0)
+# Second factor: required for these roles (and for everyone with BRIDGEWAY_2FA_ALL); off only
+# where BRIDGEWAY_2FA_ENFORCED is false (development and the demo, never production).
+BRIDGEWAY_2FA_ENFORCED = env_bool("BRIDGEWAY_2FA_ENFORCED", True)
+BRIDGEWAY_2FA_ALL = env_bool("BRIDGEWAY_2FA_ALL", False)
+BRIDGEWAY_2FA_ROLES = env_list("BRIDGEWAY_2FA_ROLES",
+                               ["administrator", "coordinator", "site_lead", "evaluator"])
+OTP_TOTP_ISSUER = "Bridgeway"
 # Password-reset requests accepted per hour, per address and per e-mail address; beyond them
 # the page answers the same way but sends nothing.
 BRIDGEWAY_RESET_LIMIT_PER_ADDRESS = env_int("BRIDGEWAY_RESET_LIMIT_PER_ADDRESS", 10)

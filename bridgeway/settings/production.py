@@ -61,6 +61,10 @@ if {SECRET_KEY, DEVELOPMENT_BACKUP_KEY, BRIDGEWAY_PSEUDONYM_KEY, *BRIDGEWAY_AUDI
                                "Bridgeway key or the development backup key; generate its own.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind one reverse proxy (as SECURE_PROXY_SSL_HEADER assumes): the client's address for the
+# sign-in lockout is the last X-Forwarded-For entry that proxy added.
+BRIDGEWAY_PROXY_COUNT = env_int("BRIDGEWAY_PROXY_COUNT", 1)
+BRIDGEWAY_2FA_ENFORCED = True  # never off in production, whatever the environment says
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -59,7 +59,7 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Access history"), "audit:people",
             frozenset({Role.ADMINISTRATOR, Role.SITE_LEAD, Role.PRIVACY_OFFICER}), 81),
     NavItem(_("My profile"), "supporters:me", frozenset({Role.PEER_SUPPORTER}), 90),
-    NavItem(_("My password"), "password_change", EVERYONE, 95),
+    NavItem(_("Sign-in and security"), "account_security", EVERYONE, 95),
 )
 
 

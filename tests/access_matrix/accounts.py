@@ -52,4 +52,14 @@ ROWS = [
         data={"old_password": PASSWORD, "new_password1": "a-much-longer-secret-42",
               "new_password2": "a-much-longer-secret-42"}),
     Row("password_change_done", "GET", expect=everyone(200)),
+    # Second factor: every persona is signed in with a verified session (tests/conftest.py).
+    Row("otp_verify", "GET", expect=everyone(200)),
+    Row("otp_setup", "GET", expect=everyone(200)),
+    Row("otp_qr", "GET", expect=everyone(200)),
+    Row("otp_recovery_codes", "POST", expect=everyone(200)),
+    Row("account_security", "GET", expect=everyone(200)),
+    # Failed sign-ins, unlock and removing a second factor: administrators only.
+    Row("staff:lockouts", "GET", expect=everyone(403, admin=200)),
+    Row("staff:unlock", "POST", data={"username": "staff_a"}, expect=everyone(403, admin=302)),
+    Row("staff:two_factor_remove", "POST", _p("staff_a"), expect=everyone(403, admin=302)),
 ]

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client as HttpClient
 
 from bridgeway.audit.models import AuditEvent
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, signs_in
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +39,7 @@ def test_reset_by_email_sets_a_new_password(world):
     response = http.post(target, {"new_password1": "fresh-secret-password-7",
                                   "new_password2": "fresh-secret-password-7"})
     assert response.status_code == 302
-    assert HttpClient().login(username="coord_a", password="fresh-secret-password-7")
+    assert signs_in("coord_a", "fresh-secret-password-7")
     assert http.get(link, follow=True).context["validlink"] is False  # single use
     actions = set(AuditEvent.objects.filter(category="accounts").values_list("action", flat=True))
     assert {"password_reset_request", "password_reset"} <= actions
@@ -86,5 +86,5 @@ def test_change_password_checks_the_old_one_and_the_rules(world, login):
         "new_password2": "a-new-and-long-one-3"})
     assert response.status_code == 302
     assert http.get("/accounts/password/change/done/").status_code == 200  # still signed in
-    assert HttpClient().login(username="staff_a", password="a-new-and-long-one-3")
+    assert signs_in("staff_a", "a-new-and-long-one-3")
     assert AuditEvent.objects.filter(action="password_change", outcome="allowed").count() == 1

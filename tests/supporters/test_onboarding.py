@@ -13,6 +13,7 @@ from bridgeway.audit.models import AuditEvent
 from bridgeway.core.models import Role, RoleAssignment, TrainingModule, User
 from bridgeway.supporters.models import SupporterProfile, TrainingRecord
 from tests import factories as f
+from tests.factories import signs_in
 
 NEW = {"first_name": "Alex", "last_name": "Martin", "email": "alex@example.org",
        "username": "alex", "preferred_language": "fr", "employment": "volunteer",
@@ -49,7 +50,7 @@ def test_coordinator_creates_and_invites_a_supporter_who_sets_a_password(world, 
     response = anonymous.post(path, {"new_password1": "a-long-enough-secret-9",
                                      "new_password2": "a-long-enough-secret-9"})
     assert response.status_code == 302
-    assert anonymous.login(username="alex", password="a-long-enough-secret-9")
+    assert signs_in("alex", "a-long-enough-secret-9")
 
 
 def test_bad_input_is_a_field_error_and_writes_nothing(world, login):

@@ -102,3 +102,11 @@ class AuditedPasswordChangeForm(PasswordChangeForm):
     def save(self, commit: bool = True) -> Any:
         return accounts.password_set(actor=Actor(user=self.user, role=""), user=self.user,
                                      password=self.cleaned_data["new_password1"], how="change")
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"), max_length=32,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
+                                      "autofocus": True}))

@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 
 from bridgeway.core import services as accounts
 from bridgeway.core.models import User
+from bridgeway.core.signin import client_address
 from bridgeway.web.accounts.forms import (
     AuditedPasswordChangeForm,
     AuditedSetPasswordForm,
@@ -45,10 +46,6 @@ def _over_limit(key: str, limit: int) -> bool:
         cache.set(key, 1, timeout=HOUR)
         count = 1
     return count > limit
-
-
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @method_decorator(never_cache, name="dispatch")

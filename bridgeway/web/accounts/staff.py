@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,8 @@ from django.views.decorators.http import require_POST
 from bridgeway.access import accounts as rules
 from bridgeway.access.policy import audit_view, denied, has_role
 from bridgeway.core import services as accounts
+from bridgeway.core import signin, twofactor
+from bridgeway.core.actors import Actor
 from bridgeway.core.models import Role, RoleAssignment, User
 from bridgeway.web.accounts.forms import InviteForm, RoleForm
 from bridgeway.web.common import apply_errors, user_of
@@ -87,6 +90,9 @@ def _detail(request: HttpRequest, user: User, person: User, form: RoleForm) -> H
         .order_by("-active", "role"),
         "pending": person.is_active and not person.has_usable_password(),
         "is_self": person.pk == user.pk,
+        "administrator": has_role(user, Role.ADMINISTRATOR),
+        "locked": signin.is_locked(person),
+        "has_2fa": twofactor.has_device(person),
     })
 
 
@@ -165,4 +171,47 @@ def reinvite(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("A new invitation is sent."))
+    return redirect("staff:detail", public_id=person.public_id)
+
+
+def _administrator(request: HttpRequest, page: str) -> Actor:
+    """Unlocking sign-ins and removing a second factor: administrators only."""
+    user = user_of(request)
+    if not has_role(user, Role.ADMINISTRATOR):
+        raise denied(user, category=CATEGORY, action=page, detail=f"page:staff:{page}")
+    return Actor(user=user, role=Role.ADMINISTRATOR)
+
+
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """Recorded sign-in failures by account and address, with an unlock for each."""
+    actor = _administrator(request, "lockouts")
+    assert actor.user is not None  # noqa: S101 — an administrator is a signed-in user
+    rows = list(signin.locked_attempts()[:200])
+    audit_view(actor.user, category=CATEGORY, detail=f"page:staff:lockouts n:{len(rows)}")
+    return render(request, "accounts/lockouts.html", {
+        "rows": rows, "limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.BRIDGEWAY_LOCKOUT_ADDRESS_FAILURES})
+
+
+@require_POST
+def unlock(request: HttpRequest) -> HttpResponse:
+    actor = _administrator(request, "unlock")
+    username = request.POST.get("username", "")
+    person = User.objects.filter(username=username).first() if username else None
+    removed = signin.signin_unlock(actor=actor, user=person,
+                                   address=request.POST.get("address", "")[:45])
+    messages.success(request, _("Unlocked (%(n)s records of failed sign-ins cleared).")
+                     % {"n": removed})
+    if person is not None and request.POST.get("back") == "detail":
+        return redirect("staff:detail", public_id=person.public_id)
+    return redirect("staff:lockouts")
+
+
+@require_POST
+def two_factor_remove(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = _administrator(request, "2fa_remove")
+    person = get_object_or_404(User, public_id=public_id)
+    twofactor.two_factor_remove(actor=actor, user=person)
+    messages.success(request, _("Two-step verification is removed: this person sets it up "
+                                "again at their next sign-in if their role requires it."))
     return redirect("staff:detail", public_id=person.public_id)

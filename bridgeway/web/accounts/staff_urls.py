@@ -16,4 +16,8 @@ urlpatterns = [
          name="role_remove"),
     path("<uuid:public_id>/active/", staff.set_active, name="set_active"),
     path("<uuid:public_id>/invite/", staff.reinvite, name="reinvite"),
+    path("<uuid:public_id>/two-factor/remove/", staff.two_factor_remove,
+         name="two_factor_remove"),
+    path("lockouts/", staff.lockouts, name="lockouts"),
+    path("lockouts/unlock/", staff.unlock, name="unlock"),
 ]

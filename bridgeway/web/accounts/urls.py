@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from bridgeway.web.accounts import passwords, views
+from bridgeway.web.accounts import passwords, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,5 +27,11 @@ urlpatterns = [
     path("accounts/password/change/", passwords.password_change, name="password_change"),
     path("accounts/password/change/done/", passwords.password_change_done,
          name="password_change_done"),
+    path("accounts/two-factor/", twofactor.verify, name="otp_verify"),
+    path("accounts/two-factor/setup/", twofactor.setup, name="otp_setup"),
+    path("accounts/two-factor/qr.svg", twofactor.qr, name="otp_qr"),
+    path("accounts/two-factor/recovery-codes/", twofactor.recovery_codes,
+         name="otp_recovery_codes"),
+    path("accounts/security/", twofactor.security, name="account_security"),
     path("accounts/staff/", include("bridgeway.web.accounts.staff_urls")),
 ]

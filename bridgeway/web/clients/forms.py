@@ -28,6 +28,7 @@ from bridgeway.core.models import (
     fsa_validator,
 )
 from bridgeway.supporters.models import SupporterProfile
+from bridgeway.web import bounds
 
 
 class DateInput(forms.DateInput):
@@ -81,7 +82,7 @@ DETAIL_FIELDS = ["given_name", "family_name", "date_of_birth", "health_card_numb
 class ClientDetailsFields(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
-    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    date_of_birth = bounds.DateField(kind="birth", label=_("Date of birth"), widget=DateInput())
     health_card_number = forms.CharField(
         label=_("Health card number"), max_length=16, required=False,
         help_text=_("10 digits, optionally a 1–2 letter version code."))
@@ -141,8 +142,8 @@ class IdentifierForm(forms.Form):
 
 class ClientEditForm(ClientDetailsFields, PreferencesMixin):
     background = forms.CharField(label=_("Background the client chooses to share"),
-                                 required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    safety_notes = forms.CharField(label=_("Safety notes"), required=False,
+                                 required=False, max_length=bounds.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+    safety_notes = forms.CharField(label=_("Safety notes"), required=False, max_length=bounds.LONG_TEXT,
                                    widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, Any]:
@@ -156,10 +157,10 @@ class ReferralForm(ClientDetailsFields, PreferencesMixin):
 
     site = forms.ModelChoiceField(label=_("Program site"), queryset=ProgramSite.objects.none())
     ward = forms.ModelChoiceField(label=_("Ward"), queryset=Ward.objects.none())
-    admitted_on = forms.DateField(label=_("Admission date"), widget=DateInput())
-    expected_discharge_on = forms.DateField(label=_("Expected discharge"), required=False,
+    admitted_on = bounds.DateField(kind="event", label=_("Admission date"), widget=DateInput())
+    expected_discharge_on = bounds.DateField(kind="plan", label=_("Expected discharge"), required=False,
                                             widget=DateInput())
-    note = forms.CharField(label=_("Referral note"), required=False,
+    note = forms.CharField(label=_("Referral note"), required=False, max_length=bounds.LONG_TEXT,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, sites: QuerySet[ProgramSite], existing: bool = False,
@@ -238,8 +239,8 @@ class StatusForm(forms.Form):
 
 class StayAdmitForm(forms.Form):
     ward = forms.ModelChoiceField(label=_("Ward"), queryset=Ward.objects.none())
-    admitted_on = forms.DateField(label=_("Admission date"), widget=DateInput())
-    expected_discharge_on = forms.DateField(label=_("Expected discharge"), required=False,
+    admitted_on = bounds.DateField(kind="event", label=_("Admission date"), widget=DateInput())
+    expected_discharge_on = bounds.DateField(kind="plan", label=_("Expected discharge"), required=False,
                                             widget=DateInput())
 
     def __init__(self, *args: Any, wards: QuerySet[Ward], **kwargs: Any) -> None:
@@ -258,12 +259,12 @@ class StayAdmitForm(forms.Form):
 
 
 class ExpectedDischargeForm(forms.Form):
-    expected_discharge_on = forms.DateField(label=_("Expected discharge"), required=False,
+    expected_discharge_on = bounds.DateField(kind="plan", label=_("Expected discharge"), required=False,
                                             widget=DateInput())
 
 
 class DischargeForm(forms.Form):
-    discharged_on = forms.DateField(label=_("Discharged on"), widget=DateInput())
+    discharged_on = bounds.DateField(kind="event", label=_("Discharged on"), widget=DateInput())
     destination = forms.ChoiceField(label=_("Destination"), required=False,
                                     choices=[("", "—"), *HospitalStay.Destination.choices])
 

@@ -22,6 +22,7 @@ from bridgeway.contacts.models import (
 )
 from bridgeway.contacts.services.contacts import ContactDetails, validate_contact
 from bridgeway.supporters.models import SupporterProfile
+from bridgeway.web import bounds
 from bridgeway.web.common import apply_errors
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -53,7 +54,7 @@ def _duration_field(label: Any = None) -> forms.IntegerField:
 
 
 class ContactForm(forms.Form):
-    occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput(),
+    occurred_at = bounds.DateTimeField(kind="event", label=_("When"), widget=DateTimeInput(),
                                       input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
     duration_minutes = _duration_field()
     mode = forms.ChoiceField(label=_("How"), choices=Mode.choices, widget=forms.RadioSelect)
@@ -98,7 +99,7 @@ class GroupForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=GroupSession.Kind.choices,
                              widget=forms.RadioSelect)
     topic = forms.CharField(label=_("Topic"), max_length=200)
-    starts_at = forms.DateTimeField(label=_("Started at"), widget=DateTimeInput(),
+    starts_at = bounds.DateTimeField(kind="event", label=_("Started at"), widget=DateTimeInput(),
                                     input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
     duration_minutes = _duration_field()
     facilitators = forms.ModelMultipleChoiceField(
@@ -122,7 +123,7 @@ class GroupForm(forms.Form):
 
 
 class AppointmentForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput(),
+    starts_at = bounds.DateTimeField(kind="appointment", label=_("When"), widget=DateTimeInput(),
                                     input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
     duration_minutes = _duration_field(_("Expected length (minutes)"))
     place = forms.CharField(label=_("Place"), max_length=200)
@@ -153,7 +154,7 @@ class AppointmentOutcomeForm(forms.Form):
 class GoalForm(forms.Form):
     domain = forms.ChoiceField(label=_("Area of life"), choices=GoalDomain.choices)
     title = forms.CharField(label=_("Goal, in the client's words"), max_length=200)
-    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
+    target_date = bounds.DateField(kind="plan", label=_("Target date"), required=False, widget=DateInput())
     steps = forms.CharField(label=_("First steps (one per line)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
@@ -163,7 +164,7 @@ class GoalForm(forms.Form):
 
 class StepForm(forms.Form):
     title = forms.CharField(label=_("Next step"), max_length=200)
-    due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+    due_on = bounds.DateField(kind="plan", label=_("Due"), required=False, widget=DateInput())
 
     def apply_service_error(self, exc: ValidationError) -> None:
         apply_errors(self, exc)

@@ -179,7 +179,11 @@ def approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     _u, item, actor = _proposal(request, public_id)
     form = RejectForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        # A note over its length is not dropped silently with the proposal rejected anyway.
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return _back(request, item)
+    note = form.cleaned_data["note"]
     try:
         services.proposal_reject(actor=actor, proposal=item, note=note)
     except ValidationError as exc:

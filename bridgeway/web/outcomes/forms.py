@@ -18,6 +18,7 @@ from bridgeway.outcomes.models import (
     Theme,
     WardAssignment,
 )
+from bridgeway.web import bounds
 
 ALL = "all"
 
@@ -26,9 +27,9 @@ class FilterForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"), required=False)
     ward_type = forms.ChoiceField(label=_("Ward type"), required=False,
                                   choices=[("", _("All ward types")), *Ward.WardType.choices])
-    start = forms.DateField(label=_("Admitted from"), required=False,
+    start = bounds.DateField(kind="plan", label=_("Admitted from"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Admitted to"), required=False,
+    end = bounds.DateField(kind="plan", label=_("Admitted to"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
     comparison = forms.ChoiceField(label=_("Compare with"), required=False, choices=[
         ("usual_care", _("Usual care on the same wards")),
@@ -68,11 +69,11 @@ class CoverageForm(forms.Form):
     source = forms.ChoiceField(label=_("Data source"), choices=DataSource.choices)
     hospitals = forms.ModelMultipleChoiceField(label=_("Hospitals"),
                                                queryset=Organisation.objects.none())
-    period_start = forms.DateField(label=_("Records from"),
+    period_start = bounds.DateField(kind="plan", label=_("Records from"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Records to"),
+    period_end = bounds.DateField(kind="plan", label=_("Records to"),
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    complete_up_to = forms.DateField(
+    complete_up_to = bounds.DateField(kind="plan",
         label=_("Complete up to"), widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The last day for which every record has arrived; follow-up ends here."))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -140,14 +141,14 @@ class ReflectionForm(forms.Form):
         label=_("Time point"), coerce=int,
         choices=[(6, _("6 months")), (12, _("12 months")), (18, _("18 months")),
                  (24, _("24 months"))])
-    collected_on = forms.DateField(label=_("Collected on"),
+    collected_on = bounds.DateField(kind="event", label=_("Collected on"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
-    worked_well = forms.CharField(label=Descriptor.WORKED_WELL.label, required=False,
+    worked_well = forms.CharField(label=Descriptor.WORKED_WELL.label, required=False, max_length=bounds.LONG_TEXT,
                                   widget=forms.Textarea(attrs={"rows": 4}),
                                   help_text=_("One excerpt per line."))
-    not_so_well = forms.CharField(label=Descriptor.NOT_SO_WELL.label, required=False,
+    not_so_well = forms.CharField(label=Descriptor.NOT_SO_WELL.label, required=False, max_length=bounds.LONG_TEXT,
                                   widget=forms.Textarea(attrs={"rows": 4}))
-    suggestions = forms.CharField(label=Descriptor.SUGGESTIONS.label, required=False,
+    suggestions = forms.CharField(label=Descriptor.SUGGESTIONS.label, required=False, max_length=bounds.LONG_TEXT,
                                   widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, sites: list[ProgramSite], **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from bridgeway.safety.models import (
     SafetyThresholds,
 )
 from bridgeway.supporters.models import CheckIn, SupervisionSession, SupporterProfile
+from bridgeway.web import bounds
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -27,7 +29,7 @@ class AlertActionForm(forms.Form):
     ACTIONS = [("acknowledge", _("Acknowledge")), ("snooze", _("Snooze")),
                ("resolve", _("Resolve")), ("escalate", _("Escalate"))]
     action = forms.ChoiceField(choices=ACTIONS)
-    until = forms.DateField(label=_("Snooze until"), required=False, widget=DATE)
+    until = bounds.DateField(kind="plan", label=_("Snooze until"), required=False, widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
     to = forms.ChoiceField(label=_("Escalate to"), required=False, choices=[
@@ -52,6 +54,13 @@ class BinderEntryForm(forms.ModelForm[Any]):
         fields = ["category", "text", "staff_only"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        text = self.fields["text"]
+        if isinstance(text, forms.CharField):  # a TextField has no length of its own
+            text.max_length = bounds.LONG_TEXT
+            text.validators.append(MaxLengthValidator(bounds.LONG_TEXT))
+
 
 class InChargeForm(forms.Form):
     person: forms.ModelChoiceField[User] = forms.ModelChoiceField(
@@ -65,17 +74,17 @@ class InChargeForm(forms.Form):
 
 
 class ChecklistForm(forms.Form):
-    met_on_ward_on = forms.DateField(label=_("Met on the ward"), required=False, widget=DATE)
-    community_plan_agreed_on = forms.DateField(label=_("Community contact plan agreed"),
+    met_on_ward_on = bounds.DateField(kind="event", label=_("Met on the ward"), required=False, widget=DATE)
+    community_plan_agreed_on = bounds.DateField(kind="event", label=_("Community contact plan agreed"),
                                                required=False, widget=DATE)
-    first_meeting_on = forms.DateField(label=_("First community meeting booked for"),
+    first_meeting_on = bounds.DateField(kind="plan", label=_("First community meeting booked for"),
                                        required=False, widget=DATE)
 
 
 class BridgingStartForm(forms.Form):
     staff: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Bridging staff member"), queryset=User.objects.none())
-    started_on = forms.DateField(label=_("Started on"), widget=DATE, initial=timezone.localdate)
+    started_on = bounds.DateField(kind="event", label=_("Started on"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,14 +92,14 @@ class BridgingStartForm(forms.Form):
 
 
 class BridgingEstablishForm(forms.Form):
-    established_on = forms.DateField(
+    established_on = bounds.DateField(kind="event",
         label=_("Relationship with community provider established on"), widget=DATE)
     provider = forms.CharField(label=_("Community provider"), max_length=200)
     agency = forms.CharField(label=_("Agency"), max_length=200)
 
 
 class OutreachStepForm(forms.Form):
-    taken_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    taken_on = bounds.DateField(kind="event", label=_("Date"), widget=DATE, initial=timezone.localdate)
     method = forms.ChoiceField(label=_("What was tried"), choices=OutreachStep.Method.choices)
     reached = forms.BooleanField(label=_("Reached the client"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -121,7 +130,7 @@ class FollowUpForm(forms.Form):
 
 class SupervisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionSession.Kind.choices)
-    held_on = forms.DateField(label=_("Held on"), widget=DATE, initial=timezone.localdate)
+    held_on = bounds.DateField(kind="event", label=_("Held on"), widget=DATE, initial=timezone.localdate)
     supporters: forms.ModelMultipleChoiceField[SupporterProfile] = (
         forms.ModelMultipleChoiceField(label=_("Peer supporters"),
                                        queryset=SupporterProfile.objects.none()))

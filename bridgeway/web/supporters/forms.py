@@ -20,6 +20,7 @@ from bridgeway.core.models import (
     fsa_validator,
 )
 from bridgeway.supporters.models import SupporterProfile
+from bridgeway.web import bounds
 
 
 class DateInput(forms.DateInput):
@@ -40,7 +41,7 @@ class SupporterForm(forms.Form):
                                              choices=AVAILABILITY_CHOICES, required=False,
                                              widget=forms.CheckboxSelectMultiple)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = bounds.DateField(kind="birth", label=_("Date of birth"), required=False, widget=DateInput())
     home_fsa = forms.CharField(label=_("Home area (first 3 characters of postal code)"),
                                max_length=3, required=False)
     languages = forms.ModelMultipleChoiceField(label=_("Languages"), required=False,
@@ -77,8 +78,8 @@ class SupporterForm(forms.Form):
 
 class TrainingForm(forms.Form):
     module = forms.ModelChoiceField(label=_("Training"), queryset=TrainingModule.objects.all())
-    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput(),
+    completed_on = bounds.DateField(kind="event", label=_("Completed on"), widget=DateInput())
+    expires_on = bounds.DateField(kind="far", label=_("Expires on"), required=False, widget=DateInput(),
                                  help_text=_("Leave empty to use the training's usual validity."))
 
     def clean(self) -> dict[str, Any]:
@@ -120,6 +121,6 @@ class NewSupporterForm(SupporterForm):
 
 
 class TrainingEditForm(forms.Form):
-    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput(),
+    completed_on = bounds.DateField(kind="event", label=_("Completed on"), widget=DateInput())
+    expires_on = bounds.DateField(kind="far", label=_("Expires on"), required=False, widget=DateInput(),
                                  help_text=_("Leave empty if it never expires."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO, Any, cast
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
@@ -33,3 +34,7 @@ class Command(BaseCommand):
             table.add_row(role, username, note)
         console.print(table)
         console.print("Open http://127.0.0.1:8000/ and sign in. All data is synthetic.")
+        if not settings.BRIDGEWAY_2FA_ENFORCED:
+            console.print("Two-step verification is not enforced with these settings (demo); "
+                          "production requires it for administrators, coordinators, site leads "
+                          "and evaluators (docs/decisions/0015).")

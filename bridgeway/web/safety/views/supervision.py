@@ -10,7 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -123,8 +129,12 @@ def checkins(request: HttpRequest) -> HttpResponse:
         site = target.supporter.sites.filter(
             pk__in=selectors.coordinator_sites(user).values("id")).first()
         actor = authorize(user, Action.MANAGE_SAFETY, site=site, audit_category="wellbeing")
+        action = request.POST.get("action", "handled")
+        if action not in {"handled", "resume"}:
+            # An unknown button is a tampered post: change nothing.
+            return HttpResponseBadRequest(_("Unknown action."))
         try:
-            if request.POST.get("action") == "resume":
+            if action == "resume":
                 supporter_resume(actor=actor, supporter=target.supporter,
                                  note=request.POST.get("note", "")[:200])
                 if target.handled_at is None:

@@ -1,0 +1,115 @@
+"""Extreme values posted to every form of the project: no 5xx, no partial write (issue 14).
+
+The forms are the POST rows of the access matrix (which lists every URL, so a new form is
+covered once it has its row). For each row, as a persona whose valid post succeeds, every field
+of the valid post gets extreme values one at a time: dates far in the past and future (for date
+fields), 1,000,000 characters (every field), negative and huge numbers (for number fields). Each
+such post must not fail with a 5xx and must leave every table but the audit trail as it was (no
+row added, none changed): refused with the error on the page, or with a message and a redirect.
+Checkboxes are left out (any value of a checkbox means "checked").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from tests.access_matrix import PERSONAS, Row, collect_rows
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+HUGE_TEXT = "x" * 1_000_000
+DATES = ["0001-01-01", "9999-12-31"]
+DATETIMES = ["0001-01-01T00:00", "9999-12-31T23:59", "9999-12-31 19:00"]
+NUMBERS = ["-1", "99999999999999999999999999"]
+POST_ROWS = [r for r in collect_rows() if r.method == "POST" and r.data is not None]
+# Forms that write part of a post while refusing another part, or store out-of-range values: found
+# by this test, not fixed yet (reported in issue 14's follow-up). Strict: fixing one fails here
+# until it is taken off the list.
+OPEN_FINDINGS = {
+    "outcomes:settings[POST]": "coverage -1, period dates in year 1 and a 1,000,000-character "
+                               "source are stored",
+    "outcomes:codebook[POST]": "a 1,000,000-character theme name or descriptor is stored",
+    "supporters:new[POST]": "1,000,000-character names, e-mail, username and area are stored",
+}
+
+
+def _param(row: Row) -> Any:
+    reason = OPEN_FINDINGS.get(row.label)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(row, id=row.label, marks=marks)
+
+
+def _persona(row: Row) -> str | None:
+    """A persona for whom this row's valid post succeeds (a redirect), if any."""
+    return next((p for p in PERSONAS if row.expect.get(p) == 302), None)
+
+
+def _extremes(value: Any) -> Iterator[str]:
+    text = str(value)
+    if DATE.match(text):
+        yield from DATES
+    elif DATETIME.match(text):
+        yield from DATETIMES
+    elif NUMBER.match(text) and not isinstance(value, bool):
+        yield from NUMBERS
+    yield HUGE_TEXT
+
+
+def _fingerprint() -> list[tuple[str, object]]:
+    """Rows and latest change of every table but the audit trail (reads write audit events) and
+    sessions: a new row or a changed one (BaseModel's updated_at) shows here."""
+    out: list[tuple[str, object]] = []
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            meta = model._meta
+            if meta.app_label in {"audit", "sessions"} or not meta.managed or meta.proxy:
+                continue
+            table = connection.ops.quote_name(meta.db_table)
+            changed = ("MAX(updated_at)" if any(f.name == "updated_at" for f in meta.fields)
+                       else "NULL")
+            cursor.execute(f"SELECT COUNT(*), {changed} FROM {table}")  # noqa: S608 — names from the app registry
+            out.append((meta.db_table, cursor.fetchone()))
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", [_param(r) for r in POST_ROWS if _persona(r)])
+def test_extreme_values_are_refused_without_a_write(row: Row, world: Any) -> None:
+    persona = _persona(row)
+    assert persona is not None
+    http = HttpClient(raise_request_exception=False)
+    http.force_login(world.persona(persona))
+    problems: list[str] = []
+    tried = 0
+    with transaction.atomic():
+        if row.setup is not None:
+            row.setup(world)
+        kwargs = row.kwargs(world) if row.kwargs else None
+        valid = dict(row.data(world) if callable(row.data) else row.data or {})
+        path = reverse(row.url_name, kwargs=kwargs)
+        before = _fingerprint()
+        for field, value in valid.items():
+            if (field == "csrfmiddlewaretoken" or isinstance(value, list | bool)
+                    or value in {"on", "true"}):
+                continue
+            for extreme in _extremes(value):
+                response = http.post(path, {**valid, field: extreme}, headers=dict(row.headers))
+                tried += 1
+                shown = extreme if len(extreme) < 40 else f"{len(extreme)} characters"
+                if response.status_code >= 500:
+                    problems.append(f"{field}={shown}: {response.status_code}")
+                if _fingerprint() != before:
+                    problems.append(f"{field}={shown}: data changed")
+                    break
+        transaction.set_rollback(True)
+    assert tried > 0
+    assert not problems, problems
