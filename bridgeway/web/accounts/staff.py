@@ -185,7 +185,7 @@ def _administrator(request: HttpRequest, page: str) -> Actor:
 def lockouts(request: HttpRequest) -> HttpResponse:
     """Recorded sign-in failures by account and address, with an unlock for each."""
     actor = _administrator(request, "lockouts")
-    assert actor.user is not None  # noqa: S101 — an administrator is a signed-in user
+    assert actor.user is not None  # noqa: S101 — an administrator is a signed-in user  # nosec B101 — narrows the type; _administrator() refused anyone else
     rows = list(signin.locked_attempts()[:200])
     audit_view(actor.user, category=CATEGORY, detail=f"page:staff:lockouts n:{len(rows)}")
     return render(request, "accounts/lockouts.html", {

@@ -136,7 +136,7 @@ class IdentifierForm(forms.Form):
     def __init__(self, *args: Any, hospitals: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["hospital"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 — narrows the type for mypy
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 — narrows the type for mypy  # nosec B101 — narrows the type; the field is declared above
         field.queryset = Organisation.objects.filter(pk__in=[h.pk for h in hospitals])
 
 
