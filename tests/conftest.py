@@ -8,16 +8,29 @@ staff_a (nurse, hospital A), staff_b (hospital B), evaluator, admin.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client as HttpClient
+from django.utils import translation
 
 from bridgeway.clients.models import Client, Enrolment, Match
 from bridgeway.core.models import Organisation, ProgramSite, Role, User, Ward
 from bridgeway.supporters.models import SupporterProfile
 
 from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language. A page requested in French leaves French
+    active in the thread (LocaleMiddleware does not undo it), and with xdist a test's
+    neighbours change from run to run: a later test's service messages came out in French."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass

@@ -49,7 +49,7 @@ def test_referral_shows_the_likely_match_before_creating_anything(world, login) 
     response = http.post("/clients/refer/", _referral(world))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "This may be Daniel Tremblay, born 1980-03-14." in page
+    assert "This may be Daniel Tremblay, born March 14, 1980." in page
     assert f"/clients/{world.client_a.public_id}/" in page
     assert f"/clients/refer/?client={world.client_a.public_id}" in page
     assert (Client.objects.count(), Enrolment.objects.count()) == (clients, enrolments)

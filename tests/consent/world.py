@@ -57,7 +57,10 @@ def plans(draw: st.DrawFn) -> Plan:
         # years of admission (the services refuse a later one).
         still_in = last and ago <= 680 and draw(st.booleans())
         length = None if still_in else draw(st.integers(1, max(1, min(room, 60))))
-        expected = draw(st.integers(1, 45)) if still_in else draw(st.integers(1, 90))
+        # A closed stay's expected discharge is never its real discharge day: the two dates
+        # would be one marker, shown with the discharge date while the plan stays hidden.
+        expected = (draw(st.integers(1, 45)) if still_in
+                    else draw(st.integers(1, 90).filter(lambda e, n=length: e != n)))
         stays.append(StayPlan(admitted_ago=ago, length=length, expected_after=expected))
     return Plan(
         shared=frozenset(draw(st.sets(st.sampled_from(GATED)))),
