@@ -14,8 +14,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -225,6 +226,28 @@ def new(request: HttpRequest, site_code: str) -> HttpResponse:
                                         "a password is sent to their e-mail address."))
             return redirect("supporters:detail", public_id=supporter.public_id)
     return render(request, "supporters/new.html", {"form": form, "site": site})
+
+
+@require_POST
+def lift_pause(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Lift a supporter's pause (from their profile or from the break alert): new matches may
+    be proposed again and the break alert resolves."""
+    user = user_of(request)
+    supporter = _profile(public_id)
+    actor = _manager(user, supporter)
+    try:
+        services.supporter_resume(actor=actor, supporter=supporter,
+                                  note=request.POST.get("note", "").strip()[:200])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The pause is lifted: %(name)s can be matched again.")
+                         % {"name": str(supporter)})
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return HttpResponseRedirect(nxt)
+    return redirect("supporters:detail", public_id=supporter.public_id)
 
 
 @require_POST
