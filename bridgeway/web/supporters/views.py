@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +31,7 @@ from bridgeway.access.policy import (
     has_role,
     sites_for,
 )
+from bridgeway.clients.covers import covers_involving
 from bridgeway.core import services as accounts
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, User
@@ -138,6 +140,11 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "matches": None,
         "invitation_pending": not supporter.user.has_usable_password(),
     }
+    context["covers"] = covers_involving(supporter, timezone.localdate(), clients_for_user(user))
+    named = [c.match.client for c in context["covers"] if c.client_visible]
+    if named:
+        audit_list(user, category="caseload", clients=named,
+                   detail=f"page:supporters:detail:{supporter.public_id} covers")
     if user.pk != supporter.user_id:
         # Coordinators see whom the supporter supports, within their own client scope.
         matches = list(supporter.matches.filter(status="active",
