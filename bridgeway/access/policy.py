@@ -190,7 +190,7 @@ def _decide_one(user: User, grant: RoleAssignment, client: Client,
             shared = consent.shared_categories() if consent else frozenset()
             return Decision(True, role, match.site.code, cat.SUPPORTER_BASE | shared,
                             withheld=cat.CONSENT_GATED - shared, match=match, grant=grant,
-                            cover_until=match.cover_until)
+                            cover_until=getattr(match, "cover_until", None))
     return Decision(False, role, site_code)
 
 
@@ -387,5 +387,5 @@ def caseload_for_supporter(user: User) -> list[ClientAccess]:
                                 site_code=match.site.code,
                                 categories=cat.SUPPORTER_BASE | shared,
                                 withheld=cat.CONSENT_GATED - shared, match=match,
-                                cover_until=match.cover_until))
+                                cover_until=getattr(match, "cover_until", None)))
     return out

@@ -12,6 +12,7 @@ small; it refers to the match by name, so it imports nothing from models.py.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -70,12 +71,12 @@ def planned_or_current(match_covers: QuerySet[Cover], day: date) -> QuerySet[Cov
             .select_related("supporter__user").order_by("starts_on"))
 
 
-def covers_of(client: object) -> QuerySet[Cover]:
+def covers_of(client: Any) -> QuerySet[Cover]:
     """Every cover of one client (the caller got the client from the access layer)."""
     return Cover.objects.filter(match__client=client)
 
 
-def cover_of_client(client_covers: QuerySet[Cover], public_id: object) -> Cover | None:
+def cover_of_client(client_covers: QuerySet[Cover], public_id: Any) -> Cover | None:
     """One of a client's covers (`covers_of(access.client)`), or None."""
     return client_covers.filter(public_id=public_id).select_related("match__site").first()
 
