@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from bridgeway.access.categories import Info
@@ -94,8 +95,9 @@ def group_schedule_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.apply_service_error(exc)
             else:
-                messages.success(request, _("Group scheduled: %(n)d sessions.")
-                                 % {"n": len(sessions)})
+                messages.success(request, ngettext(
+                    "Group scheduled: %(n)d session.", "Group scheduled: %(n)d sessions.",
+                    len(sessions)) % {"n": len(sessions)})
                 return HttpResponseRedirect(reverse("contacts:groups") + f"?site={site.code}")
     else:
         start = (timezone.localtime() + timedelta(days=1)).replace(minute=0, second=0,
