@@ -63,6 +63,7 @@ ACTIONS: dict[str, Promise] = {
     "record": _("Recorded"),
     "correct": _("Corrected"),
     "undo": _("Undid"),
+    "incident_withdraw": _("Withdrew an incident report"),
     "approve_proposal": _("Approved a match proposal"),
     "reject_proposal": _("Turned down a match proposal"),
     "notify_supporter": _("Told the peer supporter"),
