@@ -89,7 +89,7 @@ def _insert_event_and_subjects(event: AuditEvent, subject_ids: list[str]) -> Non
     fields = [f for f in AuditEvent._meta.concrete_fields if f.column not in ("seq", "xact")]
     quote = connection.ops.quote_name
     values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(f.column or f.attname) for f in fields)
     event_t = quote(AuditEvent._meta.db_table)
     sql = (f"INSERT INTO {event_t} ({columns}) "  # noqa: S608  # nosec B608 — names from model metadata; every value is a parameter
            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING seq, xact")
