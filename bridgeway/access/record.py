@@ -16,6 +16,7 @@ from django.utils import timezone
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
 from bridgeway.access.reveals import StayFact, StayView, stay_facts, stay_views
+from bridgeway.clients.covers import next_cover_fields
 from bridgeway.clients.models import (
     ConsentRecord,
     Enrolment,
@@ -86,6 +87,9 @@ class ClientRecord:
     enrolments: list[EnrolmentView] | None = None
     matches: list[Match] | None = None
     shown: frozenset[str] = field(default_factory=frozenset)
+    # The viewer covers for the client's supporter (decision 0024): whom, and until when.
+    covering_for: str | None = None
+    covering_until: date | None = None
 
 
 def card(access: ClientAccess) -> ClientRecord:
@@ -100,7 +104,14 @@ def card(access: ClientAccess) -> ClientRecord:
         record.email = client.email or None
     views = stay_views(access, access.facts.stays)
     record.stays = views[:1] if views is not None else None
+    _covering(access, record)
     return record
+
+
+def _covering(access: ClientAccess, record: ClientRecord) -> None:
+    if access.cover_until is not None and access.match is not None:
+        record.covering_for = str(access.match.supporter)
+        record.covering_until = access.cover_until
 
 
 def build(access: ClientAccess) -> ClientRecord:
@@ -108,6 +119,7 @@ def build(access: ClientAccess) -> ClientRecord:
     client = access.client
     record = ClientRecord(public_id=str(client.public_id), name=str(client),
                           withheld=access.something_withheld, shown=access.categories)
+    _covering(access, record)
     if access.sees(Info.IDENTITY):
         record.date_of_birth = client.date_of_birth
         record.age = client.age_on(timezone.localdate())
@@ -172,7 +184,8 @@ def _with_related(access: ClientAccess) -> list[Enrolment]:
         enrolments,
         Prefetch("history", queryset=EnrolmentStatusChange.objects.select_related("actor")),
         Prefetch("consents", queryset=ConsentRecord.objects.select_related("recorded_by")),
-        Prefetch("matches", queryset=Match.objects.select_related("supporter__user", "site")))
+        Prefetch("matches", queryset=Match.objects.select_related("supporter__user", "site")
+                 .annotate(**next_cover_fields(timezone.localdate()))))
     return enrolments
 
 

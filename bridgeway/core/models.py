@@ -25,12 +25,20 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
+    def __repr__(self) -> str:
+        # Not Django's "<Client: Daniel Tremblay>": Django's own error messages quote the repr,
+        # and error messages end up in logs (bridgeway/core/logs.py).
+        return f"<{type(self).__name__} {self.public_id}>"
+
 
 class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, default="en", choices=[("en", "English"), ("fr", "Français")]
     )
+
+    def __repr__(self) -> str:
+        return f"<User {self.public_id}>"  # a username is often a name (see BaseModel)
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
