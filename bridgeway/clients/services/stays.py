@@ -74,7 +74,7 @@ def _community_phase_begins(*, actor: Actor, stay: HospitalStay) -> None:
     A client still in another hospital stays matched until that stay ends too."""
     if HospitalStay.objects.filter(client_id=stay.client_id, discharged_on__isnull=True).exists():
         return
-    matched = (Enrolment.objects.select_for_update().select_related("client")
+    matched = (Enrolment.objects.select_for_update(of=("self",)).select_related("client")
                .filter(client_id=stay.client_id, status=EnrolmentStatus.MATCHED,
                        matches__status=Match.Status.ACTIVE))
     for enrolment in matched:
