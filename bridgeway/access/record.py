@@ -22,6 +22,7 @@ from bridgeway.access.reveals import (
     stay_views,
     ward_sees_supporter,
 )
+from bridgeway.clients.covers import next_cover_fields
 from bridgeway.clients.models import (
     ConsentRecord,
     Enrolment,
@@ -94,6 +95,9 @@ class ClientRecord:
     matches: list[Match] | None = None
     supporter_withheld: bool = False  # ward staff: a match whose supporter is not named
     shown: frozenset[str] = field(default_factory=frozenset)
+    # The viewer covers for the client's supporter (decision 0024): whom, and until when.
+    covering_for: str | None = None
+    covering_until: date | None = None
 
 
 def card(access: ClientAccess) -> ClientRecord:
@@ -108,7 +112,14 @@ def card(access: ClientAccess) -> ClientRecord:
         record.email = client.email or None
     views = stay_views(access, access.facts.stays)
     record.stays = views[:1] if views is not None else None
+    _covering(access, record)
     return record
+
+
+def _covering(access: ClientAccess, record: ClientRecord) -> None:
+    if access.cover_until is not None and access.match is not None:
+        record.covering_for = str(access.match.supporter)
+        record.covering_until = access.cover_until
 
 
 def build(access: ClientAccess) -> ClientRecord:
@@ -116,6 +127,7 @@ def build(access: ClientAccess) -> ClientRecord:
     client = access.client
     record = ClientRecord(public_id=str(client.public_id), name=str(client),
                           withheld=access.something_withheld, shown=access.categories)
+    _covering(access, record)
     if access.sees(Info.IDENTITY):
         record.date_of_birth = client.date_of_birth
         record.age = client.age_on(timezone.localdate())
@@ -187,7 +199,8 @@ def _with_related(access: ClientAccess) -> list[Enrolment]:
         enrolments,
         Prefetch("history", queryset=EnrolmentStatusChange.objects.select_related("actor")),
         Prefetch("consents", queryset=ConsentRecord.objects.select_related("recorded_by")),
-        Prefetch("matches", queryset=Match.objects.select_related("supporter__user", "site")))
+        Prefetch("matches", queryset=Match.objects.select_related("supporter__user", "site")
+                 .annotate(**next_cover_fields(timezone.localdate()))))
     return enrolments
 
 

@@ -137,6 +137,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
             if action == "resume":
                 supporter_resume(actor=actor, supporter=target.supporter,
                                  note=request.POST.get("note", "")[:200])
+                target.refresh_from_db(fields=["handled_at"])  # lifting handles break check-ins
                 if target.handled_at is None:
                     checkin_handle(actor=actor, checkin=target)
             else:
