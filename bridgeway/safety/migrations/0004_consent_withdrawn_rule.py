@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('safety', '0002_wellbeing_to_supporters'),
+        ('safety', '0003_incident_details'),
     ]
 
     operations = [
