@@ -23,7 +23,6 @@ from bridgeway.supporters.models import SupporterProfile
 
 from . import factories as f
 
-
 # Fixtures through which a test reaches the database (pytest-django's own names).
 _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
                                 "django_db_serialized_rollback", "live_server"})

@@ -26,6 +26,7 @@ from bridgeway.clients.models import (
 )
 from bridgeway.clients.statuses import MATCHABLE_STATUSES
 from bridgeway.core.crypto import InvalidToken
+from bridgeway.core.french import in_language
 from bridgeway.core.models import Role
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})
@@ -190,12 +191,12 @@ def _with_related(access: ClientAccess) -> list[Enrolment]:
 
 
 def _languages_and_interests(access: ClientAccess) -> tuple[list[str], list[str]]:
-    """Both lists in one query (a UNION), each sorted by name."""
+    """Both lists in one query (a UNION), each in the reader's language, sorted."""
     client = access.client
-    rows = client.languages.order_by().values_list(Value("l"), "name").union(
-        client.interests.order_by().values_list(Value("i"), "name"), all=True)
-    languages = sorted(name for kind, name in rows if kind == "l")
-    interests = sorted(name for kind, name in rows if kind == "i")
+    rows = client.languages.order_by().values_list(Value("l"), "name", "name_fr").union(
+        client.interests.order_by().values_list(Value("i"), "name", "name_fr"), all=True)
+    languages = sorted(in_language(name, fr) for kind, name, fr in rows if kind == "l")
+    interests = sorted(in_language(name, fr) for kind, name, fr in rows if kind == "i")
     return languages, interests
 
 
