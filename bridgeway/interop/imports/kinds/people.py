@@ -128,9 +128,10 @@ def write_supporters(stage: Stage, ctx: Context) -> Counts:
             "FROM {stage} ORDER BY line"):
         fields = {"employment": employment, "hours_per_week": Decimal(hours),
                   "max_active_clients": capacity, "gender": gender, "status": status}
-        chosen = {"sites": [sites[i] for i in _split(site_ids)],
-                  "languages": [languages[i] for i in _split(language_ids)],
-                  "interests": [interests[i] for i in _split(interest_ids)]}
+        served = [sites[i] for i in _split(site_ids)]
+        speaks_ = [languages[i] for i in _split(language_ids)]
+        likes = [interests[i] for i in _split(interest_ids)]
+        chosen: dict[str, list[Any]] = {"sites": served, "languages": speaks_, "interests": likes}
         try:
             if key in known:
                 supporter = SupporterProfile.objects.select_related("user").get(pk=known[key])
@@ -141,13 +142,14 @@ def write_supporters(stage: Stage, ctx: Context) -> Counts:
                 user.username, user.first_name, user.last_name, user.email = (
                     username, given, family, email)
                 user.save(update_fields=["username", "first_name", "last_name", "email"])
-                supporter_update(actor=ctx.actor, supporter=supporter, fields=fields, **chosen)
+                supporter_update(actor=ctx.actor, supporter=supporter, fields=fields, sites=served,
+                                 languages=speaks_, interests=likes)
                 counts.updated += 1
                 continue
             supporter = supporter_create(
                 actor=ctx.actor, username=username, email=email, first_name=given,
                 last_name=family, preferred_language=speaks, organisation=orgs[org_id],
-                fields=fields, invite=False, **chosen)
+                fields=fields, invite=False, sites=served, languages=speaks_, interests=likes)
         except ValidationError as exc:  # the file's rows were checked; say which one failed
             raise ValidationError(f"{key}: {' '.join(exc.messages)}") from exc
         ImportKey.objects.create(kind="supporters", source=ctx.source, key=key,
