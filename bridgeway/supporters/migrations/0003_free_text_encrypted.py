@@ -10,6 +10,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('supporters', '0002_wellbeing_from_safety'),
+        # The session table was safety's: on SQLite altering a field remakes the table, so
+        # this must be undone before safety 0002 puts the old incident column back.
+        ('safety', '0002_wellbeing_to_supporters'),
     ]
 
     operations = [
