@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Client, Match
-from bridgeway.core.fields import NOTE, EncryptedTextField
+from bridgeway.core.fields import NOTE, EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from bridgeway.core.models import BaseModel, ProgramSite
 from bridgeway.supporters.models import SupporterProfile
 
@@ -160,8 +160,8 @@ class ContactVersion(BaseModel):
     change = models.CharField(max_length=10, choices=Change.choices)
     # The replaced values: occurred_at (ISO), duration_minutes, mode, setting, activities,
     # outcome, note.
-    values = models.JSONField()
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    values = EncryptedJSONField()  # the note among them: encrypted like the contact's
+    reason = EncryptedCharField(_("reason"), max_length=300, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     # The correction form's one-time token (a second submit changes nothing).

@@ -21,10 +21,12 @@ the row writes the original token back unchanged, so nothing is lost once the ke
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core import validators
 from django.core.exceptions import FieldError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, IsNull
@@ -129,6 +131,32 @@ class EncryptedCharField(EncryptedMixin, models.TextField):
         from django import forms  # noqa: PLC0415 — forms are only needed when a form is built
 
         return super().formfield(**{"widget": forms.TextInput, **kwargs})
+
+
+class EncryptedJSONField(EncryptedMixin, models.TextField):
+    """JSON (a snapshot of encrypted fields, e.g. a contact's replaced values) kept as the token
+    of its JSON text. A value no key opens reads as {} (such rows are never saved again)."""
+
+    description = "JSON encrypted at rest"
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+
+    def from_db_value(self, value: str | None, _expression: Any, _connection: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return json.loads(crypto.decrypt(value))
+        except crypto.InvalidToken:
+            return {}
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def value_to_string(self, obj: models.Model) -> Any:
+        return self.value_from_object(obj)
 
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedMixin]:

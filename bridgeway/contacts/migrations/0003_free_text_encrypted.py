@@ -24,6 +24,16 @@ class Migration(migrations.Migration):
             field=bridgeway.core.fields.EncryptedTextField(blank=True, max_length=2000, verbose_name='note'),
         ),
         migrations.AlterField(
+            model_name='contactversion',
+            name='reason',
+            field=bridgeway.core.fields.EncryptedCharField(blank=True, max_length=300, verbose_name='reason'),
+        ),
+        migrations.AlterField(
+            model_name='contactversion',
+            name='values',
+            field=bridgeway.core.fields.EncryptedJSONField(),
+        ),
+        migrations.AlterField(
             model_name='goalnote',
             name='text',
             field=bridgeway.core.fields.EncryptedTextField(max_length=2000, verbose_name='note'),
@@ -35,6 +45,7 @@ class Migration(migrations.Migration):
         ),
         encrypt_existing('contacts', 'appointment'),
         encrypt_existing('contacts', 'contact'),
+        encrypt_existing('contacts', 'contactversion'),
         encrypt_existing('contacts', 'goalnote'),
         encrypt_existing('contacts', 'groupsession'),
     ]
