@@ -22,7 +22,7 @@ the row writes the original token back unchanged, so nothing is lost once the ke
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import validators
 from django.core.exceptions import FieldError
@@ -138,6 +138,9 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
     of its JSON text. A value no key opens reads as {} (such rows are never saved again)."""
 
     description = "JSON encrypted at rest"
+    if TYPE_CHECKING:  # django-stubs types the attribute like a JSONField's, not a str
+        _pyi_private_set_type: Any
+        _pyi_private_get_type: Any
 
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
