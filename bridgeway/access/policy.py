@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 
 from bridgeway.audit.models import AuditEvent
@@ -37,6 +39,7 @@ from .grants import (  # noqa: F401 — re-exported
     roles_of,
     site_ids_for,
     sites_for,
+    supporter_matches,
     supporter_profile_of,
 )
 from .trail import audit_list, audit_view, denied, who_for  # noqa: F401 — re-exported
@@ -128,6 +131,8 @@ class Decision:
     grant: RoleAssignment | None = None
     # The hospitals whose stays this access reaches; None: every hospital (access.reveals).
     hospitals: frozenset[int] | None = None
+    # A supporter covering for a colleague (decision 0024): the cover's last day.
+    cover_until: date | None = None
 
 
 def decide(user: User, client: Client) -> Decision:
@@ -151,7 +156,8 @@ def _decide_all(user: User, client: Client,
         else:
             best.categories = best.categories | decision.categories
             best.withheld = best.withheld & decision.withheld
-            best.match = best.match or decision.match
+            if best.match is None:
+                best.match, best.cover_until = decision.match, decision.cover_until
             best.hospitals = (None if best.hospitals is None or decision.hospitals is None
                               else best.hospitals | decision.hospitals)
     return best or Decision(allowed=False, role=first_role(user)), per_grant
@@ -174,13 +180,17 @@ def _decide_one(user: User, grant: RoleAssignment, client: Client,
             return Decision(True, role, site_code, cat.WARD_STAFF, grant=grant,
                             hospitals=frozenset({hospital}) if hospital else frozenset())
     elif role == Role.PEER_SUPPORTER:
-        match = (Match.objects.filter(client=client, supporter__user=user, status=Match.Status.ACTIVE)
-                 .select_related("enrolment", "site", "supporter").first())
+        # Their own match first; else a colleague's they cover today, seen exactly as the
+        # colleague sees it: the same enrolment, so the same consent (decision 0024).
+        match = (supporter_matches(user).filter(client=client)
+                 .select_related("enrolment", "site", "supporter")
+                 .order_by(F("cover_until").asc(nulls_first=True), "-started_on").first())
         if match is not None:
             consent = current_consent(match.enrolment)
             shared = consent.shared_categories() if consent else frozenset()
             return Decision(True, role, match.site.code, cat.SUPPORTER_BASE | shared,
-                            withheld=cat.CONSENT_GATED - shared, match=match, grant=grant)
+                            withheld=cat.CONSENT_GATED - shared, match=match, grant=grant,
+                            cover_until=getattr(match, "cover_until", None))
     return Decision(False, role, site_code)
 
 
@@ -196,6 +206,7 @@ class ClientAccess:
     withheld: frozenset[str] = field(default_factory=frozenset)
     match: Match | None = None
     hospitals: frozenset[int] | None = None  # whose stays it reaches; None: every hospital
+    cover_until: date | None = None  # reached through a cover ending then (decision 0024)
     # Read once per request: the client's enrolments and stays, each grant's decision.
     _facts: ClientFacts | None = field(default=None, repr=False)
     _decisions: dict[int, Decision] = field(default_factory=dict, repr=False)
@@ -267,7 +278,8 @@ def client_for_user(
     return ClientAccess(client=client, user=user, role=decision.role,
                         site_code=decision.site_code, categories=decision.categories,
                         withheld=decision.withheld, match=decision.match,
-                        hospitals=decision.hospitals, _facts=facts, _decisions=per_grant)
+                        hospitals=decision.hospitals, cover_until=decision.cover_until,
+                        _facts=facts, _decisions=per_grant)
 
 
 def authorize(
@@ -360,8 +372,7 @@ def caseload_for_supporter(user: User) -> list[ClientAccess]:
     if not has_role(user, Role.PEER_SUPPORTER):
         return []
     matches = list(
-        Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
-        .select_related("client", "enrolment", "site")
+        supporter_matches(user).select_related("client", "enrolment", "site", "supporter__user")
         .order_by("client__given_name", "client__family_name")
     )
     latest: dict[int, ConsentRecord] = {}
@@ -375,5 +386,6 @@ def caseload_for_supporter(user: User) -> list[ClientAccess]:
         out.append(ClientAccess(client=match.client, user=user, role=Role.PEER_SUPPORTER,
                                 site_code=match.site.code,
                                 categories=cat.SUPPORTER_BASE | shared,
-                                withheld=cat.CONSENT_GATED - shared, match=match))
+                                withheld=cat.CONSENT_GATED - shared, match=match,
+                                cover_until=getattr(match, "cover_until", None)))
     return out

@@ -16,6 +16,7 @@ from django.utils import timezone
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
 from bridgeway.access.reveals import StayFact, StayView, stay_facts, stay_views
+from bridgeway.clients.covers import next_cover_fields
 from bridgeway.clients.models import (
     ConsentRecord,
     Enrolment,
@@ -25,6 +26,7 @@ from bridgeway.clients.models import (
 )
 from bridgeway.clients.statuses import MATCHABLE_STATUSES
 from bridgeway.core.crypto import InvalidToken
+from bridgeway.core.french import in_language
 from bridgeway.core.models import Role
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})
@@ -86,6 +88,9 @@ class ClientRecord:
     enrolments: list[EnrolmentView] | None = None
     matches: list[Match] | None = None
     shown: frozenset[str] = field(default_factory=frozenset)
+    # The viewer covers for the client's supporter (decision 0024): whom, and until when.
+    covering_for: str | None = None
+    covering_until: date | None = None
 
 
 def card(access: ClientAccess) -> ClientRecord:
@@ -100,7 +105,14 @@ def card(access: ClientAccess) -> ClientRecord:
         record.email = client.email or None
     views = stay_views(access, access.facts.stays)
     record.stays = views[:1] if views is not None else None
+    _covering(access, record)
     return record
+
+
+def _covering(access: ClientAccess, record: ClientRecord) -> None:
+    if access.cover_until is not None and access.match is not None:
+        record.covering_for = str(access.match.supporter)
+        record.covering_until = access.cover_until
 
 
 def build(access: ClientAccess) -> ClientRecord:
@@ -108,6 +120,7 @@ def build(access: ClientAccess) -> ClientRecord:
     client = access.client
     record = ClientRecord(public_id=str(client.public_id), name=str(client),
                           withheld=access.something_withheld, shown=access.categories)
+    _covering(access, record)
     if access.sees(Info.IDENTITY):
         record.date_of_birth = client.date_of_birth
         record.age = client.age_on(timezone.localdate())
@@ -172,17 +185,18 @@ def _with_related(access: ClientAccess) -> list[Enrolment]:
         enrolments,
         Prefetch("history", queryset=EnrolmentStatusChange.objects.select_related("actor")),
         Prefetch("consents", queryset=ConsentRecord.objects.select_related("recorded_by")),
-        Prefetch("matches", queryset=Match.objects.select_related("supporter__user", "site")))
+        Prefetch("matches", queryset=Match.objects.select_related("supporter__user", "site")
+                 .annotate(**next_cover_fields(timezone.localdate()))))
     return enrolments
 
 
 def _languages_and_interests(access: ClientAccess) -> tuple[list[str], list[str]]:
-    """Both lists in one query (a UNION), each sorted by name."""
+    """Both lists in one query (a UNION), each in the reader's language, sorted."""
     client = access.client
-    rows = client.languages.order_by().values_list(Value("l"), "name").union(
-        client.interests.order_by().values_list(Value("i"), "name"), all=True)
-    languages = sorted(name for kind, name in rows if kind == "l")
-    interests = sorted(name for kind, name in rows if kind == "i")
+    rows = client.languages.order_by().values_list(Value("l"), "name", "name_fr").union(
+        client.interests.order_by().values_list(Value("i"), "name", "name_fr"), all=True)
+    languages = sorted(in_language(name, fr) for kind, name, fr in rows if kind == "l")
+    interests = sorted(in_language(name, fr) for kind, name, fr in rows if kind == "i")
     return languages, interests
 
 

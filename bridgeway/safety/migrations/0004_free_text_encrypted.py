@@ -9,7 +9,7 @@ from bridgeway.core.encrypted_rows import encrypt_existing
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('safety', '0002_wellbeing_to_supporters'),
+        ('safety', '0003_incident_details'),
     ]
 
     operations = [
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='incident',
             name='description',
-            field=bridgeway.core.fields.EncryptedTextField(blank=True, max_length=2000, verbose_name='details (optional)'),
+            field=bridgeway.core.fields.EncryptedTextField(blank=True, max_length=2000, verbose_name='what happened, in a few words'),
         ),
         migrations.AlterField(
             model_name='incident',
