@@ -9,7 +9,7 @@ from bridgeway.core.encrypted_rows import encrypt_existing
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0006_proposal_site_no_db_constraint'),
+        ('matching', '0007_proposal_open_indexes_partial'),
     ]
 
     operations = [

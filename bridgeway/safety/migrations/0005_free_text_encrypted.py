@@ -9,7 +9,7 @@ from bridgeway.core.encrypted_rows import encrypt_existing
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('safety', '0003_incident_details'),
+        ('safety', '0004_consent_withdrawn_rule'),
     ]
 
     operations = [
