@@ -53,7 +53,11 @@ class Outcome(models.TextChoices):
 
 
 class GroupSession(BaseModel):
-    """An on-ward or community group; each client present gets one Contact (is_group=True)."""
+    """An on-ward or community group; each client present gets one Contact (is_group=True).
+
+    Scheduled first (weekly ones share a `series`), its attendance taken once it has started
+    (`attendance_taken_at`); a group recorded after the fact gets both at once (decision 0024).
+    """
 
     class Kind(models.TextChoices):
         ON_WARD = "on_ward", _("On-ward group")
@@ -71,6 +75,8 @@ class GroupSession(BaseModel):
     note = EncryptedTextField(_("note"), blank=True, max_length=NOTE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
+    series = models.UUIDField(null=True, blank=True, editable=False)
+    attendance_taken_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at"]

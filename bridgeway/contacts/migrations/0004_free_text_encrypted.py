@@ -9,7 +9,7 @@ from bridgeway.core.encrypted_rows import encrypt_existing
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0002_contact_corrections'),
+        ('contacts', '0003_group_schedule'),
     ]
 
     operations = [
