@@ -186,7 +186,7 @@ def _more_inpatients(world) -> None:  # type: ignore[no-untyped-def]
 def test_ward_inpatients(world, login):
     """The "Peer support" column (status and supporter) costs no query per row."""
     assert constant(login("staff_a"), reverse("clients:ward_home"),
-                    lambda: _more_inpatients(world)) <= 15
+                    lambda: _more_inpatients(world)) <= 9
 
 
 def test_manual_match_page(world, login):
@@ -199,4 +199,4 @@ def test_manual_match_page(world, login):
                                    stay=f.StayFactory(client=client, ward=world.ward_a))
     f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=world.coord_a)
     url = reverse("clients:match_create", args=[client.public_id, enrolment.public_id])
-    assert constant(login("coord_a"), url, add) <= 20
+    assert constant(login("coord_a"), url, add) <= 14

@@ -161,3 +161,21 @@ def test_groups_are_in_the_navigation_of_coordinators_and_supporters(world):
     assert any(i["url"] == url for i in nav_for(world.coord_a))
     assert any(i["url"] == url for i in nav_for(world.supporter.user))
     assert not any(i["url"] == url for i in nav_for(world.staff_a))
+
+
+def test_the_list_takes_the_same_queries_however_many_groups(world, login):
+    from tests.access.test_query_counts import constant
+
+    group_schedule(actor=coord(world), plan=plan(world, weeks=2))
+    GroupSession.objects.create(site=world.site_a, kind="community", topic="Past",
+                                starts_at=timezone.now() - timedelta(days=9),
+                                duration_minutes=60, created_by=world.coord_a)
+
+    def more() -> None:
+        group_schedule(actor=coord(world), plan=plan(world, weeks=10, topic="More"))
+        for k in range(5):
+            GroupSession.objects.create(site=world.site_a, kind="community", topic=f"Past {k}",
+                                        starts_at=timezone.now() - timedelta(days=k + 1),
+                                        duration_minutes=60, created_by=world.coord_a)
+
+    assert constant(login("coord_a"), reverse("contacts:groups"), more) <= 15
