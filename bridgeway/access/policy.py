@@ -8,8 +8,10 @@ audited here, allowed or denied, in the same transaction as the read.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,6 +42,8 @@ from .grants import (  # noqa: F401 — re-exported
     supporter_profile_of,
 )
 from .trail import audit_list, audit_view, denied, who_for  # noqa: F401 — re-exported
+
+T = TypeVar("T")
 
 
 class Action(StrEnum):
@@ -175,7 +179,7 @@ def _decide_one(user: User, grant: RoleAssignment, client: Client,
                             hospitals=frozenset({hospital}) if hospital else frozenset())
     elif role == Role.PEER_SUPPORTER:
         match = (Match.objects.filter(client=client, supporter__user=user, status=Match.Status.ACTIVE)
-                 .select_related("enrolment", "site", "supporter").first())
+                 .select_related("enrolment__site", "site", "supporter__user").first())
         if match is not None:
             consent = current_consent(match.enrolment)
             shared = consent.shared_categories() if consent else frozenset()
@@ -199,6 +203,7 @@ class ClientAccess:
     # Read once per request: the client's enrolments and stays, each grant's decision.
     _facts: ClientFacts | None = field(default=None, repr=False)
     _decisions: dict[int, Decision] = field(default_factory=dict, repr=False)
+    _reads: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def facts(self) -> ClientFacts:
@@ -211,6 +216,12 @@ class ClientAccess:
         if grant.pk not in self._decisions:
             self._decisions[grant.pk] = _decide_one(self.user, grant, self.client, self.facts)
         return self._decisions[grant.pk]
+
+    def remember(self, key: str, read: Callable[[], T]) -> T:
+        """`read()` once per request (per access): the page and its panels share the result."""
+        if key not in self._reads:
+            self._reads[key] = read()
+        return cast(T, self._reads[key])
 
     def sees(self, category: str) -> bool:
         return category in self.categories

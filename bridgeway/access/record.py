@@ -135,21 +135,27 @@ def build(access: ClientAccess) -> ClientRecord:
     if access.sees(Info.ENROLMENT):
         record.enrolments = _enrolments(access)
     if access.sees(Info.MATCH):
-        matches = sorted((m for e in _with_related(access) for m in e.matches.all()),
-                         key=lambda m: (m.started_on, m.pk), reverse=True)
         if access.role == Role.PEER_SUPPORTER:
             # A supporter sees their own match, never who else supported the client.
-            matches = [m for m in matches if access.match and m.pk == access.match.pk]
-        record.matches = matches
+            record.matches = [access.match] if access.match is not None else []
+        else:
+            record.matches = sorted((m for e in _with_related(access) for m in e.matches.all()),
+                                    key=lambda m: (m.started_on, m.pk), reverse=True)
     return record
 
 
 def identifiers(access: ClientAccess) -> list[IdentifierView]:
-    """The client's identifiers, decrypted; only for a user who sees the health card."""
-    from django.utils.translation import gettext as _
+    """The client's identifiers, decrypted; only for a user who sees the health card.
 
+    Read once per request: the page and its identifiers panel share the list."""
     if not access.sees(Info.HEALTH_CARD):
         return []
+    return access.remember("identifiers", lambda: _read_identifiers(access))
+
+
+def _read_identifiers(access: ClientAccess) -> list[IdentifierView]:
+    from django.utils.translation import gettext as _
+
     out: list[IdentifierView] = []
     for identifier in access.client.identifiers.select_related("hospital"):
         try:
@@ -165,14 +171,29 @@ def identifiers(access: ClientAccess) -> list[IdentifierView]:
 
 
 def _with_related(access: ClientAccess) -> list[Enrolment]:
-    """The client's enrolments (read once by the access decision) with their history,
-    consents and matches: three queries however many there are."""
+    """The enrolments this reader sees, with what the page shows of them: at most three
+    queries however many there are, and only those the reader's categories need.
+
+    A peer supporter sees the enrolment of their own match, which the access decision read
+    with its consents; the staff's status history, consents and matches are prefetched."""
+    if access.role == Role.PEER_SUPPORTER:
+        return [access.match.enrolment] if access.match is not None else []
+    return access.remember("enrolments", lambda: _prefetched(access))
+
+
+def _prefetched(access: ClientAccess) -> list[Enrolment]:
     enrolments = access.facts.enrolments
-    prefetch_related_objects(
-        enrolments,
-        Prefetch("history", queryset=EnrolmentStatusChange.objects.select_related("actor")),
-        Prefetch("consents", queryset=ConsentRecord.objects.select_related("recorded_by")),
-        Prefetch("matches", queryset=Match.objects.select_related("supporter__user", "site")))
+    lookups: list[Prefetch[Any]] = []
+    if access.sees(Info.REFERRAL):
+        lookups.append(Prefetch("history",
+                                queryset=EnrolmentStatusChange.objects.select_related("actor")))
+    if access.sees(Info.CONSENT):
+        lookups.append(Prefetch("consents",
+                                queryset=ConsentRecord.objects.select_related("recorded_by")))
+    if access.sees(Info.MATCH) or access.sees(Info.REFERRAL):
+        lookups.append(Prefetch("matches",
+                                queryset=Match.objects.select_related("supporter__user", "site")))
+    prefetch_related_objects(enrolments, *lookups)
     return enrolments
 
 
@@ -206,8 +227,6 @@ def _preferences(access: ClientAccess) -> list[tuple[str, str, str]]:
 def _enrolments(access: ClientAccess) -> list[EnrolmentView]:
     staff = access.sees(Info.REFERRAL)
     enrolments = _with_related(access)
-    if access.role == Role.PEER_SUPPORTER and access.match is not None:
-        enrolments = [e for e in enrolments if e.pk == access.match.enrolment_id]
     out = []
     for enrolment in enrolments:
         view = EnrolmentView(
