@@ -69,8 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Marks the session's user as verified by a second factor (user.is_verified()).
-    "django_otp.middleware.OTPMiddleware",
+    # Marks the session's user as verified by a second factor (user.is_verified()), as
+    # django-otp's OTPMiddleware does, from devices read with the user (core/backends.py).
+    "bridgeway.web.accounts.middleware.SecondFactorMiddleware",
     # no-store on every signed-in response; Permissions-Policy (bridgeway/web/headers.py).
     "bridgeway.web.headers.PrivateResponseHeaders",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -90,7 +91,8 @@ MIDDLEWARE = [
 # checked; ModelBackend checks the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the user's confirmed second-factor devices with the user.
+    "bridgeway.core.backends.SignInBackend",
 ]
 
 ROOT_URLCONF = "bridgeway.urls"
