@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Event:
     name: str  # "stay_admitted", "expected_discharge_set", "stay_discharged",
+    # "match_announced" (emitted by matching once it has told the supporter, decision 0025),
     # "match_ended", "enrolment_status_changed", "consent_recorded"
     actor: Actor
     obj: Any

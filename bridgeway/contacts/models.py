@@ -89,12 +89,14 @@ class Contact(BaseModel):
                                   blank=True, related_name="contacts")
     site = models.ForeignKey(ProgramSite, on_delete=models.PROTECT, related_name="contacts")
     occurred_at = models.DateTimeField(_("when"))
+    # Empty when nobody met (a "could not reach" call has no length); every reader of minutes
+    # counts met contacts only.
     duration_minutes = models.PositiveIntegerField(
-        _("duration (minutes)"),
+        _("duration (minutes)"), null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CONTACT_MINUTES)])
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
     setting = models.CharField(_("setting"), max_length=20, choices=Setting.choices,
-                               default=Setting.COMMUNITY)
+                               default=Setting.COMMUNITY, blank=True)
     is_group = models.BooleanField(_("group"), default=False)
     group_session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, null=True,
                                       blank=True, related_name="contacts")
@@ -104,6 +106,11 @@ class Contact(BaseModel):
     note = models.TextField(_("note"), blank=True)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+")
+    # The log form's one-time token: a second submit of the same form finds this contact
+    # instead of making another (docs/decisions/0022).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -114,7 +121,9 @@ class Contact(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=MAX_CONTACT_MINUTES),
+                condition=(models.Q(duration_minutes__isnull=True)
+                           | models.Q(duration_minutes__gte=1,
+                                      duration_minutes__lte=MAX_CONTACT_MINUTES)),
                 name="contact_duration_range"),
         ]
 
@@ -124,6 +133,46 @@ class Contact(BaseModel):
     def activity_labels(self) -> list[str]:
         labels = dict(Activity.choices)
         return [str(labels.get(a, a)) for a in self.activities or []]
+
+    @property
+    def was_corrected(self) -> bool:
+        return self.version > 1
+
+
+class ContactVersion(BaseModel):
+    """A contact as it was before a correction or a deletion: the trail of every change.
+
+    Kept when the contact itself is deleted (the contact's id stays in contact_public_id), so
+    the coordinator can still read what was removed, by whom and when.
+    """
+
+    class Change(models.TextChoices):
+        EDITED = "edited", _("Corrected")
+        DELETED = "deleted", _("Deleted")
+
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="versions")
+    contact_public_id = models.UUIDField(db_index=True)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(ProgramSite, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    change = models.CharField(max_length=10, choices=Change.choices)
+    # The replaced values: occurred_at (ISO), duration_minutes, mode, setting, activities,
+    # outcome, note.
+    values = models.JSONField()
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    # The correction form's one-time token (a second submit changes nothing).
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-version", "-id"]
+        constraints = [models.UniqueConstraint(fields=["contact_public_id", "version"],
+                                               name="contact_version_once")]
+
+    def __str__(self) -> str:
+        return f"contact {self.contact_public_id} v{self.version} ({self.change})"
 
 
 class Appointment(BaseModel):

@@ -1,7 +1,8 @@
 """Plain-language explanations of proposals, unmatched clients and "why not supporter X?".
 
 Pure: every function takes `tr` (gettext in the web and CLI doors, identity in tests) and
-returns text. Strings are marked with gettext_noop so makemessages collects them. Only the
+returns text; `why_not` also takes `num`, how a score is written (the locale's decimal mark in
+the doors, "54.93" in tests). Strings are marked with gettext_noop so makemessages collects them. Only the
 engine's inputs are used, and none of them carries a diagnosis, so no explanation can.
 """
 
@@ -27,6 +28,13 @@ from .engine import (
     pairs_of,
 )
 from .engine.words import Tr, gettext_noop, identity, join_words
+
+Num = Callable[[float], str]
+
+
+def plain(value: float) -> str:
+    return f"{value:g}"
+
 
 NOTHING_IN_COMMON = gettext_noop("no strong commonalities; the best fit available")
 
@@ -117,7 +125,7 @@ def unmatched_reason(code: str, detail: Mapping[str, Any], tr: Tr = identity,
 
 def why_not(client: ClientIn, supporter: SupporterIn, criteria: Criteria, *,
             proposed_score: float | None, proposed_points: Mapping[str, float] | None = None,
-            tr: Tr = identity) -> tuple[str | None, str, dict[str, float]]:
+            tr: Tr = identity, num: Num = plain) -> tuple[str | None, str, dict[str, float]]:
     """Why was `supporter` not proposed for `client`?
 
     Returns (blocking constraint or None, sentence, points of this pair per criterion).
@@ -132,20 +140,21 @@ def why_not(client: ClientIn, supporter: SupporterIn, criteria: Criteria, *,
         return code, tr(WHY_NOT[code]) % params, points
     total = round(sum(points.values()), 2)
     if proposed_score is None:
-        return None, tr(gettext_noop("Allowed; scores %(score)s points.")) % {"score": total}, points
+        return None, tr(gettext_noop("Allowed; scores %(score)s points.")) % {
+            "score": num(total)}, points
     diff = round(proposed_score - total, 2)
     if diff > 0:
         gaps = []
         for key in SOFT:
             delta = round((proposed_points or {}).get(key, 0.0) - points.get(key, 0.0), 1)
             if delta > 0:
-                gaps.append(f"{tr(SOFT_LABELS[key]).lower()} −{delta:g}")
+                gaps.append(f"{tr(SOFT_LABELS[key]).lower()} −{num(delta)}")
         text = tr(gettext_noop("Allowed, but scores %(diff)s points lower (%(score)s vs %(best)s)")) % {
-            "diff": f"{diff:g}", "score": f"{total:g}", "best": f"{proposed_score:g}"}
+            "diff": num(diff), "score": num(total), "best": num(proposed_score)}
         if gaps:
             text += ": " + ", ".join(gaps)
         return None, text, points
     return None, tr(gettext_noop(
         "Allowed and scores %(score)s points (proposed: %(best)s); the best overall assignment "
         "gives this supporter's free places to other clients.")) % {
-        "score": f"{total:g}", "best": f"{proposed_score:g}"}, points
+        "score": num(total), "best": num(proposed_score)}, points

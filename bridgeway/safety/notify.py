@@ -45,6 +45,7 @@ EMAIL_SUBJECTS = {
     "discharged": gettext_lazy("A discharge notice"),
     "admitted": gettext_lazy("A hospital stay notice"),
     "incident": gettext_lazy("A safety incident was reported"),
+    "match_new": gettext_lazy("You have a new match"),
 }
 DEFAULT_EMAIL_SUBJECT = gettext_lazy("Something new for you")
 

@@ -210,6 +210,11 @@ BRIDGEWAY_BASE_URL = env_str("BRIDGEWAY_BASE_URL", "http://127.0.0.1:8000")
 # password-reset link for PASSWORD_RESET_TIMEOUT seconds (default one hour).
 BRIDGEWAY_INVITATION_DAYS = env_int("BRIDGEWAY_INVITATION_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = env_int("BRIDGEWAY_PASSWORD_RESET_SECONDS", 3600)
+# Corrections and undo (docs/decisions/0022): a peer supporter may correct or delete a contact
+# they logged for this many days (a coordinator any contact of their site, at any time); whoever
+# reported an incident may take it back for this many minutes.
+BRIDGEWAY_CONTACT_CORRECTION_DAYS = env_int("BRIDGEWAY_CONTACT_CORRECTION_DAYS", 7)
+BRIDGEWAY_INCIDENT_UNDO_MINUTES = env_int("BRIDGEWAY_INCIDENT_UNDO_MINUTES", 10)
 # Lockout (docs/decisions/0015): an account after BRIDGEWAY_LOCKOUT_ACCOUNT_FAILURES failed
 # sign-ins, a network address after BRIDGEWAY_LOCKOUT_ADDRESS_FAILURES (several people share a
 # hospital's address), for BRIDGEWAY_LOCKOUT_MINUTES after the last failure or until an

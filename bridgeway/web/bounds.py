@@ -14,7 +14,7 @@ instead of Django's own), and every free-text field has a maximum length. The ra
 - an expiry (a training certificate): from 2000-01-01 to ten years ahead.
 
 A stay's expected discharge is also at most two years after its admission (checked by the
-services in bridgeway/clients/services.py, whichever door the date comes through).
+services in bridgeway/clients/services/, whichever door the date comes through).
 
 A date-time is checked on its local wall-clock value before anything converts it to UTC, so
 9999-12-31 23:59 is an error on its field, not an OverflowError and a 500.

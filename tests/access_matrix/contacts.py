@@ -26,6 +26,14 @@ def _now_local() -> str:
     return (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
 
+def _entry(w: Any) -> dict[str, Any]:
+    contact = Contact.objects.create(
+        client=w.client_a, match=w.match_a, supporter=w.supporter, site=w.site_a,
+        occurred_at=timezone.now() - timedelta(hours=2), duration_minutes=30, setting="community",
+        note="Coffee and a walk.", logged_by=w.supporter.user)
+    return {"public_id": contact.public_id}
+
+
 def _contact_data(w: Any) -> dict[str, Any]:
     return {"occurred_at": _now_local(), "duration_minutes": "45", "mode": "phone",
             "setting": "community", "outcome": "met", "activities": ["emotional_support"],
@@ -87,6 +95,16 @@ ROWS = [
         expect=everyone(404)),
     Row("contacts:log", "GET", _client, expect=WRITERS_A_FORM),
     Row("contacts:log", "POST", _client, data=_contact_data, expect=WRITERS_A_POST),
+    # One contact (decision 0022): read with the client's log; corrected or deleted by the
+    # supporter who logged it (within the window), site A's coordinator, the administrator.
+    Row("contacts:entry", "GET", _entry, expect=READERS_A),
+    Row("contacts:entry", "GET", lambda w: {"public_id": uuid.uuid4()}, note="unknown",
+        expect=everyone(404)),
+    Row("contacts:entry_edit", "GET", _entry, expect=WRITERS_A_FORM),
+    Row("contacts:entry_edit", "POST", _entry, data=_contact_data, expect=WRITERS_A_POST),
+    Row("contacts:entry_delete", "GET", _entry, expect=WRITERS_A_FORM),
+    Row("contacts:entry_delete", "POST", _entry, data={"reason": "Wrong client"},
+        expect=WRITERS_A_POST),
     Row("contacts:appointment_new", "GET", _client, expect=WRITERS_A_FORM),
     Row("contacts:appointment_new", "POST", _client, expect=WRITERS_A_POST,
         data=lambda w: {"starts_at": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),

@@ -34,9 +34,9 @@ def test_readmitted_client_stays_on_the_caseload_with_stay_status(world, login):
     body = page.content.decode()
     assert "In hospital since" in body
     assert page.context["page"].rows[0].in_hospital_since == stay.admitted_on
-    # The log form suggests the ward and accepts an on-ward visit.
+    # The log form shows the stay (it suggests no place: decision 0022) and accepts an on-ward visit.
     form_page = http.get(reverse("contacts:log", args=[world.client_a.public_id]))
-    assert form_page.context["form"].initial["setting"] == "ward"
+    assert "setting" not in form_page.context["form"].initial
     assert "In hospital since" in form_page.content.decode()
     response = http.post(reverse("contacts:log", args=[world.client_a.public_id]), {
         "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from hypothesis import given, settings
@@ -99,3 +100,14 @@ def test_bulk_reasons_equal_single_pair_reasons(seed: int) -> None:
         c = sc.pool.client_objects[int(sc.pairs.client[p])]
         s = sc.pool.supporter_objects[int(sc.pairs.supporter[p])]
         assert text == reason(c, s, CR)
+
+
+def test_why_not_writes_scores_the_callers_way() -> None:
+    """The doors pass the locale's number writer: no "54.93" in a French sentence."""
+    best = run([DANIEL], [JORDAN], CR).proposals[0]
+    weaker = replace(JORDAN, key="x", interests=frozenset())
+    _code, text, _points = why_not(DANIEL, weaker, CR, proposed_score=best.score + 0.25,
+                                   proposed_points=best.contributions,
+                                   num=lambda v: f"{v:g}".replace(".", ","))
+    assert "," in text and not re.search(r"\d\.\d", text), text
+

@@ -120,6 +120,21 @@ def test_approve_creates_match_notice_and_status(setup: World) -> None:
         services.proposal_approve(actor=coordinator(w), proposal=proposal)
 
 
+def test_approve_puts_the_new_match_in_the_supporters_inbox(setup: World) -> None:
+    from bridgeway.safety.models import Notification
+
+    w = setup
+    e = waiting(w.site_a)
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    match = services.proposal_approve(actor=coordinator(w),
+                                      proposal=Proposal.objects.get(enrolment=e))
+    notice = Notification.objects.get(kind="match_new")
+    assert notice.recipient == w.supporter.user  # only the supporter, not the coordinator
+    assert notice.title == f"New match: {match.client.first_name_initial}"
+    assert notice.url == f"/clients/{match.client.public_id}/"
+    assert notice.read_at is None
+
+
 def test_approve_never_overfills(setup: World) -> None:
     w = setup
     a, b = waiting(w.site_a), waiting(w.site_a)
@@ -235,6 +250,9 @@ def test_clients_match_create_does_not_call_back_into_matching(setup: World) -> 
     assert not MatchNotice.objects.filter(match__enrolment=e).exists()
     assert Proposal.objects.get(enrolment=e).status == "proposed"
     assert "match_created" not in events._handlers
+    # The inbox entry comes from matching's own announcement, not from clients.
+    from bridgeway.safety.models import Notification
+    assert not Notification.objects.filter(kind="match_new").exists()
 
 
 def test_loaded_inputs_match_the_records(setup: World) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -57,6 +58,20 @@ def test_proposal_page_why_not(login: Any, proposed: Proposal, world: World) -> 
     assert "diagnos" not in body.lower()
     bad = client.get(f"/matching/proposals/{proposed.public_id}/", {"why_not": "nonsense"})
     assert "Choose a peer supporter of this site." in bad.content.decode()
+
+
+def test_why_not_in_french_writes_scores_with_the_decimal_comma(login: Any, proposed: Proposal,
+                                                                world: World) -> None:
+    SupporterProfile.objects.update(max_active_clients=3)  # both supporters are allowed
+    Proposal.objects.filter(pk=proposed.pk).update(score=proposed.score + 12.345)
+    other = (world.other_supporter if proposed.supporter == world.supporter else world.supporter)
+    client = login("coord_a")
+    response = client.get(f"/matching/proposals/{proposed.public_id}/",
+                          {"why_not": str(other.public_id)}, HTTP_ACCEPT_LANGUAGE="fr")
+    body = response.content.decode()
+    sentence = re.search(r"Admissible[^<]*", body)
+    assert sentence is not None, body
+    assert re.search(r"\d,\d", sentence.group(0)) and not re.search(r"\d\.\d", sentence.group(0))
 
 
 def test_criteria_form_field_errors(login: Any, world: World) -> None:

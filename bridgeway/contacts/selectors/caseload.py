@@ -257,6 +257,7 @@ def supporter_weeks(supporter: SupporterProfile, *, weeks: int = 8,
             continue
         week = out[index]
         if outcome == Outcome.MET:
+            minutes = minutes or 0  # a met contact always has a length (validate_contact)
             week.contacts_met += 1
             week.minutes += minutes
             week.clients_met.add(client_id)

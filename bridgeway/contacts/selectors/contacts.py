@@ -4,6 +4,7 @@ log form's starting values.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from bridgeway.access.policy import ClientAccess
 from bridgeway.clients.models import HospitalStay
 from bridgeway.core.models import Role
 
-from ..models import Contact, Outcome, Setting
+from ..models import Contact
 
 # --- One client (after client_for_user decided) ---------------------------------------------
 
@@ -54,22 +55,11 @@ def open_stay(access: ClientAccess) -> HospitalStay | None:
     return reveals.open_stay(access)
 
 
-def contact_defaults(access: ClientAccess, *, in_hospital: bool,
-                     now: datetime | None = None) -> dict[str, object]:
-    """Initial values for the log form: the viewer's last one-to-one contact with the client."""
+def contact_defaults(now: datetime | None = None) -> dict[str, object]:
+    """Initial values for the log form: today (now, to the minute) and a fresh one-time token.
+
+    Nothing is copied from an earlier contact: copied answers were saved unread (a community
+    meeting "on the ward", a "could not reach" call lasting an hour; docs/decisions/0022)."""
     now = now or timezone.now()
-    last = (Contact.objects.filter(client=access.client, logged_by=access.user, is_group=False)
-            .order_by("-occurred_at").first())
-    initial: dict[str, object] = {
-        "occurred_at": timezone.localtime(now).replace(second=0, microsecond=0),
-        "mode": "in_person", "setting": Setting.WARD if in_hospital else Setting.COMMUNITY,
-        "duration_minutes": 60, "activities": [], "outcome": Outcome.MET,
-    }
-    if last is not None:
-        initial.update(mode=last.mode, setting=last.setting, duration_minutes=last.duration_minutes,
-                       activities=list(last.activities or []))
-        if in_hospital and last.setting != Setting.WARD and last.mode == "in_person":
-            initial["setting"] = Setting.WARD  # readmitted since: visits happen on the ward
-        if last.setting == Setting.HOME and not (access.match and access.match.home_visits_allowed):
-            initial["setting"] = Setting.COMMUNITY
-    return initial
+    return {"occurred_at": timezone.localtime(now).replace(second=0, microsecond=0),
+            "form_token": uuid.uuid4()}

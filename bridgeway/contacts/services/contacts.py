@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +24,9 @@ class ContactDetails:
     """What a supporter enters for one contact (validated by `validate_contact`)."""
 
     occurred_at: datetime
-    duration_minutes: int
+    duration_minutes: int | None  # None: nobody met, so no length (required when met)
     mode: str = Mode.IN_PERSON
-    setting: str = Setting.COMMUNITY
+    setting: str = Setting.COMMUNITY  # "" allowed unless met
     activities: list[str] = field(default_factory=list)
     outcome: str = Outcome.MET
     note: str = ""
@@ -36,7 +37,11 @@ def validate_contact(details: ContactDetails, *, match: Match | None,
     """Field-level checks shared by the form and the service (the service always runs them)."""
     errors: dict[str, list[str]] = {}
     now = now or timezone.now()
-    if details.duration_minutes is None or details.duration_minutes <= 0:
+    met = details.outcome == Outcome.MET
+    if details.duration_minutes is None:
+        if met:
+            errors.setdefault("duration_minutes", []).append(_("Enter how long you met."))
+    elif details.duration_minutes <= 0:
         errors.setdefault("duration_minutes", []).append(_("Enter a duration of at least 1 minute."))
     elif details.duration_minutes > MAX_CONTACT_MINUTES:
         errors.setdefault("duration_minutes", []).append(
@@ -47,7 +52,7 @@ def validate_contact(details: ContactDetails, *, match: Match | None,
         errors.setdefault("occurred_at", []).append(_("A contact cannot be dated in the future."))
     if details.mode not in Mode.values:
         errors.setdefault("mode", []).append(_("Choose how you were in contact."))
-    if details.setting not in Setting.values:
+    if details.setting not in Setting.values and (met or details.setting):
         errors.setdefault("setting", []).append(_("Choose where the contact happened."))
     elif details.setting == Setting.HOME and not (match is not None and match.home_visits_allowed):
         errors.setdefault("setting", []).append(
@@ -69,10 +74,45 @@ def active_match_for(client: Client, *, site: ProgramSite | None = None) -> Matc
     return qs.order_by("-started_on").first()
 
 
-@transaction.atomic
+class AlreadySaved(Exception):  # noqa: N818 — an outcome the door answers, not an error
+    """The form with this token was saved before (Back, then Save again): nothing new is
+    written; the door shows the saved contact instead."""
+
+    def __init__(self, contact: Contact) -> None:
+        super().__init__("This form was already saved.")
+        self.contact = contact
+
+
 def contact_log(*, actor: Actor, client: Client, details: ContactDetails,
-                match: Match | None = None) -> Contact:
-    """Log one contact. A supporter logs only for a client actively matched to them."""
+                match: Match | None = None, form_token: uuid.UUID | None = None) -> Contact:
+    """Log one contact. A supporter logs only for a client actively matched to them.
+
+    `form_token` is the log form's one-time token: a second submit of the same form raises
+    AlreadySaved with the contact the first one made (also when both race: the token is
+    unique in the database)."""
+    if form_token is not None:
+        _raise_if_saved(actor, form_token)
+    try:
+        return _contact_log(actor=actor, client=client, details=details, match=match,
+                            form_token=form_token)
+    except IntegrityError:
+        if form_token is None:
+            raise
+        _raise_if_saved(actor, form_token)
+        raise
+
+
+def _raise_if_saved(actor: Actor, form_token: uuid.UUID) -> None:
+    saved = Contact.objects.filter(form_token=form_token).select_related("client").first()
+    if saved is not None:
+        if actor.user is None or saved.logged_by_id != actor.user.pk:
+            raise ValidationError(_("This form was already used. Open a new one."))
+        raise AlreadySaved(saved)
+
+
+@transaction.atomic
+def _contact_log(*, actor: Actor, client: Client, details: ContactDetails, match: Match | None,
+                 form_token: uuid.UUID | None) -> Contact:
     if actor.user is None:
         raise ValidationError(_("A contact is logged by a person."))
     if match is None:
@@ -90,7 +130,7 @@ def contact_log(*, actor: Actor, client: Client, details: ContactDetails,
         occurred_at=details.occurred_at, duration_minutes=details.duration_minutes,
         mode=details.mode, setting=details.setting, is_group=False,
         activities=sorted(set(details.activities)), outcome=details.outcome,
-        note=details.note.strip(), logged_by=actor.user,
+        note=details.note.strip(), logged_by=actor.user, form_token=form_token,
     )
     contact.save()
     audit(actor, category=CONTACT_LOG, action="create", client=client,

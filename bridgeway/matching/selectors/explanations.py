@@ -4,9 +4,11 @@ and "why was this supporter not proposed?", derived from today's records."""
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from bridgeway.clients.models import Enrolment
@@ -62,6 +64,11 @@ def explain_proposals(proposals: list[Proposal], alternatives: int = 3) -> dict[
     return out
 
 
+def _score(value: float) -> str:
+    """A score in the active language ("54,93" in French), at most two decimals."""
+    return number_format(Decimal(f"{round(value, 2):g}"))
+
+
 def why_not(proposal: Proposal, supporter_key: str, *, tr: Any) -> tuple[
         str, str | None, str, dict[str, float]] | None:
     """Why was this supporter not proposed? (name, blocking code, sentence, points)."""
@@ -74,5 +81,6 @@ def why_not(proposal: Proposal, supporter_key: str, *, tr: Any) -> tuple[
         return name, None, tr("This is the proposed supporter."), {}
     code, text, points = explain.why_not(
         inputs.clients[0], target, criteria_for_site(proposal.site),
-        proposed_score=proposal.score, proposed_points=proposal.contributions, tr=tr)
+        proposed_score=proposal.score, proposed_points=proposal.contributions, tr=tr,
+        num=_score)
     return name, code, text, points

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from bridgeway.audit.writer import record
 from bridgeway.clients import services as client_services
+from bridgeway.clients.events import Event, emit
 from bridgeway.clients.models import Enrolment, Match
 from bridgeway.clients.statuses import REMATCH_REASONS
 from bridgeway.core.actors import Actor
@@ -48,10 +49,12 @@ def _pair_explained(proposal: Proposal, supporter: SupporterProfile) -> tuple[di
     return points, explain.reason(inputs.clients[0], target, criteria, _)
 
 
-def _tell_and_supersede(match: Match, *, keep: Proposal | None = None) -> int:
-    """After a match is created: the supporter's "new match" notice, and the client's other
-    open proposals superseded. Returns how many were superseded."""
+def _tell_and_supersede(actor: Actor, match: Match, *, keep: Proposal | None = None) -> int:
+    """After a match is created: the supporter's "new match" notice (and, through the
+    "match_announced" event, an entry in their inbox), and the client's other open proposals
+    superseded. Returns how many were superseded."""
     MatchNotice.objects.create(supporter=match.supporter, match=match)
+    emit(Event("match_announced", actor, match))
     others = Proposal.objects.filter(enrolment_id=match.enrolment_id,
                                      status=Proposal.Status.PROPOSED)
     if keep is not None:
@@ -88,7 +91,7 @@ def proposal_approve(*, actor: Actor, proposal: Proposal,
     proposal.match = match
     proposal.save(update_fields=["status", "decided_at", "decided_by", "decision_note", "match",
                                  "supporter", "score", "contributions", "reason", "updated_at"])
-    superseded = _tell_and_supersede(match, keep=proposal)
+    superseded = _tell_and_supersede(actor, match, keep=proposal)
     record(who=actor.who, category="match", action="approve_proposal",
            client_public_id=proposal.enrolment.client.public_id,
            detail=f"proposal:{proposal.public_id} match:{match.public_id} "
@@ -105,7 +108,7 @@ def match_by_hand(*, actor: Actor, enrolment: Enrolment, supporter: SupporterPro
     Audit: the match's own event and one for the notice and what was superseded."""
     match = client_services.match_create(actor=actor, enrolment=enrolment, supporter=supporter,
                                          home_visits_allowed=home_visits_allowed)
-    superseded = _tell_and_supersede(match)
+    superseded = _tell_and_supersede(actor, match)
     record(who=actor.who, category="match", action="notify_supporter",
            client_public_id=match.client.public_id,
            detail=f"match:{match.public_id} superseded:{superseded}")

@@ -77,7 +77,20 @@ def on_stay_admitted(event: Event) -> None:
     _send_notice(event, kind="admitted", consent="stay_status", title=title, body=body)
 
 
+def on_match_announced(event: Event) -> None:
+    """A new match reaches the supporter's inbox, linking to the client's page. Matching's
+    decision event already records that the supporter was told (no second audit event)."""
+    match: Match = event.obj
+    title = _("New match: %(name)s") % {"name": match.client.first_name_initial}
+    body = _("You are now %(name)s's peer supporter. Plan your first meeting.") % {
+        "name": match.client.first_name_initial}
+    url = reverse("clients:detail", kwargs={"public_id": match.client.public_id})
+    notify(recipients=[match.supporter.user], kind="match_new", title=title, body=body,
+           url=url)
+
+
 def connect() -> None:
+    subscribe("match_announced", on_match_announced)
     subscribe("expected_discharge_set", on_expected_discharge_set)
     subscribe("stay_discharged", on_stay_discharged)
     subscribe("stay_admitted", on_stay_admitted)

@@ -45,9 +45,9 @@ class DateInput(forms.DateInput):
 DURATIONS = [15, 30, 45, 60, 90, 120]
 
 
-def _duration_field(label: Any = None) -> forms.IntegerField:
+def _duration_field(label: Any = None, *, required: bool = True) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label or _("Minutes"), min_value=1, max_value=MAX_CONTACT_MINUTES,
+        label=label or _("Minutes"), min_value=1, max_value=MAX_CONTACT_MINUTES, required=required,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5, "list": "durations"}),
         error_messages={"min_value": _("Enter a duration of at least 1 minute."),
                         "max_value": _("A contact lasts at most 12 hours (720 minutes).")})
@@ -56,9 +56,11 @@ def _duration_field(label: Any = None) -> forms.IntegerField:
 class ContactForm(forms.Form):
     occurred_at = bounds.DateTimeField(kind="event", label=_("When"), widget=DateTimeInput(),
                                       input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
-    duration_minutes = _duration_field()
+    # Both required when the client was met (the service says so in place), empty otherwise.
+    duration_minutes = _duration_field(required=False)
     mode = forms.ChoiceField(label=_("How"), choices=Mode.choices, widget=forms.RadioSelect)
-    setting = forms.ChoiceField(label=_("Where"), choices=Setting.choices, widget=forms.RadioSelect)
+    setting = forms.ChoiceField(label=_("Where"), choices=Setting.choices, widget=forms.RadioSelect,
+                                required=False)
     outcome = forms.ChoiceField(label=_("What happened"), choices=Outcome.choices,
                                 widget=forms.RadioSelect)
     activities = forms.MultipleChoiceField(label=_("Activities"), choices=Activity.choices,
@@ -66,6 +68,8 @@ class ContactForm(forms.Form):
     note = forms.CharField(label=_("Short note (private to you and your coordinator)"),
                            widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            max_length=2000)
+    # One-time token: a second submit of the same form saves nothing new (decision 0022).
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, match: Match | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,8 +81,9 @@ class ContactForm(forms.Form):
 
     def details(self) -> ContactDetails:
         d = self.cleaned_data
-        return ContactDetails(occurred_at=d["occurred_at"], duration_minutes=d["duration_minutes"],
-                              mode=d["mode"], setting=d["setting"],
+        return ContactDetails(occurred_at=d["occurred_at"],
+                              duration_minutes=d.get("duration_minutes"),
+                              mode=d["mode"], setting=d.get("setting") or "",
                               activities=list(d.get("activities") or []), outcome=d["outcome"],
                               note=d.get("note") or "")
 
@@ -93,6 +98,16 @@ class ContactForm(forms.Form):
 
     def apply_service_error(self, exc: ValidationError) -> None:
         apply_errors(self, exc)
+
+
+class CorrectionForm(ContactForm):
+    reason = forms.CharField(label=_("What was wrong (optional)"), required=False,
+                             max_length=300)
+
+
+class DeleteContactForm(forms.Form):
+    reason = forms.CharField(label=_("Why delete it (optional)"), required=False,
+                             max_length=300)
 
 
 class GroupForm(forms.Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from bridgeway.web.contacts.views import appointments, calendar, goals, groups, lists, log
+from bridgeway.web.contacts.views import appointments, calendar, entries, goals, groups, lists, log
 
 app_name = "contacts"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,6 +11,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("supporters/<uuid:public_id>/week/", lists.supporter_week, name="week"),
     path("clients/<uuid:public_id>/", log.client_contacts, name="client"),
     path("clients/<uuid:public_id>/log/", log.log_contact, name="log"),
+    path("entries/<uuid:public_id>/", entries.contact_detail, name="entry"),
+    path("entries/<uuid:public_id>/edit/", entries.contact_edit, name="entry_edit"),
+    path("entries/<uuid:public_id>/delete/", entries.contact_remove, name="entry_delete"),
     path("clients/<uuid:public_id>/appointments/new/", appointments.appointment_new,
          name="appointment_new"),
     path("clients/<uuid:public_id>/goals/", goals.client_goals, name="goals"),

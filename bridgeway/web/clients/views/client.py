@@ -45,6 +45,18 @@ def _actions(access: ClientAccess) -> dict[str, bool]:
     }
 
 
+def _quick(access: ClientAccess) -> dict[str, bool]:
+    """The phone-first actions at the top of the page (the call link needs only the phone
+    number, which the record holds only when the client shares contact details)."""
+    user = access.user
+    return {
+        "log_contact": access.sees(Info.CONTACT_LOG)
+        and can(user, Action.LOG_CONTACT, client_access=access),
+        "incident": access.sees(Info.SAFETY)
+        and can(user, Action.REPORT_INCIDENT, client_access=access),
+    }
+
+
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Everything this user may see of one client; one audit event for the page."""
     user = user_of(request)
@@ -62,6 +74,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "clients/detail.html", {
         "record": content,
         "actions": _actions(access),
+        "quick": _quick(access),
         "panels": _panels_html(access, request),
         "is_supporter_view": access.role == Role.PEER_SUPPORTER,
     })

@@ -63,7 +63,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     prefetch_related_objects([a.client for a in caseload], "stays__hospital", "stays__ward")
     audit_list(user, category=Info.CASELOAD, clients=[a.client for a in caseload],
                detail="page:clients:mine", role=Role.PEER_SUPPORTER)
-    return render(request, "clients/mine.html", {"cards": [record.card(a) for a in caseload]})
+    # Each card links to the fast log form when the client shares the contact log.
+    cards = [(record.card(a), a.sees(Info.CONTACT_LOG)) for a in caseload]
+    return render(request, "clients/mine.html", {"cards": cards})
 
 
 def ward_home(request: HttpRequest) -> HttpResponse:

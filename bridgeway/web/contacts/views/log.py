@@ -16,7 +16,8 @@ from bridgeway.access.categories import Info
 from bridgeway.access.policy import Action, authorize, client_for_user
 from bridgeway.contacts.selectors import contacts as contact_reads
 from bridgeway.contacts.selectors.appointments import client_appointments
-from bridgeway.contacts.services.contacts import active_match_for, contact_log
+from bridgeway.contacts.selectors.corrections import deleted_contacts
+from bridgeway.contacts.services.contacts import AlreadySaved, active_match_for, contact_log
 from bridgeway.core.models import Role
 from bridgeway.web.common import user_of
 from bridgeway.web.contacts.forms import DURATIONS, ContactForm
@@ -30,7 +31,7 @@ def client_contacts(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "contacts/client_contacts.html", {
         "access": access, "client": access.client, "rows": contact_reads.client_contacts(access),
         "stay": contact_reads.open_stay(access), "can_write": can_write(access),
-        "appointments": client_appointments(access),
+        "appointments": client_appointments(access), "deleted": deleted_contacts(access),
     })
 
 
@@ -48,7 +49,12 @@ def log_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             try:
                 contact_log(actor=actor, client=access.client, details=form.details(),
-                            match=match)
+                            match=match, form_token=form.cleaned_data.get("form_token"))
+            except AlreadySaved as saved:
+                messages.info(request, _("This contact was already saved: nothing new was "
+                                         "logged. Here it is."))
+                return HttpResponseRedirect(reverse("contacts:entry",
+                                                    args=[saved.contact.public_id]))
             except ValidationError as exc:
                 form.apply_service_error(exc)
             else:
@@ -58,8 +64,7 @@ def log_contact(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     return HttpResponseRedirect(reverse("contacts:caseload"))
                 return HttpResponseRedirect(reverse("contacts:client", args=[access.client.public_id]))
     else:
-        form = ContactForm(initial=contact_reads.contact_defaults(access, in_hospital=stay is not None),
-                           match=match)
+        form = ContactForm(initial=contact_reads.contact_defaults(), match=match)
     return render(request, "contacts/log.html", {"access": access, "client": access.client,
                                                  "form": form, "stay": stay,
                                                  "durations": DURATIONS})
