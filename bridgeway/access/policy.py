@@ -223,6 +223,9 @@ class ClientAccess:
             self._reads[key] = read()
         return cast(T, self._reads[key])
 
+    def has_read(self, key: str) -> bool:
+        return key in self._reads
+
     def sees(self, category: str) -> bool:
         return category in self.categories
 

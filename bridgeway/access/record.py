@@ -6,17 +6,19 @@ so a template cannot show it by mistake.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Value, prefetch_related_objects
+from django.db.models import DateTimeField, Prefetch, UUIDField, Value, prefetch_related_objects
 from django.utils import timezone
 
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
 from bridgeway.access.reveals import StayFact, StayView, stay_facts, stay_views
 from bridgeway.clients.models import (
+    ClientIdentifier,
     ConsentRecord,
     Enrolment,
     EnrolmentStatusChange,
@@ -113,14 +115,14 @@ def build(access: ClientAccess) -> ClientRecord:
         record.age = client.age_on(timezone.localdate())
         record.gender = client.get_gender_display()
         record.pronouns = client.pronouns or None
-    if access.sees(Info.HEALTH_CARD):
-        record.identifiers = identifiers(access)
-        record.health_card_number = next(
-            (i.value for i in record.identifiers if i.kind == IdentifierKind.HEALTH_CARD), "")
     if access.sees(Info.PROFILE):
         record.languages, record.interests = _languages_and_interests(access)
         record.home_fsa = client.home_fsa or ""
         record.preferences = _preferences(access)
+    if access.sees(Info.HEALTH_CARD):
+        record.identifiers = identifiers(access)
+        record.health_card_number = next(
+            (i.value for i in record.identifiers if i.kind == IdentifierKind.HEALTH_CARD), "")
     if access.sees(Info.CONTACT_DETAILS):
         record.phone = client.phone
         record.email = client.email
@@ -154,20 +156,30 @@ def identifiers(access: ClientAccess) -> list[IdentifierView]:
 
 
 def _read_identifiers(access: ClientAccess) -> list[IdentifierView]:
+    rows = access.client.identifiers.order_by().values_list(*IDENTIFIER_COLUMNS)
+    return _identifier_views(rows)
+
+
+# One row shape for the client's identifiers, languages and interests (see below).
+IDENTIFIER_COLUMNS = ("kind", "label", "source", "public_id", "value_encrypted",
+                      "hospital__name", "created_at")
+
+
+def _identifier_views(rows: Iterable[tuple[Any, ...]]) -> list[IdentifierView]:
+    """Views of identifier rows (IDENTIFIER_COLUMNS), decrypted, in the model's order."""
     from django.utils.translation import gettext as _
 
-    out: list[IdentifierView] = []
-    for identifier in access.client.identifiers.select_related("hospital"):
+    out: list[tuple[Any, IdentifierView]] = []
+    for kind, label, source, public_id, encrypted, hospital, created_at in rows:
+        identifier = ClientIdentifier(kind=kind, value_encrypted=encrypted)
         try:
             value = identifier.value
         except InvalidToken:  # its key was removed before rotation: say so, do not fail
             value = _("(unreadable: encrypted under a key no longer configured)")
-        out.append(IdentifierView(
-            public_id=str(identifier.public_id), kind=identifier.kind,
-            kind_label=identifier.get_kind_display(), value=value,
-            hospital=identifier.hospital.name if identifier.hospital else "",
-            label=identifier.label, source=identifier.source))
-    return out
+        out.append(((kind, created_at), IdentifierView(
+            public_id=str(public_id), kind=kind, kind_label=identifier.get_kind_display(),
+            value=value, hospital=hospital or "", label=label, source=source)))
+    return [view for _key, view in sorted(out, key=lambda pair: pair[0])]
 
 
 def _with_related(access: ClientAccess) -> list[Enrolment]:
@@ -198,12 +210,26 @@ def _prefetched(access: ClientAccess) -> list[Enrolment]:
 
 
 def _languages_and_interests(access: ClientAccess) -> tuple[list[str], list[str]]:
-    """Both lists in one query (a UNION), each sorted by name."""
+    """Both lists, each sorted by name, in one query (a UNION); for a reader of the health
+    card the client's identifiers come in the same query (remembered for the page)."""
     client = access.client
-    rows = client.languages.order_by().values_list(Value("l"), "name").union(
-        client.interests.order_by().values_list(Value("i"), "name"), all=True)
-    languages = sorted(name for kind, name in rows if kind == "l")
-    interests = sorted(name for kind, name in rows if kind == "i")
+
+    def names(tag: str) -> list[Any]:
+        return [Value(tag), "name", Value(""), Value(""), Value(None, output_field=UUIDField()),
+                Value(""), Value(""), Value(None, output_field=DateTimeField())]
+
+    query = client.languages.order_by().values_list(*names("l")).union(
+        client.interests.order_by().values_list(*names("i")), all=True)
+    with_identifiers = access.sees(Info.HEALTH_CARD) and not access.has_read("identifiers")
+    if with_identifiers:
+        query = query.union(client.identifiers.order_by().values_list(
+            Value("x"), *IDENTIFIER_COLUMNS), all=True)
+    rows = list(query)
+    if with_identifiers:
+        found = _identifier_views(row[1:] for row in rows if row[0] == "x")
+        access.remember("identifiers", lambda: found)
+    languages = sorted(row[1] for row in rows if row[0] == "l")
+    interests = sorted(row[1] for row in rows if row[0] == "i")
     return languages, interests
 
 

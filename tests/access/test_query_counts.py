@@ -5,8 +5,9 @@ contacts, appointments, goals, binder entries, enrolments, alerts, clients, matc
 proposals), counts again, and asserts the two counts are equal and within the page's budget.
 
 Counted: every statement the request sends except SAVEPOINT / RELEASE SAVEPOINT, which exist
-only because the test runs inside a transaction (in production the audit insert and the
-session save are their own transactions). The budgets are today's counts, so a new query
+only because the test runs inside a transaction (in production the audit insert is its own
+transaction). Not counted: the session's renewal, one UPDATE at most once a minute per session
+(bridgeway/web/sessions.py), which a first request makes before the counted ones. The budgets are today's counts, so a new query
 fails here (bench/pages.md, "Client page queries", says where they go).
 """
 
@@ -32,14 +33,15 @@ from bridgeway.safety.services import care
 from tests import factories as f
 from tests.contacts.helpers import add_contact, matched_client
 
-# Per role: session and user (the user's confirmed second-factor devices read with it), the
-# client, the grants, the client's enrolments and stays, the audit event, the record's
-# sections (identifiers, languages and interests, the enrolments' history, consents and
-# matches as the role sees them), the contacts, appointments and goals panels, the safety
-# panel's alerts and its one summary (binder, checklist, bridging, outreach), the session save.
+# Per role: the session; the user with their grants and confirmed second-factor devices (one
+# query, access/backends.py); the client; the client's enrolments and stays; the audit event;
+# languages, interests and identifiers (one UNION); the enrolments' history, consents and
+# matches as the role sees them; the contacts, appointments and goals panels; the safety
+# panel's alerts and its one summary (binder, checklist, bridging, outreach). The session is
+# not saved: activity renews it at most once a minute (web/sessions.py).
 # Ward staff see no alerts; a peer supporter's enrolment and match come with the access
 # decision, and they see no identifiers, history or consents.
-CLIENT_PAGE_BUDGET = {"coord_a": 18, "lead_a": 18, "staff_a": 17, "supporter": 15, "admin": 18}
+CLIENT_PAGE_BUDGET = {"coord_a": 15, "lead_a": 15, "staff_a": 14, "supporter": 13, "admin": 15}
 
 
 def count(http: HttpClient, url: str) -> tuple[int, list[str]]:
@@ -52,6 +54,9 @@ def count(http: HttpClient, url: str) -> tuple[int, list[str]]:
 
 
 def constant(http: HttpClient, url: str, add: Callable[[], None]) -> int:
+    # A request earlier in the minute renewed the session's idle timeout (web/sessions.py):
+    # the counted ones are the pages as most requests see them, without that one UPDATE.
+    http.get(url)
     small, _ = count(http, url)
     add()
     large, sql = count(http, url)
@@ -114,12 +119,12 @@ def _more_matched_clients(world) -> None:  # type: ignore[no-untyped-def]
 
 def test_caseload(world, login):
     assert constant(login("supporter"), reverse("contacts:caseload"),
-                    lambda: _more_matched_clients(world)) <= 15
+                    lambda: _more_matched_clients(world)) <= 6
 
 
 def test_site_view(world, login):
     assert constant(login("coord_a"), reverse("contacts:site"),
-                    lambda: _more_matched_clients(world)) <= 15
+                    lambda: _more_matched_clients(world)) <= 7
 
 
 def _more_waiting(world) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +139,7 @@ def _more_waiting(world) -> None:  # type: ignore[no-untyped-def]
 
 def test_waitlist(world, login):
     assert constant(login("coord_a"), reverse("matching:site", args=[world.site_a.code]),
-                    lambda: _more_waiting(world)) <= 15
+                    lambda: _more_waiting(world)) <= 10
 
 
 def test_proposals_page(world, login):
@@ -153,7 +158,7 @@ def test_proposals_page(world, login):
     assert proposed >= 5
     n = constant(http, url, run)
     assert Proposal.objects.filter(status=Proposal.Status.PROPOSED).count() > proposed
-    assert n <= 30, n
+    assert n <= 24, n
 
 
 def test_alert_inbox(world, login):
@@ -168,4 +173,4 @@ def test_alert_inbox(world, login):
             _alert(world, client=client)
         assert Alert.objects.count() == 11
 
-    assert constant(login("coord_a"), reverse("safety:inbox"), add) <= 15
+    assert constant(login("coord_a"), reverse("safety:inbox"), add) <= 5

@@ -16,14 +16,14 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import is_verified
 from django_otp.models import Device
 
-from bridgeway.core.backends import confirmed_devices
+from bridgeway.access.backends import confirmed_devices
 from bridgeway.core.twofactor import has_device, required_for
 
 
 class SecondFactorMiddleware:
     """django-otp's OTPMiddleware (`user.otp_device`, `user.is_verified()`) without a query of
     its own: the session names the device that verified it (django_otp.login), and the sign-in
-    backend read the user's confirmed devices with the user (bridgeway.core.backends). A
+    backend read the user's confirmed devices with the user (bridgeway.access.backends). A
     device the backend did not list is looked up as django-otp does, and the session forgets
     it unless it is the user's and confirmed."""
 
