@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import DateTimeField, Prefetch, UUIDField, Value, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from bridgeway.access.categories import Info
@@ -215,8 +216,9 @@ def _languages_and_interests(access: ClientAccess) -> tuple[list[str], list[str]
     client = access.client
 
     def names(tag: str) -> list[Any]:
-        return [Value(tag), "name", Value(""), Value(""), Value(None, output_field=UUIDField()),
-                Value(""), Value(""), Value(None, output_field=DateTimeField())]
+        # Typed NULLs: PostgreSQL resolves the first UNION's untyped NULLs to text.
+        return [Value(tag), "name", Value(""), Value(""), Cast(Value(None), UUIDField()),
+                Value(""), Value(""), Cast(Value(None), DateTimeField())]
 
     query = client.languages.order_by().values_list(*names("l")).union(
         client.interests.order_by().values_list(*names("i")), all=True)
