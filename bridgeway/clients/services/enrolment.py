@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bridgeway.core.actors import Actor
+from bridgeway.core.events import emit
 
-from ..events import Event, emit
+from ..events import ConsentRecorded
 from ..models import ConsentRecord, Enrolment, Match
 from .common import S, change_status, end_match, write_audit
 
@@ -98,5 +99,5 @@ def consent_record(
                       ended_on=timezone.localdate())
         change_status(actor=actor, enrolment=enrolment, to_status=to_status,
                       reason=_("Consent to take part withdrawn"))
-    emit(Event("consent_recorded", actor, consent))
+    emit(ConsentRecorded(actor=actor, consent=consent))
     return consent
