@@ -243,46 +243,42 @@ def test_the_checker_finds_a_same_layer_import_the_wrong_way() -> None:
     assert any("supporters/_layering_probe.py:1" in p and "same layer" in p for p in problems)
 
 
-def test_the_checker_finds_a_cycle() -> None:
-    first = PACKAGE / "core" / "_cycle_a.py"
-    second = PACKAGE / "core" / "_cycle_b.py"
-    first.write_text("from bridgeway.core import _cycle_b\n")
-    second.write_text("from bridgeway.core import _cycle_a\n")
+def _cycles_with(probes: dict[str, str]) -> list[list[str]]:
+    """import_cycles() with probe files (path under bridgeway/core: source) in the tree."""
+    written: list[Path] = []
     try:
-        cycles = import_cycles()
+        for relative, source in probes.items():
+            path = PACKAGE / "core" / relative
+            if not path.parent.exists():
+                path.parent.mkdir()
+                written.append(path.parent)
+            path.write_text(source)
+            written.append(path)
+        return import_cycles()
     finally:
-        first.unlink()
-        second.unlink()
+        for path in reversed(written):
+            path.rmdir() if path.is_dir() else path.unlink()
+
+
+def test_the_checker_finds_a_cycle() -> None:
+    cycles = _cycles_with({"_cycle_a.py": "from bridgeway.core import _cycle_b\n",
+                           "_cycle_b.py": "from bridgeway.core import _cycle_a\n"})
     assert ["bridgeway.core._cycle_a", "bridgeway.core._cycle_b"] in cycles
 
 
 def test_the_checker_finds_a_cycle_under_type_checking() -> None:
-    first = PACKAGE / "core" / "_cycle_a.py"
-    second = PACKAGE / "core" / "_cycle_b.py"
-    first.write_text("from bridgeway.core import _cycle_b\n")
-    second.write_text("from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
-                      "    from ._cycle_a import Thing\n")
-    try:
-        cycles = import_cycles()
-    finally:
-        first.unlink()
-        second.unlink()
+    cycles = _cycles_with({
+        "_cycle_a.py": "from bridgeway.core import _cycle_b\n",
+        "_cycle_b.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+                       "    from ._cycle_a import Thing\n"})
     assert ["bridgeway.core._cycle_a", "bridgeway.core._cycle_b"] in cycles
 
 
 def test_the_checker_finds_a_cycle_through_a_package() -> None:
     """`from . import sibling` in a module its package's __init__ imports: pkg -> pkg.a -> pkg."""
-    package = PACKAGE / "core" / "_cycle_pkg"
-    package.mkdir()
-    (package / "__init__.py").write_text("from .a import A\n")
-    (package / "a.py").write_text("from . import b\n\nA = b.B\n")
-    (package / "b.py").write_text("B = 1\n")
-    try:
-        cycles = import_cycles()
-    finally:
-        for child in package.iterdir():
-            child.unlink()
-        package.rmdir()
+    cycles = _cycles_with({"_cycle_pkg/__init__.py": "from .a import A\n",
+                           "_cycle_pkg/a.py": "from . import b\n\nA = b.B\n",
+                           "_cycle_pkg/b.py": "B = 1\n"})
     assert ["bridgeway.core._cycle_pkg", "bridgeway.core._cycle_pkg.a"] in cycles
 
 
