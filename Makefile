@@ -56,10 +56,11 @@ test-sqlite: $(BIN)/.installed
 
 # The same suite plus the PostgreSQL-only tests (row locks, concurrency) on PostgreSQL.
 # The consent properties run their 500 examples per surface in test-sqlite; here they run the
-# shorter `dev` profile (60), enough to show the same rules hold on PostgreSQL, and CI stays
-# under 20 minutes.
+# shorter `dev` profile (60), enough to show the same rules hold on PostgreSQL, and the tests
+# that never touch the database (static checks, pure statistics) are not run a second time
+# (tests/conftest.py); CI stays under 20 minutes.
 test-postgres: $(BIN)/.installed
-	HYPOTHESIS_PROFILE=dev DJANGO_SETTINGS_MODULE=bridgeway.settings.test DATABASE_URL="$(TEST_DATABASE_URL)" \
+	HYPOTHESIS_PROFILE=dev BRIDGEWAY_TESTS_DATABASE_ONLY=1 DJANGO_SETTINGS_MODULE=bridgeway.settings.test DATABASE_URL="$(TEST_DATABASE_URL)" \
 		$(BIN)/pytest -q -n 2 -m "not browser" --create-db
 
 # Playwright driving Debian's Chromium against a live server.

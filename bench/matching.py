@@ -58,7 +58,7 @@ SLOTS = [f"{d}-{p}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 GENDERS = ["man", "woman", "non_binary"]
 
 
-def setup_database(kind: str, reuse: bool) -> tuple[str, str | None, bool]:
+def setup_database(kind: str, reuse: bool, name: str = DB_NAME) -> tuple[str, str | None, bool]:
     """(url, PostgreSQL database to drop afterwards, whether it still needs filling)."""
     if kind == "sqlite":
         path = Path(tempfile.mkdtemp()) / "bench_matching.sqlite3"
@@ -67,12 +67,12 @@ def setup_database(kind: str, reuse: bool) -> tuple[str, str | None, bool]:
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              [DB_NAME]).fetchone() is not None
+                              [name]).fetchone() is not None
         if reuse and exists:
-            return f"{PG_SERVER}/{DB_NAME}", DB_NAME, False
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    return f"{PG_SERVER}/{DB_NAME}", DB_NAME, True
+            return f"{PG_SERVER}/{name}", name, False
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{PG_SERVER}/{name}", name, True
 
 
 def drop_database(name: str | None) -> None:
@@ -290,9 +290,14 @@ def main() -> None:
                         help="time the end-to-end run and the bare solve this many times (best)")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse a kept PostgreSQL database (skips populating)")
+    parser.add_argument("--db-name", default=DB_NAME,
+                        help="the scratch PostgreSQL database's name (so two people's runs on "
+                             "one server do not drop each other's)")
     args = parser.parse_args()
+    if not args.db_name.isidentifier():
+        parser.error("--db-name: letters, digits and underscores only")
 
-    url, pg_name, fill = setup_database(args.database, args.reuse)
+    url, pg_name, fill = setup_database(args.database, args.reuse, args.db_name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bridgeway.settings.dev")
     import django

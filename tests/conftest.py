@@ -8,6 +8,7 @@ staff_a (nurse, hospital A), staff_b (hospital B), evaluator, admin.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,6 +22,27 @@ from bridgeway.core.models import Organisation, ProgramSite, Role, User, Ward
 from bridgeway.supporters.models import SupporterProfile
 
 from . import factories as f
+
+# Fixtures through which a test reaches the database (pytest-django's own names).
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
+                                "django_db_serialized_rollback", "live_server"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With BRIDGEWAY_TESTS_DATABASE_ONLY=1 (the PostgreSQL pass of `make test`), keep only the
+    tests that touch the database. The others never open a connection (pytest-django refuses
+    them one), so they behave the same whatever DATABASE_URL says, and the SQLite pass has
+    already run them; running them twice only made CI slower."""
+    if os.environ.get("BRIDGEWAY_TESTS_DATABASE_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = (item.get_closest_marker("django_db") is not None
+                   or bool(_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))))
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)

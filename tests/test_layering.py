@@ -285,7 +285,7 @@ def test_the_checker_finds_a_cycle_through_a_package() -> None:
 # --- views read through the access layer; pure cores stay pure ---------------------------------
 
 # Views must read client data through bridgeway.access (STYLE.md rule 3).
-FORBIDDEN_MANAGERS = ["Client", "Enrolment", "HospitalStay", "Match", "ConsentRecord"]
+FORBIDDEN_MANAGERS = ["Client", "Enrolment", "HospitalStay", "Match", "ConsentRecord", "Cover"]
 # The demo's documented bulk paths write synthetic history with bulk_create, which needs the
 # managers; what each guarantees, and why it may, is in docs/dev/demo-data.md.
 DOCUMENTED_BULK_PATHS = {"bridgeway/demo/foundation/write.py", "bridgeway/demo/outcomes.py"}

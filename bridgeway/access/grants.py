@@ -6,8 +6,12 @@ access layer starts from them.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import date
 
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from bridgeway.clients.covers import Cover, in_force
 from bridgeway.clients.models import Client, Enrolment, HospitalStay, Match
 from bridgeway.core.models import ProgramSite, Role, RoleAssignment, User
 from bridgeway.supporters.models import SupporterProfile
@@ -81,6 +85,17 @@ def site_ids_for(user: User, *roles: str) -> frozenset[int] | None:
     return frozenset(g.site_id for g in grants if g.role in roles and g.site_id)
 
 
+def supporter_matches(user: User, day: date | None = None) -> QuerySet[Match]:
+    """The active matches a peer supporter works on: their own, and those they cover on `day`
+    (today) — decision 0024. Each carries `cover_until`: the last day of the cover it is
+    reached through, None for the supporter's own match. One query, however many."""
+    day = day or timezone.localdate()
+    covering = Cover.objects.filter(in_force(day), match=OuterRef("pk"), supporter__user=user)
+    return (Match.objects.filter(status=Match.Status.ACTIVE)
+            .filter(Q(supporter__user=user) | Exists(covering))
+            .annotate(cover_until=Subquery(covering.order_by("-ends_on").values("ends_on")[:1])))
+
+
 def _scope_q(grant: RoleAssignment, user: User) -> Q | None:
     """Clients one grant reaches, as a filter on Client (subqueries, so no duplicate rows)."""
     if grant.role == Role.ADMINISTRATOR:
@@ -93,8 +108,7 @@ def _scope_q(grant: RoleAssignment, user: User) -> Q | None:
             id__in=Enrolment.objects.filter(site__hospital_id=grant.organisation_id)
             .values("client_id"))
     if grant.role == Role.PEER_SUPPORTER:
-        return Q(id__in=Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
-                 .values("client_id"))
+        return Q(id__in=supporter_matches(user).values("client_id"))
     return None  # evaluators and privacy officers reach no client record
 
 

@@ -8,17 +8,19 @@ audited here, allowed or denied, in the same transaction as the read.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
+from django.utils import timezone
 
 from bridgeway.audit.models import AuditEvent
 from bridgeway.audit.writer import record
+from bridgeway.clients.covers import next_cover_fields
 from bridgeway.clients.merge import survivor_of
 from bridgeway.clients.models import Client, ConsentRecord, Enrolment, Match
 from bridgeway.core.actors import Actor
@@ -39,11 +41,10 @@ from .grants import (  # noqa: F401 — re-exported
     roles_of,
     site_ids_for,
     sites_for,
+    supporter_matches,
     supporter_profile_of,
 )
 from .trail import audit_list, audit_view, denied, who_for  # noqa: F401 — re-exported
-
-T = TypeVar("T")
 
 
 class Action(StrEnum):
@@ -132,6 +133,8 @@ class Decision:
     grant: RoleAssignment | None = None
     # The hospitals whose stays this access reaches; None: every hospital (access.reveals).
     hospitals: frozenset[int] | None = None
+    # A supporter covering for a colleague (decision 0024): the cover's last day.
+    cover_until: date | None = None
 
 
 def decide(user: User, client: Client) -> Decision:
@@ -155,7 +158,8 @@ def _decide_all(user: User, client: Client,
         else:
             best.categories = best.categories | decision.categories
             best.withheld = best.withheld & decision.withheld
-            best.match = best.match or decision.match
+            if best.match is None:
+                best.match, best.cover_until = decision.match, decision.cover_until
             best.hospitals = (None if best.hospitals is None or decision.hospitals is None
                               else best.hospitals | decision.hospitals)
     return best or Decision(allowed=False, role=first_role(user)), per_grant
@@ -178,13 +182,19 @@ def _decide_one(user: User, grant: RoleAssignment, client: Client,
             return Decision(True, role, site_code, cat.WARD_STAFF, grant=grant,
                             hospitals=frozenset({hospital}) if hospital else frozenset())
     elif role == Role.PEER_SUPPORTER:
-        match = (Match.objects.filter(client=client, supporter__user=user, status=Match.Status.ACTIVE)
-                 .select_related("enrolment__site", "site", "supporter__user").first())
+        # Their own match first; else a colleague's they cover today, seen exactly as the
+        # colleague sees it: the same enrolment, so the same consent (decision 0024).
+        match = (supporter_matches(user).filter(client=client)
+                 .select_related("enrolment__site", "site", "supporter__user")
+                 # the page shows the match itself (access.record): its cover comes with it
+                 .annotate(**next_cover_fields(timezone.localdate()))
+                 .order_by(F("cover_until").asc(nulls_first=True), "-started_on").first())
         if match is not None:
             consent = current_consent(match.enrolment)
             shared = consent.shared_categories() if consent else frozenset()
             return Decision(True, role, match.site.code, cat.SUPPORTER_BASE | shared,
-                            withheld=cat.CONSENT_GATED - shared, match=match, grant=grant)
+                            withheld=cat.CONSENT_GATED - shared, match=match, grant=grant,
+                            cover_until=getattr(match, "cover_until", None))
     return Decision(False, role, site_code)
 
 
@@ -200,10 +210,10 @@ class ClientAccess:
     withheld: frozenset[str] = field(default_factory=frozenset)
     match: Match | None = None
     hospitals: frozenset[int] | None = None  # whose stays it reaches; None: every hospital
+    cover_until: date | None = None  # reached through a cover ending then (decision 0024)
     # Read once per request: the client's enrolments and stays, each grant's decision.
     _facts: ClientFacts | None = field(default=None, repr=False)
     _decisions: dict[int, Decision] = field(default_factory=dict, repr=False)
-    _reads: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def facts(self) -> ClientFacts:
@@ -216,15 +226,6 @@ class ClientAccess:
         if grant.pk not in self._decisions:
             self._decisions[grant.pk] = _decide_one(self.user, grant, self.client, self.facts)
         return self._decisions[grant.pk]
-
-    def remember(self, key: str, read: Callable[[], T]) -> T:
-        """`read()` once per request (per access): the page and its panels share the result."""
-        if key not in self._reads:
-            self._reads[key] = read()
-        return cast(T, self._reads[key])
-
-    def has_read(self, key: str) -> bool:
-        return key in self._reads
 
     def sees(self, category: str) -> bool:
         return category in self.categories
@@ -281,7 +282,8 @@ def client_for_user(
     return ClientAccess(client=client, user=user, role=decision.role,
                         site_code=decision.site_code, categories=decision.categories,
                         withheld=decision.withheld, match=decision.match,
-                        hospitals=decision.hospitals, _facts=facts, _decisions=per_grant)
+                        hospitals=decision.hospitals, cover_until=decision.cover_until,
+                        _facts=facts, _decisions=per_grant)
 
 
 def authorize(
@@ -374,8 +376,7 @@ def caseload_for_supporter(user: User) -> list[ClientAccess]:
     if not has_role(user, Role.PEER_SUPPORTER):
         return []
     matches = list(
-        Match.objects.filter(supporter__user=user, status=Match.Status.ACTIVE)
-        .select_related("client", "enrolment", "site")
+        supporter_matches(user).select_related("client", "enrolment", "site", "supporter__user")
         .order_by("client__given_name", "client__family_name")
     )
     latest: dict[int, ConsentRecord] = {}
@@ -389,5 +390,6 @@ def caseload_for_supporter(user: User) -> list[ClientAccess]:
         out.append(ClientAccess(client=match.client, user=user, role=Role.PEER_SUPPORTER,
                                 site_code=match.site.code,
                                 categories=cat.SUPPORTER_BASE | shared,
-                                withheld=cat.CONSENT_GATED - shared, match=match))
+                                withheld=cat.CONSENT_GATED - shared, match=match,
+                                cover_until=getattr(match, "cover_until", None)))
     return out

@@ -18,6 +18,7 @@ from django.utils import timezone
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
 from bridgeway.access.reveals import StayFact, StayView, stay_facts, stay_views
+from bridgeway.clients.covers import next_cover_fields
 from bridgeway.clients.models import (
     ClientIdentifier,
     ConsentRecord,
@@ -28,6 +29,7 @@ from bridgeway.clients.models import (
 )
 from bridgeway.clients.statuses import MATCHABLE_STATUSES
 from bridgeway.core.crypto import InvalidToken
+from bridgeway.core.french import in_language
 from bridgeway.core.models import Role
 
 STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD})
@@ -89,6 +91,9 @@ class ClientRecord:
     enrolments: list[EnrolmentView] | None = None
     matches: list[Match] | None = None
     shown: frozenset[str] = field(default_factory=frozenset)
+    # The viewer covers for the client's supporter (decision 0024): whom, and until when.
+    covering_for: str | None = None
+    covering_until: date | None = None
 
 
 def card(access: ClientAccess) -> ClientRecord:
@@ -103,7 +108,14 @@ def card(access: ClientAccess) -> ClientRecord:
         record.email = client.email or None
     views = stay_views(access, access.facts.stays)
     record.stays = views[:1] if views is not None else None
+    _covering(access, record)
     return record
+
+
+def _covering(access: ClientAccess, record: ClientRecord) -> None:
+    if access.cover_until is not None and access.match is not None:
+        record.covering_for = str(access.match.supporter)
+        record.covering_until = access.cover_until
 
 
 def build(access: ClientAccess) -> ClientRecord:
@@ -111,6 +123,7 @@ def build(access: ClientAccess) -> ClientRecord:
     client = access.client
     record = ClientRecord(public_id=str(client.public_id), name=str(client),
                           withheld=access.something_withheld, shown=access.categories)
+    _covering(access, record)
     if access.sees(Info.IDENTITY):
         record.date_of_birth = client.date_of_birth
         record.age = client.age_on(timezone.localdate())
@@ -153,7 +166,7 @@ def identifiers(access: ClientAccess) -> list[IdentifierView]:
     Read once per request: the page and its identifiers panel share the list."""
     if not access.sees(Info.HEALTH_CARD):
         return []
-    return access.remember("identifiers", lambda: _read_identifiers(access))
+    return access.facts.remember("identifiers", lambda: _read_identifiers(access))
 
 
 def _read_identifiers(access: ClientAccess) -> list[IdentifierView]:
@@ -191,7 +204,7 @@ def _with_related(access: ClientAccess) -> list[Enrolment]:
     with its consents; the staff's status history, consents and matches are prefetched."""
     if access.role == Role.PEER_SUPPORTER:
         return [access.match.enrolment] if access.match is not None else []
-    return access.remember("enrolments", lambda: _prefetched(access))
+    return access.facts.remember("enrolments", lambda: _prefetched(access))
 
 
 def _prefetched(access: ClientAccess) -> list[Enrolment]:
@@ -205,33 +218,35 @@ def _prefetched(access: ClientAccess) -> list[Enrolment]:
                                 queryset=ConsentRecord.objects.select_related("recorded_by")))
     if access.sees(Info.MATCH) or access.sees(Info.REFERRAL):
         lookups.append(Prefetch("matches",
-                                queryset=Match.objects.select_related("supporter__user", "site")))
+                                queryset=Match.objects.select_related("supporter__user", "site")
+                                .annotate(**next_cover_fields(timezone.localdate()))))
     prefetch_related_objects(enrolments, *lookups)
     return enrolments
 
 
 def _languages_and_interests(access: ClientAccess) -> tuple[list[str], list[str]]:
-    """Both lists, each sorted by name, in one query (a UNION); for a reader of the health
-    card the client's identifiers come in the same query (remembered for the page)."""
+    """Both lists, each in the reader's language and sorted, in one query (a UNION); for a
+    reader of the health card the client's identifiers come in the same query (remembered
+    for the page)."""
     client = access.client
 
     def names(tag: str) -> list[Any]:
         # Typed NULLs: PostgreSQL resolves the first UNION's untyped NULLs to text.
-        return [Value(tag), "name", Value(""), Value(""), Cast(Value(None), UUIDField()),
+        return [Value(tag), "name", "name_fr", Value(""), Cast(Value(None), UUIDField()),
                 Value(""), Value(""), Cast(Value(None), DateTimeField())]
 
     query = client.languages.order_by().values_list(*names("l")).union(
         client.interests.order_by().values_list(*names("i")), all=True)
-    with_identifiers = access.sees(Info.HEALTH_CARD) and not access.has_read("identifiers")
+    with_identifiers = access.sees(Info.HEALTH_CARD) and not access.facts.has_read("identifiers")
     if with_identifiers:
         query = query.union(client.identifiers.order_by().values_list(
             Value("x"), *IDENTIFIER_COLUMNS), all=True)
     rows = list(query)
     if with_identifiers:
         found = _identifier_views(row[1:] for row in rows if row[0] == "x")
-        access.remember("identifiers", lambda: found)
-    languages = sorted(row[1] for row in rows if row[0] == "l")
-    interests = sorted(row[1] for row in rows if row[0] == "i")
+        access.facts.remember("identifiers", lambda: found)
+    languages = sorted(in_language(row[1], row[2]) for row in rows if row[0] == "l")
+    interests = sorted(in_language(row[1], row[2]) for row in rows if row[0] == "i")
     return languages, interests
 
 

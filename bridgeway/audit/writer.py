@@ -1,8 +1,9 @@
 """Writes audit events inside the caller's transaction, without waiting for other writers.
 
-One INSERT per event (plus one for the subject rows of a list page), signed with the writer's
-HMAC; no lock and no read of the chain. The chain itself is extended after commit by the
-sealing step (`sealing.py`, decision 0008).
+One statement per event (on PostgreSQL the subject rows of a list page go in the same
+statement; elsewhere one more INSERT), signed with the writer's HMAC; no lock and no read of
+the chain. The chain itself is extended after commit by the sealing step (`sealing.py`,
+decision 0008).
 """
 
 from __future__ import annotations
@@ -72,11 +73,37 @@ def record(
     # savepoint=False: no SAVEPOINT/RELEASE round trips; an event and its subject rows stand
     # or fall with the caller's transaction.
     with transaction.atomic(savepoint=False):
-        event.save()
-        if subject_ids:
-            _insert_subjects(event.pk, subject_ids)
+        if connection.vendor == "postgresql":
+            _insert_event_and_subjects(event, subject_ids)
+        else:
+            event.save()
+            if subject_ids:
+                _insert_subjects(event.pk, subject_ids)
     transaction.on_commit(seal_soon, robust=True)
     return event
+
+
+def _insert_event_and_subjects(event: AuditEvent, subject_ids: list[str]) -> None:
+    """PostgreSQL: the event and its subject rows in one statement (one round trip; the
+    subjects travel as one uuid[] parameter), returning the event's seq and transaction."""
+    fields = [f for f in AuditEvent._meta.concrete_fields if f.column not in ("seq", "xact")]
+    quote = connection.ops.quote_name
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    columns = ", ".join(quote(f.column or f.attname) for f in fields)
+    event_t = quote(AuditEvent._meta.db_table)
+    sql = (f"INSERT INTO {event_t} ({columns}) "  # noqa: S608  # nosec B608 — names from model metadata; every value is a parameter
+           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING seq, xact")
+    params: list[Any] = values
+    if subject_ids:
+        subject_t = quote(AuditSubject._meta.db_table)
+        sql = (f"WITH e AS ({sql}), s AS (INSERT INTO {subject_t} (event_id, client_public_id) "  # noqa: S608  # nosec B608 — names from model metadata; every value is a parameter
+               f"SELECT e.seq, u FROM e, unnest(%s::uuid[]) AS u) SELECT seq, xact FROM e")
+        params = [*values, [uuid.UUID(s) for s in subject_ids]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        event.seq, event.xact = cursor.fetchone()
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 # Rows per INSERT of subject rows: two parameters each, under SQLite's 999-parameter limit.

@@ -391,3 +391,6 @@ class ClientMerge(models.Model):
 
     class Meta:
         ordering = ["-merged_at"]
+
+
+from .covers import Cover  # noqa: E402,F401 — registered with the app (decision 0024)

@@ -123,13 +123,13 @@ class TrainingModuleAdmin(AuditedAdmin, admin.ModelAdmin[TrainingModule]):
 
 @admin.register(Language)
 class LanguageAdmin(AuditedAdmin, admin.ModelAdmin[Language]):
-    list_display = ["name", "code"]
+    list_display = ["name", "name_fr", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Interest)
 class InterestAdmin(AuditedAdmin, admin.ModelAdmin[Interest]):
-    list_display = ["name", "slug"]
+    list_display = ["name", "name_fr", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -9,6 +9,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .french import in_language
+
 fsa_validator = RegexValidator(
     r"^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]$",
     _("Enter the first three characters of a Canadian postal code, such as N6A."),
@@ -25,12 +27,20 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
+    def __repr__(self) -> str:
+        # Not Django's "<Client: Daniel Tremblay>": Django's own error messages quote the repr,
+        # and error messages end up in logs (bridgeway/core/logs.py).
+        return f"<{type(self).__name__} {self.public_id}>"
+
 
 class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, default="en", choices=[("en", "English"), ("fr", "Français")]
     )
+
+    def __repr__(self) -> str:
+        return f"<User {self.public_id}>"  # a username is often a name (see BaseModel)
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
@@ -125,23 +135,34 @@ class ProgramSite(BaseModel):
 class Language(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=60)
+    name_fr = models.CharField(_("name in French"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (decision 0025)."""
+        return in_language(self.name, self.name_fr)
 
 
 class Interest(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=80)
+    name_fr = models.CharField(_("name in French"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_fr)
 
 
 class PostalArea(models.Model):

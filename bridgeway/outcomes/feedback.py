@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from bridgeway.clients.models import Client
 from bridgeway.core.models import ProgramSite, User
 
+from .codebook_fr import TABLE_1_FR
 from .models import Codebook, Descriptor, Excerpt, Subtheme, Theme
 
 # Table 1 of the seed paper: descriptor -> theme -> subthemes.
@@ -46,11 +47,13 @@ TABLE_1: list[tuple[str, str, list[str]]] = [
 def seed_codebook(codebook: Codebook) -> None:
     """Add Table 1's themes and subthemes to an (empty) codebook."""
     for t_order, (descriptor, theme_name, subthemes) in enumerate(TABLE_1):
-        theme, _ = Theme.objects.get_or_create(codebook=codebook, name=theme_name,
-                                               defaults={"descriptor": descriptor,
-                                                         "order": t_order})
+        theme, _ = Theme.objects.get_or_create(
+            codebook=codebook, name=theme_name,
+            defaults={"descriptor": descriptor, "order": t_order,
+                      "name_fr": TABLE_1_FR.get(theme_name, "")})
         Subtheme.objects.bulk_create(
-            [Subtheme(theme=theme, name=name, order=i) for i, name in enumerate(subthemes)],
+            [Subtheme(theme=theme, name=name, name_fr=TABLE_1_FR.get(name, ""), order=i)
+             for i, name in enumerate(subthemes)],
             ignore_conflicts=True)
 
 
@@ -140,7 +143,7 @@ def matrix(codebook: Codebook, excerpts: QuerySet[Excerpt], sites: list[ProgramS
         by_site = {s.code: counts[sub.id].get(s.code, 0) for s in sites}
         rows.append(MatrixRow(
             descriptor=sub.theme.descriptor, descriptor_label=str(labels[sub.theme.descriptor]),
-            theme=sub.theme.name, subtheme=sub.name, counts=by_site,
+            theme=sub.theme.label, subtheme=sub.label, counts=by_site,
             total=sum(by_site.values()),
             exemplars=[t for _, t in quotes[sub.id][:EXEMPLARS_PER_SUBTHEME]]))
     order = [d.value for d in Descriptor]

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Client
+from bridgeway.core.french import in_language
 from bridgeway.core.models import BaseModel, Organisation, ProgramSite, Ward
 
 # Documented defaults used when a hospital has no per-diem of its own (CAD per bed-day).
@@ -156,6 +157,7 @@ class Theme(models.Model):
     codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="themes")
     descriptor = models.CharField(_("descriptor"), max_length=20, choices=Descriptor.choices)
     name = models.CharField(_("theme"), max_length=200)
+    name_fr = models.CharField(_("theme in French"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -163,12 +165,18 @@ class Theme(models.Model):
         constraints = [models.UniqueConstraint(fields=["codebook", "name"], name="theme_unique_name")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (decision 0025)."""
+        return in_language(self.name, self.name_fr)
 
 
 class Subtheme(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="subthemes")
     name = models.CharField(_("subtheme"), max_length=200)
+    name_fr = models.CharField(_("subtheme in French"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -176,7 +184,11 @@ class Subtheme(models.Model):
         constraints = [models.UniqueConstraint(fields=["theme", "name"], name="subtheme_unique_name")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return in_language(self.name, self.name_fr)
 
 
 class Reflection(BaseModel):

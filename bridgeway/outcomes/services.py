@@ -77,19 +77,22 @@ def excerpt_code(*, actor: Actor, excerpt: Excerpt, subtheme: Subtheme | None,
 
 
 @transaction.atomic
-def theme_add(*, actor: Actor, codebook: Codebook, descriptor: str, name: str) -> Theme:
+def theme_add(*, actor: Actor, codebook: Codebook, descriptor: str, name: str,
+              name_fr: str = "") -> Theme:
     order = codebook.themes.count()
     theme, _ = Theme.objects.get_or_create(codebook=codebook, name=name.strip(),
-                                           defaults={"descriptor": descriptor, "order": order})
+                                           defaults={"descriptor": descriptor, "order": order,
+                                                     "name_fr": name_fr.strip()})
     record(who=actor.who, category=AUDIT_CATEGORY, action="codebook_add_theme",
            detail=f"codebook:{codebook.public_id}")
     return theme
 
 
 @transaction.atomic
-def subtheme_add(*, actor: Actor, theme: Theme, name: str) -> Subtheme:
+def subtheme_add(*, actor: Actor, theme: Theme, name: str, name_fr: str = "") -> Subtheme:
     sub, _ = Subtheme.objects.get_or_create(theme=theme, name=name.strip(),
-                                            defaults={"order": theme.subthemes.count()})
+                                            defaults={"order": theme.subthemes.count(),
+                                                      "name_fr": name_fr.strip()})
     record(who=actor.who, category=AUDIT_CATEGORY, action="codebook_add_subtheme",
            detail=f"codebook:{theme.codebook.public_id}")
     return sub

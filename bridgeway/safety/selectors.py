@@ -231,6 +231,12 @@ def incidents_for(user: User) -> QuerySet[Incident]:
     return Incident.objects.filter(q).select_related("site", "reported_by", "client")
 
 
+def debriefable_incidents(user: User, sites: list[ProgramSite]) -> QuerySet[Incident]:
+    """Incidents a coordinator may record a debrief of (not those withdrawn by the reporter)."""
+    return (incidents_for(user).filter(site__in=sites)
+            .exclude(status=Incident.Status.WITHDRAWN).select_related("supporter__user"))
+
+
 def incident_for(user: User, public_id: uuid.UUID | str) -> Incident:
     try:
         return incidents_for(user).get(public_id=public_id)

@@ -312,7 +312,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"without_template_context": {"()": "bridgeway.core.logs.WithoutTemplateContext"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A missing template variable is logged with the whole template context attached (names,
+    # the CSRF token); the filter keeps the line and drops the context (bridgeway/core/logs.py).
+    "loggers": {"django.template": {"filters": ["without_template_context"]}},
     # Log lines carry ids and counts, never names or health information.
     "root": {"handlers": ["console"], "level": env_str("BRIDGEWAY_LOG_LEVEL", "INFO")},
 }

@@ -76,11 +76,23 @@ def supporter_set_status(*, actor: Actor, supporter: SupporterProfile, status: s
     if status not in SupporterProfile.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     supporter = SupporterProfile.objects.select_for_update().get(pk=supporter.pk)
-    previous = supporter.status
+    previous, previous_reason = supporter.status, supporter.status_reason
+    lifting = previous == SupporterProfile.Status.PAUSED and status == SupporterProfile.Status.ACTIVE
+    if lifting and reason.strip() == previous_reason:
+        # The edit form sends the old reason back untouched: "Active — Asked for a break"
+        # would read as if the break were still on.
+        reason = ""
     supporter.status = status
-    supporter.status_reason = reason[:200]
+    supporter.status_reason = reason.strip()[:200]
     supporter.save(update_fields=["status", "status_reason", "updated_at"])
     _audit(actor, supporter, "status", f"{previous}->{status}")
+    if lifting:
+        # Whichever door lifts the pause (the alert, the profile, the check-ins page, the edit
+        # form), the break alert resolves and the break check-ins count as followed up.
+        emit(events.PauseLifted(actor=actor, supporter=supporter, note=reason.strip()))
+        CheckIn.objects.filter(supporter=supporter, feeling=CheckIn.Feeling.BREAK,
+                               handled_at__isnull=True).update(handled_at=timezone.now(),
+                                                               handled_by=actor.user)
     return supporter
 
 
@@ -227,12 +239,9 @@ def checkin_handle(*, actor: Actor, checkin: CheckIn, note: str = "") -> CheckIn
 
 @transaction.atomic
 def supporter_resume(*, actor: Actor, supporter: SupporterProfile, note: str = "") -> None:
-    """Lift a break: the supporter can be proposed for new matches again."""
+    """Lift a pause: the supporter can be proposed for new matches again, and the break alert
+    resolves (with `note`, when given)."""
     if supporter.status != SupporterProfile.Status.PAUSED:
         raise ValidationError(_("This peer supporter is not paused."))
     supporter_set_status(actor=actor, supporter=supporter, status=SupporterProfile.Status.ACTIVE,
-                         reason=note or _("Back from a break"))
-    emit(events.PauseLifted(actor=actor, supporter=supporter, note=note))
-    CheckIn.objects.filter(supporter=supporter, feeling=CheckIn.Feeling.BREAK,
-                           handled_at__isnull=True).update(handled_at=timezone.now(),
-                                                           handled_by=actor.user)
+                         reason=note)

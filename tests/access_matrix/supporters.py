@@ -31,6 +31,11 @@ def _rec(w: Any) -> dict[str, Any]:
     return {"public_id": w.supporter.public_id, "training_id": w.extra["record"].public_id}
 
 
+def _paused(w: Any) -> None:
+    w.supporter.status, w.supporter.status_reason = "paused", "Asked for a break"
+    w.supporter.save(update_fields=["status", "status_reason"])
+
+
 PROFILE = {"employment": "volunteer", "hours_per_week": "5", "max_active_clients": "4",
            "gender": "man", "status": "active", "home_fsa": "n6a"}
 
@@ -61,6 +66,8 @@ ROWS = [
                         "sites": [w.site_a.pk]},
         expect=everyone(403, coord_a=302, admin=302)),
     Row("supporters:invite", "POST", _s, expect=everyone(403, coord_a=302, admin=302)),
+    Row("supporters:lift_pause", "POST", _s, setup=_paused,
+        expect=everyone(403, coord_a=302, admin=302)),
     Row("supporters:training_edit", "GET", _rec, setup=_record,
         expect=everyone(403, coord_a=200, admin=200)),
     Row("supporters:training_edit", "POST", _rec, setup=_record,

@@ -25,9 +25,10 @@ def test_supporter_logs_a_contact_and_a_goal_step_on_a_phone(live_server, world,
     # Nothing on the page is wider than the phone.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
-    # Log a contact: the defaults are set, so pick phone, 20 minutes, one activity, save.
+    # Log a contact: met, by phone, 20 minutes, one activity, save.
     card.get_by_role("button", name="Log contact").click()
     phone.wait_for_selector("#log-form")
+    phone.check("input[name=outcome][value=met]")  # a new form starts blank (decision 0022)
     phone.check("input[name=mode][value=phone]")
     phone.check("input[name=setting][value=community]")
     phone.fill("input[name=duration_minutes]", "20")

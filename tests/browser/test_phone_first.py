@@ -50,6 +50,7 @@ def test_supporter_works_from_the_first_screen_of_a_phone(live_server, world, ph
     card = phone.locator(f"article[data-client='{world.client_a.public_id}']")
     card.get_by_role("button", name="Log contact").click()
     phone.wait_for_selector("#log-form")
+    phone.check("input[name=outcome][value=met]")  # a new form starts blank (decision 0022)
     phone.check("input[name=mode][value=phone]")
     phone.check("input[name=setting][value=community]")
     phone.fill("input[name=duration_minutes]", "15")

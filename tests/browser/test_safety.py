@@ -43,15 +43,22 @@ def test_coordinator_works_through_the_alert_inbox(live_server, world, desktop):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_supporter_reports_an_incident_in_two_taps(live_server, world, phone):
+def test_supporter_reports_an_incident_and_takes_it_back(live_server, world, phone):
     sign_in(phone, live_server.url, "jordan")
     phone.goto(f"{live_server.url}/clients/{world.client_a.public_id}/")
-    phone.get_by_text("Report an incident").click()          # tap 1
-    phone.get_by_role("button", name="Verbal aggression").click()  # tap 2
-    phone.wait_for_load_state("networkidle")
-    assert Incident.objects.filter(kind="verbal_aggression",
-                                   reported_by=world.supporter.user).exists()
+    phone.get_by_text("Report an incident").first.click()
+    phone.get_by_label("Verbal aggression").check()
+    phone.get_by_label("In a few words").fill("Shouted at me in the hallway.")
+    phone.get_by_label("Minor: nobody was hurt or in danger").check()
+    phone.get_by_role("button", name="Report").click()
+    phone.wait_for_selector("text=Withdraw this report")
+    incident = Incident.objects.get(kind="verbal_aggression", reported_by=world.supporter.user)
+    assert (incident.client, incident.severity) == (world.client_a, "minor")
     screenshot(phone, "safety-incident-reported-phone")
+    phone.get_by_role("button", name="Withdraw this report").click()
+    phone.wait_for_url(f"{live_server.url}/safety/incidents/")
+    incident.refresh_from_db()
+    assert incident.status == "withdrawn"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,8 @@
 """Consent proven by property: no surface a peer supporter reaches shows an unshared category.
 
 Hypothesis draws a client (sharing any subset of the consent categories), the viewer (their
-matched supporter, a former supporter whose match ended, another supporter at the site), one to
+matched supporter, a former supporter whose match ended, another supporter at the site, or that
+other supporter covering for the matched one before, during or after the cover), one to
 three hospital stays (readmissions, the last one open or not, recorded through the services so
 the notices and e-mails go out as in production), contacts, goals, appointments and alerts.
 Each category's facts carry unique markers (tests/consent/world.py). Every surface is rendered
@@ -32,6 +33,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 
 from bridgeway.access.reveals import REVEALS, TOGETHER, StayFact
+from bridgeway.clients.covers import Cover
 from bridgeway.clients.models import ConsentCategory, HospitalStay, Match
 from bridgeway.clients.services import stay_admit, stay_discharge, stay_set_expected_discharge
 from bridgeway.contacts.models import Appointment, Contact, RecoveryGoal
@@ -40,7 +42,16 @@ from bridgeway.safety.models import Alert, Notification
 from tests import factories as f
 
 from .conftest import CONSENT_PROFILE
-from .world import Markers, Plan, date_texts, plans, today
+from .world import (
+    COVER_DAYS,
+    SEES_AS_MATCHED,
+    SEES_NOTHING,
+    Markers,
+    Plan,
+    date_texts,
+    plans,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
 CD, DD, SS = (ConsentCategory.CONTACT_DETAILS.value, ConsentCategory.DISCHARGE_DATE.value,
@@ -108,6 +119,11 @@ def build(world: Any, plan: Plan) -> Built:
     match = f.MatchFactory(enrolment=enrolment, supporter=world.supporter, created_by=world.coord_a,
                            status=Match.Status.ENDED if ended else Match.Status.ACTIVE,
                            ended_on=day - dt.timedelta(days=1) if ended else None)
+    if plan.viewer in COVER_DAYS:
+        start, end = COVER_DAYS[plan.viewer]
+        Cover.objects.create(match=match, supporter=world.other_supporter,
+                             starts_on=day + dt.timedelta(days=start),
+                             ends_on=day + dt.timedelta(days=end), created_by=world.coord_a)
     # The rest through the services, so the notices and e-mails go out as in production.
     if plan.readmit_by_service:
         sp = plan.stays[-1]
@@ -173,7 +189,7 @@ def stay_facts(shared: frozenset[str]) -> frozenset[StayFact]:
 
 def forbidden(plan: Plan, built: Built) -> dict[str, list[str]]:
     """What the viewer must never see, by the reason it is withheld."""
-    viewing = plan.shared if plan.viewer == "matched" else frozenset()
+    viewing = plan.shared if plan.viewer in SEES_AS_MATCHED else frozenset()
     facts = stay_facts(viewing)
     out: dict[str, list[str]] = {c: m for c, m in built.marks.by_category.items()
                                  if c not in viewing}
@@ -194,15 +210,16 @@ def forbidden(plan: Plan, built: Built) -> dict[str, list[str]]:
     if StayFact.EVERY_DISCHARGE not in facts:
         allowed = discharged[-1:] if StayFact.LATEST_DISCHARGE in facts else []
         out["discharge date"] = [m for s in discharged if s not in allowed for m in s.discharged]
-    if plan.viewer == "other":
+    if plan.viewer in SEES_NOTHING:
         out["another supporter's client"] = [built.marks.name, *built.marks.always,
                                              *built.readmission_alerts]
     return {k: v for k, v in out.items() if v}
 
 
 def must_show(plan: Plan, built: Built) -> list[str]:
-    """What the matched supporter's client page must show (one marker per shared fact)."""
-    if plan.viewer != "matched":
+    """What the matched (or covering) supporter's client page must show (one marker per
+    shared fact)."""
+    if plan.viewer not in SEES_AS_MATCHED:
         return []
     facts = stay_facts(plan.shared)
     out = [m for c, marks in built.marks.by_category.items() if c in plan.shared
@@ -248,7 +265,7 @@ def test_no_surface_shows_an_unshared_category(world: Any, viewers: Any,
                                                django_capture_on_commit_callbacks: Any,
                                                group: str, plan: Plan) -> None:
     """Two groups of surfaces, so that the two CI workers share the examples' cost."""
-    http, user, feed = viewers["other" if plan.viewer == "other" else "supporter"]
+    http, user, feed = viewers["supporter" if plan.viewer in {"matched", "former"} else "other"]
     with transaction.atomic():
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):

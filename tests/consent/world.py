@@ -4,7 +4,8 @@ Every consent-gated fact gets a marker no other data can contain: a token per ex
 text (phone, e-mail, address, background, safety notes, hospital and ward names) and dates
 drawn from windows nothing else on a page uses (stay dates at least 25 days ago, expected
 discharge 1–45 days ahead; contacts in the last 20 days, appointments 46–120 days ahead, goal
-targets 121–200 days ahead; referral, match start and consent are 3–9 days ago or today).
+targets 121–200 days ahead; referral, match start and consent are 3–9 days ago or today; a
+cover in force runs from 2 days ago to today, a planned one 201–210 days ahead).
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ class StayPlan:
 @dataclass(frozen=True)
 class Plan:
     shared: frozenset[str]
-    viewer: str  # "matched" (the client's supporter), "former" (match ended), "other"
+    # "matched" (the client's supporter), "former" (match ended), "other"; or the other
+    # supporter covering for the matched one (decision 0024): "covering" (today is within the
+    # cover), "cover_ahead" (it starts later), "cover_over" (it ended yesterday).
+    viewer: str
     stays: tuple[StayPlan, ...]
     contacts: int
     goals: int
@@ -64,7 +68,8 @@ def plans(draw: st.DrawFn) -> Plan:
         stays.append(StayPlan(admitted_ago=ago, length=length, expected_after=expected))
     return Plan(
         shared=frozenset(draw(st.sets(st.sampled_from(GATED)))),
-        viewer=draw(st.sampled_from(["matched", "matched", "matched", "former", "other"])),
+        viewer=draw(st.sampled_from(["matched", "matched", "matched", "former", "other",
+                                     "covering", "covering", "cover_ahead", "cover_over"])),
         stays=tuple(stays),
         contacts=draw(st.integers(0, 2)),
         goals=draw(st.integers(0, 2)),
@@ -100,3 +105,10 @@ class Markers:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+# What each viewer reaches: the matched supporter's view, or nothing of this client.
+SEES_AS_MATCHED = {"matched", "covering"}
+SEES_NOTHING = {"other", "cover_ahead", "cover_over"}
+# The days (from today) of the cover each covering viewer gets.
+COVER_DAYS = {"covering": (-2, 0), "cover_ahead": (201, 210), "cover_over": (-6, -1)}

@@ -6,6 +6,7 @@ from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from bridgeway.audit.models import AuditEvent
 from bridgeway.clients.models import Match
@@ -92,6 +93,25 @@ def test_criteria_switch_changes_the_run(setup: World) -> None:
                              fields={"require_shared_language": False})
     assert MatchingCriteria.objects.get(site=w.site_a).require_shared_language is False
     assert services.matching_run(actor=coordinator(w), site=w.site_a).summary["matched"] == 1
+
+
+@pytest.mark.postgres
+def test_a_stored_run_commits_asynchronously_a_dry_run_does_not(setup: World) -> None:
+    """Decision 0018: a run that stores proposals does not wait for its WAL flush; the
+    setting is local to its transaction (here the test's), so nothing else is affected."""
+    assert connection.vendor == "postgresql"
+    w = setup
+    waiting(w.site_a)
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    services.matching_run(actor=coordinator(w), site=w.site_a, dry_run=True)
+    assert setting() == "on"
+    services.matching_run(actor=coordinator(w), site=w.site_a)
+    assert setting() == "off"
 
 
 def test_dry_run_stores_nothing(setup: World) -> None:

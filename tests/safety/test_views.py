@@ -99,12 +99,13 @@ def test_binder_entry_needs_text(world, login):
     assert not BinderEntry.objects.exists()
 
 
-def test_incident_in_two_taps_from_the_client_page(world, login):
+def test_incident_from_the_client_page(world, login):
     http = login("supporter")
     page = http.get(reverse("safety:client", kwargs={"public_id": world.client_a.public_id}))
     assert "Report an incident" in page.content.decode()
     url = reverse("safety:incident_new", kwargs={"public_id": world.client_a.public_id})
-    assert http.post(url, {"kind": "threat"}).status_code == 302
+    assert http.post(url, {"kind": "threat", "description": "Said he would hurt me.",
+                           "severity": "serious", "involved": "client"}).status_code == 302
     incident = Incident.objects.get()
     assert incident.reported_by == world.supporter.user and incident.site == world.site_a
     assert Notification.objects.filter(recipient=world.coord_a, kind="incident").exists()

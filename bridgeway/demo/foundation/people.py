@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from bridgeway.core import french
 from bridgeway.core.choices import Gender
 from bridgeway.core.models import (
     Interest,
@@ -31,9 +32,11 @@ from .plans import (
 class PeopleMixin(BuilderBase):
     def reference(self) -> None:
         self.languages = {lang.code: lang for lang in Language.objects.bulk_create(
-            [Language(code=c, name=n) for c, n in ref.LANGUAGES])}
+            [Language(code=c, name=n, name_fr=french.LANGUAGES.get(c, ""))
+             for c, n in ref.LANGUAGES])}
         self.interests = {i.slug: i for i in Interest.objects.bulk_create(
-            [Interest(slug=s, name=n) for s, n in ref.INTERESTS])}
+            [Interest(slug=s, name=n, name_fr=french.INTERESTS.get(s, ""))
+             for s, n in ref.INTERESTS])}
         self.modules = {m.code: m for m in TrainingModule.objects.bulk_create([
             TrainingModule(public_id=new_uuid(self.ctx), code=t.code, name=t.name, level=t.level,
                            valid_for_days=t.valid_for_days) for t in ref.TRAINING_MODULES])}

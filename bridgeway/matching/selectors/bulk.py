@@ -110,8 +110,10 @@ def load_columns(enrolments: QuerySet[Enrolment], sites: list[ProgramSite], crit
          f"c.pref_gender_strength, c.pref_age_min, c.pref_age_max, c.pref_age_strength, "
          f"c.pref_language_id, c.pref_language_strength "
          f"FROM {e_t} e JOIN {c_t} c ON c.id = e.client_id "
-         f"LEFT JOIN {area_t} pa ON pa.fsa = c.home_fsa WHERE {sql_in_ids('e.id')}",
-         [e_ids_param]),
+         # the clients by id as well: joined on client_id alone, PostgreSQL hashes the
+         # whole client table for each site's ~170 rows
+         f"LEFT JOIN {area_t} pa ON pa.fsa = c.home_fsa WHERE {sql_in_ids('e.id')} "
+         f"AND {sql_in_ids('c.id')}", [e_ids_param, c_ids_param]),
         (f"SELECT {sql_text('s.public_id')}, s.id, s.status, s.max_active_clients, "  # noqa: S608  # nosec B608 — model table names; values are parameters
          f"(SELECT COUNT(*) FROM {m_t} m WHERE m.supporter_id = s.id AND m.status = %s), "
          f"s.hours_per_week, {sql_days('s.date_of_birth')}, s.gender, "

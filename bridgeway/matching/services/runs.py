@@ -112,6 +112,12 @@ def _execute_all(statements: list[Statement]) -> None:
             cursor.execute(sql, params)
 
 
+# A run that stores proposals commits without waiting for its WAL flush (decision 0018):
+# it writes only derived rows, which stand or fall with its audit event; it shows only
+# counts, and any page showing its clients commits synchronously, flushing the run first.
+ASYNC_COMMIT: Statement = ("SELECT set_config('synchronous_commit', 'off', true)", [])
+
+
 def supersede_sql(enrolment_ids: NDArray[np.int64]) -> Statement:
     """The open proposals of these enrolments become superseded (a new run replaces them)."""
     table = Proposal._meta.db_table
@@ -156,10 +162,10 @@ def unmatched_sql(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64
 def write_run_rows(*, enrolment_ids: NDArray[np.int64], proposals: dict[str, Any],
                    unmatched: dict[str, Any]) -> None:
     """Supersede the open proposals of the run's enrolments, then insert its proposals and
-    unmatched reports: three statements in one round trip on PostgreSQL; bulk_create
-    elsewhere."""
+    unmatched reports: statements in one round trip on PostgreSQL (with the transaction's
+    asynchronous commit); bulk_create elsewhere."""
     if connection.vendor == "postgresql":
-        statements = [supersede_sql(enrolment_ids)]
+        statements = [ASYNC_COMMIT, supersede_sql(enrolment_ids)]
         if proposals["enrolment_ids"].size:
             statements.append(proposals_sql(**proposals))
         if unmatched["codes"]:

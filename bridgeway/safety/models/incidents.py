@@ -23,6 +23,33 @@ class Incident(BaseModel):
         OPEN = "open", _("Open")
         FOLLOW_UP = "follow_up", _("Follow-up recorded")
         CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the person who reported it")
+
+    class Involved(models.TextChoices):
+        """Who the incident involved: filed from a client's page, the client unless the
+        reporter says otherwise (then the incident is not kept against that client)."""
+
+        CLIENT = "client", _("The client")
+        OTHER = "other", _("Someone else")
+        UNKNOWN = "unknown", _("Not known")
+
+    class Place(models.TextChoices):
+        WARD = "ward", _("On the ward")
+        COMMUNITY = "community", _("In the community")
+        HOME = "home", _("At the client's home")
+        APPOINTMENT = "appointment", _("At an appointment")
+        REMOTE = "remote", _("By phone, text or video")
+        OTHER = "other", _("Elsewhere")
+
+    class Severity(models.TextChoices):
+        MINOR = "minor", _("Minor: nobody was hurt or in danger")
+        SERIOUS = "serious", _("Serious: someone was shaken, threatened or at risk")
+        CRITICAL = "critical", _("Critical: someone was hurt or is in danger now")
+
+        @property
+        def short(self) -> str:
+            return str({"minor": _("Minor"), "serious": _("Serious"),
+                        "critical": _("Critical")}[self.value])
 
     site = models.ForeignKey(ProgramSite, on_delete=models.PROTECT, related_name="incidents")
     client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, blank=True,
@@ -33,8 +60,17 @@ class Incident(BaseModel):
                                     related_name="+")
     kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("when"))
-    description = models.TextField(_("details (optional)"), blank=True, max_length=2000)
+    description = models.TextField(_("what happened, in a few words"), blank=True,
+                                   max_length=2000)
+    involved = models.CharField(_("who was involved"), max_length=10, choices=Involved.choices,
+                                default=Involved.CLIENT)
+    other_person = models.CharField(_("who else (a role, not a name)"), max_length=200,
+                                    blank=True)
+    place = models.CharField(_("where"), max_length=20, choices=Place.choices, blank=True)
+    severity = models.CharField(_("how serious"), max_length=10, choices=Severity.choices,
+                                default=Severity.SERIOUS)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True, max_length=2000)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
@@ -46,3 +82,12 @@ class Incident(BaseModel):
 
     class Meta:
         ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        # Forms show a localised label (web.safety.forms.incident_label); this one is for logs
+        # and the admin: never "Incident object (2)".
+        return f"{self.get_kind_display()} ({self.occurred_at:%Y-%m-%d})"
+
+    @property
+    def severity_short(self) -> str:
+        return self.Severity(self.severity).short if self.severity else ""

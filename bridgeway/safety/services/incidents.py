@@ -1,10 +1,12 @@
-"""Safety incidents: report (raises an alert), follow up, close. Keyword-only, atomic, audited."""
+"""Safety incidents: report (raises an alert), undo within minutes, follow up, close.
+Keyword-only, atomic, audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,23 +26,45 @@ from .alerts import alert_resolve, audit, coordinators_of, raise_alert
 URGENT_INCIDENTS = {Incident.Kind.THREAT, Incident.Kind.RISK_DISCLOSURE}
 
 
+def _check_details(kind: str, involved: str, place: str, severity: str) -> None:
+    errors: dict[str, str] = {}
+    if kind not in Incident.Kind.values:
+        errors["kind"] = _("Choose what happened.")
+    if involved not in Incident.Involved.values:
+        errors["involved"] = _("Say who was involved.")
+    if place and place not in Incident.Place.values:
+        errors["place"] = _("Choose where it happened.")
+    if severity not in Incident.Severity.values:
+        errors["severity"] = _("Say how serious it was.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def incident_report(*, actor: Actor, site: ProgramSite, kind: str, client: Client | None = None,
                     supporter: SupporterProfile | None = None, description: str = "",
-                    occurred_at: dt.datetime | None = None) -> Incident:
-    if kind not in Incident.Kind.values:
-        raise ValidationError({"kind": _("Choose what happened.")})
+                    occurred_at: dt.datetime | None = None,
+                    involved: str = Incident.Involved.CLIENT, other_person: str = "",
+                    place: str = "", severity: str = Incident.Severity.SERIOUS) -> Incident:
+    """Report an incident. `client` is the client whose page it was filed from; unless the
+    client was the one involved, the incident is not kept against them (client=None)."""
+    _check_details(kind, involved, place, severity)
     occurred_at = occurred_at or timezone.now()
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("An incident cannot be in the future.")})
     if actor.user is None:
         raise ValidationError(_("Incidents are reported by a person."))
-    incident = Incident.objects.create(site=site, client=client, supporter=supporter,
-                                       reported_by=actor.user, kind=kind,
-                                       occurred_at=occurred_at, description=description[:2000])
-    severity = r.Severity.URGENT if kind in URGENT_INCIDENTS else r.Severity.WARNING
+    if involved != Incident.Involved.CLIENT:
+        client = None
+    incident = Incident.objects.create(
+        site=site, client=client, supporter=supporter, reported_by=actor.user, kind=kind,
+        occurred_at=occurred_at, description=description.strip()[:2000], involved=involved,
+        other_person=other_person.strip()[:200] if involved == Incident.Involved.OTHER else "",
+        place=place, severity=severity)
+    severity_of_alert = (r.Severity.URGENT if kind in URGENT_INCIDENTS
+                         or severity == Incident.Severity.CRITICAL else r.Severity.WARNING)
     alert, _new = raise_alert(actor=actor, rule=r.Rule.INCIDENT, site=site,
-                              subject_id=incident.pk, severity=severity,
+                              subject_id=incident.pk, severity=severity_of_alert,
                               episode=str(incident.pk), client=client, supporter=supporter,
                               incident=incident)
     audit(actor, "incident_report", client=client, detail=f"incident:{incident.public_id}")
@@ -54,6 +78,41 @@ def incident_report(*, actor: Actor, site: ProgramSite, kind: str, client: Clien
 
 def _incident_lock(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def undo_window() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.BRIDGEWAY_INCIDENT_UNDO_MINUTES)
+
+
+def may_withdraw(incident: Incident, user_id: int | None, *,
+                 now: dt.datetime | None = None) -> bool:
+    """Only the person who reported it, only for a few minutes, only while nobody acted."""
+    return (user_id is not None and incident.reported_by_id == user_id
+            and incident.status == Incident.Status.OPEN
+            and (now or timezone.now()) <= incident.created_at + undo_window())
+
+
+@transaction.atomic
+def incident_withdraw(*, actor: Actor, incident: Incident) -> Incident:
+    """Undo a report made by mistake: the incident stays, marked withdrawn, its alert resolved;
+    the coordinators who were told learn that it was withdrawn."""
+    incident = _incident_lock(incident)
+    if not may_withdraw(incident, actor.user.pk if actor.user else None):
+        raise PermissionDenied(_("This report can no longer be withdrawn. Ask your coordinator."))
+    incident.status = Incident.Status.WITHDRAWN
+    incident.withdrawn_at = timezone.now()
+    incident.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    for alert in incident.alerts.exclude(status=Alert.Status.RESOLVED):
+        alert_resolve(actor=actor, alert=alert, note=_("Withdrawn by the person who reported it"))
+    audit(actor, "incident_withdraw", client=incident.client,
+          detail=f"incident:{incident.public_id}")
+    assert actor.user is not None  # noqa: S101 — may_withdraw needs a person
+    reporter = actor.user.get_full_name() or actor.user.username
+    notify(recipients=coordinators_of([incident.site_id]), kind="incident",
+           title=_("Incident report withdrawn by %(who)s") % {"who": reporter},
+           body=str(Incident.Kind(incident.kind).label),
+           url=reverse("safety:incident", kwargs={"public_id": incident.public_id}))
+    return incident
 
 
 @transaction.atomic

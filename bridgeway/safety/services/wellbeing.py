@@ -34,7 +34,15 @@ def on_checkin_recorded(event: events.CheckInRecorded) -> None:
                               severity=severity, episode=str(checkin.pk), supporter=supporter)
     notify(recipients=coordinators_of(event.site_ids), kind=f"checkin_{checkin.feeling}",
            title=title % {"who": str(supporter)},
-           url=reverse("safety:checkins"), alert=alert)
+           url=_url(checkin, alert), alert=alert)
+
+
+def _url(checkin: CheckIn, alert: Alert) -> str:
+    # A break is lifted from its alert (which links to the supporter); a talk request is
+    # followed up on the check-ins page.
+    if checkin.feeling == CheckIn.Feeling.BREAK:
+        return reverse("safety:alert", kwargs={"public_id": alert.public_id})
+    return reverse("safety:checkins")
 
 
 def on_checkin_handled(event: events.CheckInHandled) -> None:

@@ -291,3 +291,20 @@ class MatchEndForm(forms.Form):
                                choices=Match.EndReason.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     do_not_rematch = forms.BooleanField(label=_("Do not match this pair again"), required=False)
+
+
+class CoverForm(forms.Form):
+    """A colleague covers a matched client for a period (decision 0024)."""
+
+    supporter = forms.ModelChoiceField(label=_("Colleague who covers"),
+                                       queryset=SupporterProfile.objects.none())
+    starts_on = bounds.DateField(kind="plan", label=_("From"), widget=DateInput())
+    ends_on = bounds.DateField(kind="plan", label=_("To (included)"), widget=DateInput())
+    note = forms.CharField(label=_("Note for the colleague (optional)"), max_length=300,
+                           required=False)
+
+    def __init__(self, *args: Any, supporters: QuerySet[SupporterProfile], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["supporter"]
+        field.queryset = supporters  # type: ignore[attr-defined]
+        field.label_from_instance = lambda s: str(s)  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from django.urls import path
 
 from bridgeway.web.clients.views import (
     client,
+    covers,
     dashboards,
     enrolment,
     identifiers,
@@ -36,6 +37,8 @@ urlpatterns = [
     path("<uuid:public_id>/enrolments/<uuid:enrolment_id>/match/", matches.create,
          name="match_create"),
     path("<uuid:public_id>/matches/<uuid:match_id>/end/", matches.end, name="match_end"),
+    path("<uuid:public_id>/matches/<uuid:match_id>/cover/", covers.new, name="cover_new"),
+    path("<uuid:public_id>/covers/<uuid:cover_id>/end/", covers.end, name="cover_end"),
     path("<uuid:public_id>/stays/admit/", stays.admit, name="stay_admit"),
     path("<uuid:public_id>/stays/<uuid:stay_id>/expected-discharge/", stays.expected_discharge,
          name="stay_expected_discharge"),

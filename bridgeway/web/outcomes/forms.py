@@ -186,11 +186,15 @@ class CodeExcerptForm(forms.Form):
 class ThemeForm(forms.Form):
     descriptor = forms.ChoiceField(label=_("Descriptor"), choices=Descriptor.choices)
     name = forms.CharField(label=_("Theme"), max_length=200)
+    name_fr = forms.CharField(label=_("Theme in French (optional)"), max_length=200,
+                              required=False)
 
 
 class SubthemeForm(forms.Form):
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none())
     name = forms.CharField(label=_("Subtheme"), max_length=200)
+    name_fr = forms.CharField(label=_("Subtheme in French (optional)"), max_length=200,
+                              required=False)
 
     def __init__(self, *args: Any, themes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from bridgeway.safety.models import (
 )
 from bridgeway.supporters.models import CheckIn, SupervisionSession, SupporterProfile
 from bridgeway.web import bounds
+from bridgeway.web.templatetags.dates import longdate
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -117,8 +118,33 @@ class ReasonForm(forms.Form):
 class IncidentForm(forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=Incident.Kind.choices,
                              widget=forms.RadioSelect)
-    description = forms.CharField(label=_("Details (optional)"), required=False,
-                                  max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("In a few words"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  error_messages={"required": _("Say in a few words what happened.")})
+    severity = forms.ChoiceField(label=_("How serious"), choices=Incident.Severity.choices,
+                                 widget=forms.RadioSelect)
+    involved = forms.ChoiceField(label=_("Who was involved"), choices=Incident.Involved.choices,
+                                 widget=forms.RadioSelect, initial=Incident.Involved.CLIENT)
+    other_person = forms.CharField(label=_("Who else (a role, not a name: a visitor, a "
+                                           "relative, another client)"),
+                                   required=False, max_length=200)
+    place = forms.ChoiceField(label=_("Where"), choices=Incident.Place.choices,
+                              widget=forms.RadioSelect, required=False)
+
+    def __init__(self, *args: Any, client_label: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if client_label:  # "The client" names whose page it was filed from
+            field = self.fields["involved"]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 — declared just above
+            field.choices = [(v, client_label if v == Incident.Involved.CLIENT else label)
+                             for v, label in Incident.Involved.choices]
+
+
+def incident_label(incident: Incident) -> str:
+    """"December 1, 2026 · On the ward · Serious" (never "Incident object (2)")."""
+    parts = [longdate(timezone.localtime(incident.occurred_at)), incident.get_kind_display(),
+             incident.get_place_display() if incident.place else "", incident.severity_short]
+    return " · ".join(str(p) for p in parts if p)
 
 
 class FollowUpForm(forms.Form):
@@ -133,7 +159,8 @@ class SupervisionForm(forms.Form):
     held_on = bounds.DateField(kind="event", label=_("Held on"), widget=DATE, initial=timezone.localdate)
     supporters: forms.ModelMultipleChoiceField[SupporterProfile] = (
         forms.ModelMultipleChoiceField(label=_("Peer supporters"),
-                                       queryset=SupporterProfile.objects.none()))
+                                       queryset=SupporterProfile.objects.none(),
+                                       widget=forms.CheckboxSelectMultiple))
     incident: forms.ModelChoiceField[Incident] = forms.ModelChoiceField(
         label=_("Debrief of incident"), queryset=Incident.objects.none(), required=False)
     notes = forms.CharField(label=_("Notes (private)"), required=False, max_length=4000,
@@ -144,6 +171,7 @@ class SupervisionForm(forms.Form):
         self.fields["supporters"].queryset = supporters  # type: ignore[attr-defined]
         self.fields["incident"].queryset = incidents  # type: ignore[attr-defined]
         self.fields["supporters"].label_from_instance = str  # type: ignore[attr-defined]
+        self.fields["incident"].label_from_instance = incident_label  # type: ignore[attr-defined]
 
     def clean_held_on(self) -> dt.date:
         held: dt.date = self.cleaned_data["held_on"]

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<uuid:public_id>/incident/", incidents.incident_new, name="incident_new"),
     path("incidents/", incidents.incidents, name="incidents"),
     path("incidents/<uuid:public_id>/", incidents.incident_detail, name="incident"),
+    path("incidents/<uuid:public_id>/undo/", incidents.incident_undo, name="incident_undo"),
     path("supervision/", supervision.supervision, name="supervision"),
     path("check-in/", supervision.checkin, name="checkin"),
     path("check-ins/", supervision.checkins, name="checkins"),

@@ -14,8 +14,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +31,7 @@ from bridgeway.access.policy import (
     has_role,
     sites_for,
 )
+from bridgeway.clients.covers import covers_involving
 from bridgeway.core import services as accounts
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite, Role, User
@@ -137,6 +140,11 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "matches": None,
         "invitation_pending": not supporter.user.has_usable_password(),
     }
+    context["covers"] = covers_involving(supporter, timezone.localdate(), clients_for_user(user))
+    named = [c.match.client for c in context["covers"] if c.client_visible]
+    if named:
+        audit_list(user, category="caseload", clients=named,
+                   detail=f"page:supporters:detail:{supporter.public_id} covers")
     if user.pk != supporter.user_id:
         # Coordinators see whom the supporter supports, within their own client scope.
         matches = list(supporter.matches.filter(status="active",
@@ -225,6 +233,28 @@ def new(request: HttpRequest, site_code: str) -> HttpResponse:
                                         "a password is sent to their e-mail address."))
             return redirect("supporters:detail", public_id=supporter.public_id)
     return render(request, "supporters/new.html", {"form": form, "site": site})
+
+
+@require_POST
+def lift_pause(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Lift a supporter's pause (from their profile or from the break alert): new matches may
+    be proposed again and the break alert resolves."""
+    user = user_of(request)
+    supporter = _profile(public_id)
+    actor = _manager(user, supporter)
+    try:
+        services.supporter_resume(actor=actor, supporter=supporter,
+                                  note=request.POST.get("note", "").strip()[:200])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The pause is lifted: %(name)s can be matched again.")
+                         % {"name": str(supporter)})
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return HttpResponseRedirect(nxt)
+    return redirect("supporters:detail", public_id=supporter.public_id)
 
 
 @require_POST

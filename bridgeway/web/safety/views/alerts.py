@@ -21,6 +21,7 @@ from bridgeway.access.policy import (
     audit_list,
     audit_view,
     authorize,
+    can,
     client_for_user,
     has_role,
 )
@@ -107,6 +108,9 @@ def alert_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "safety/alert.html", {
         "alert": alert, "form": form, "log": alert.log.select_related("actor"),
         "spec_description": alert.get_rule_display(),
+        "can_lift_pause": (alert.rule == "break_requested" and alert.supporter is not None
+                           and alert.supporter.status == "paused"
+                           and can(user, Action.MANAGE_SUPPORTER, site=alert.site)),
         "can_outreach": access is not None and alert.rule in {"missed_contacts",
                                                                "contact_lapse",
                                                                "no_first_contact"},

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import (
@@ -20,10 +20,18 @@ from bridgeway.access.policy import (
     audit_view,
     authorize,
     client_for_user,
+    denied,
 )
 from bridgeway.core.models import ProgramSite
 from bridgeway.safety import selectors
-from bridgeway.safety.services.incidents import incident_close, incident_follow_up, incident_report
+from bridgeway.safety.services.incidents import (
+    incident_close,
+    incident_follow_up,
+    incident_report,
+    incident_withdraw,
+    may_withdraw,
+    undo_window,
+)
 from bridgeway.web.common import apply_errors, user_of
 from bridgeway.web.safety.forms import FollowUpForm, IncidentForm
 from bridgeway.web.safety.views.client import client_access
@@ -35,19 +43,30 @@ def incident_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     access = client_access(request, public_id, Info.SAFETY)
     actor = authorize(access.user, Action.REPORT_INCIDENT, client_access=access,
                       audit_category="safety")
-    form = IncidentForm(request.POST or None)
+    form = IncidentForm(request.POST or None, client_label=_("%(name)s (whose page this is)") % {
+        "name": access.client.first_name_initial})
     if request.method == "POST" and form.is_valid():
         site = access.match.site if access.match else _site_of(access)
         if site is None:
             form.add_error(None, _("This client has no program site."))
         else:
-            incident_report(actor=actor, site=site, client=access.client,
-                            supporter=access.match.supporter if access.match else None,
-                            kind=form.cleaned_data["kind"],
-                            description=form.cleaned_data["description"])
-            messages.success(request, _("Thank you. Your coordinator has been told and will "
-                                        "be in touch."))
-            return HttpResponseRedirect(reverse("safety:incidents"))
+            data = form.cleaned_data
+            try:
+                incident = incident_report(
+                    actor=actor, site=site, client=access.client,
+                    supporter=access.match.supporter if access.match else None,
+                    kind=data["kind"], description=data["description"],
+                    involved=data["involved"], other_person=data["other_person"],
+                    place=data["place"], severity=data["severity"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _(
+                    "Thank you. Your coordinator has been told and will be in touch. If you "
+                    "reported it by mistake, you can withdraw it in the next %(minutes)s "
+                    "minutes.") % {"minutes": undo_window().seconds // 60})
+                return HttpResponseRedirect(reverse("safety:incident",
+                                                    kwargs={"public_id": incident.public_id}))
     return render(request, "safety/incident_new.html", {"form": form, "client": access.client},
                   status=400 if form.errors else 200)
 
@@ -101,7 +120,25 @@ def incident_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "safety/incident.html", {
         "incident": incident, "form": form, "coordinating": coordinating,
         "debriefs": incident.debriefs.all() if coordinating else [],
+        "may_withdraw": may_withdraw(incident, user.pk),
+        "withdraw_until": incident.created_at + undo_window(),
     }, status=400 if form.errors else 200)
+
+
+@require_POST
+def incident_undo(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The reporter takes back a report made by mistake, within the undo window."""
+    user = user_of(request)
+    incident = selectors.incident_for(user, public_id)
+    if not may_withdraw(incident, user.pk):
+        raise denied(user, category=Info.SAFETY, action="incident_withdraw",
+                     client_public_id=incident.client.public_id if incident.client else None,
+                     detail=f"incident:{incident.public_id}",
+                     message=_("This report can no longer be withdrawn. Ask your coordinator."))
+    actor = authorize(user, Action.REPORT_INCIDENT, site=incident.site, audit_category="safety")
+    incident_withdraw(actor=actor, incident=incident)
+    messages.success(request, _("Your report was withdrawn. Your coordinator has been told."))
+    return HttpResponseRedirect(reverse("safety:incidents"))
 
 
 # --- supervision, check-ins, thresholds ---------------------------------------------------

@@ -29,7 +29,7 @@ from bridgeway.safety.models import SafetyThresholds
 from bridgeway.safety.services.alerts import thresholds_save
 from bridgeway.safety.services.incidents import debrief_record
 from bridgeway.supporters import selectors as supporter_reads
-from bridgeway.supporters.models import CheckIn
+from bridgeway.supporters.models import CheckIn, SupervisionSession
 from bridgeway.supporters.services import (
     checkin_handle,
     checkin_record,
@@ -53,8 +53,10 @@ def supervision(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     sites = _require_coordinating(user)
     coordinated = selectors.coordinator_sites(user)
+    incidents = selectors.debriefable_incidents(user, sites)
     form = SupervisionForm(request.POST or None, supporters=supporter_reads.supporters_at(coordinated),
-                           incidents=selectors.incidents_for(user).filter(site__in=sites))
+                           incidents=incidents,
+                           initial=_debrief_initial(incidents, request.GET.get("incident")))
     if request.method == "POST" and form.is_valid():
         chosen = list(form.cleaned_data["supporters"])
         site = next((s for s in sites if all(p.sites.filter(pk=s.pk).exists() for p in chosen)),
@@ -81,6 +83,16 @@ def supervision(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/supervision.html", {
         "form": form, "sessions": supporter_reads.supervision_at(coordinated)[:50],
     }, status=400 if form.errors else 200)
+
+
+def _debrief_initial(incidents: Any, raw: str | None) -> dict[str, Any]:
+    """"Record a debrief" from an incident's page: the form starts from that incident."""
+    incident = incidents.filter(public_id=raw).first() if _is_uuid(raw) else None
+    if incident is None:
+        return {}
+    involved = [p for p in (incident.supporter, supporter_profile_of(incident.reported_by)) if p]
+    return {"incident": incident, "kind": SupervisionSession.Kind.DEBRIEF,
+            "supporters": list({p.pk: p for p in involved}.values())}
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,6 +149,7 @@ def checkins(request: HttpRequest) -> HttpResponse:
             if action == "resume":
                 supporter_resume(actor=actor, supporter=target.supporter,
                                  note=request.POST.get("note", "")[:200])
+                target.refresh_from_db(fields=["handled_at"])  # lifting handles break check-ins
                 if target.handled_at is None:
                     checkin_handle(actor=actor, checkin=target)
             else:
