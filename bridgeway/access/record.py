@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess
-from bridgeway.access.reveals import StayFact, StayView, stay_facts, stay_views
+from bridgeway.access.reveals import (
+    StayFact,
+    StayView,
+    stay_facts,
+    stay_views,
+    ward_sees_supporter,
+)
 from bridgeway.clients.covers import next_cover_fields
 from bridgeway.clients.models import (
     ClientIdentifier,
@@ -53,6 +59,7 @@ class EnrolmentView:
     may_consent: bool = False
     may_change_status: bool = False
     may_match: bool = False
+    may_waitlist: bool = False
 
 
 @dataclass
@@ -90,6 +97,7 @@ class ClientRecord:
     stays_are_dates_only: bool = False  # the discharge date without the stays (access.reveals)
     enrolments: list[EnrolmentView] | None = None
     matches: list[Match] | None = None
+    supporter_withheld: bool = False  # ward staff: a match whose supporter is not named
     shown: frozenset[str] = field(default_factory=frozenset)
     # The viewer covers for the client's supporter (decision 0024): whom, and until when.
     covering_for: str | None = None
@@ -155,8 +163,16 @@ def build(access: ClientAccess) -> ClientRecord:
             # A supporter sees their own match, never who else supported the client.
             record.matches = [access.match] if access.match is not None else []
         else:
-            record.matches = sorted((m for e in _with_related(access) for m in e.matches.all()),
-                                    key=lambda m: (m.started_on, m.pk), reverse=True)
+            matches = sorted((m for e in _with_related(access) for m in e.matches.all()),
+                             key=lambda m: (m.started_on, m.pk), reverse=True)
+            if access.role == Role.WARD_STAFF:
+                # Who the supporter is, only where the client's consent lets the ward know
+                # (access.reveals, decision 0023); the status still says "Matched".
+                told = {e.pk for e in _with_related(access) if ward_sees_supporter(
+                    max(e.consents.all(), key=lambda c: c.version, default=None))}
+                record.supporter_withheld = any(m.enrolment_id not in told for m in matches)
+                matches = [m for m in matches if m.enrolment_id in told]
+            record.matches = matches
     return record
 
 

@@ -18,6 +18,12 @@ Together they also reveal the discharge date and destination of every stay shown
 Each hospital is the custodian of its own stays: ward staff see the stays at their own
 hospital only. No consent category lets a client open their other hospitals' stays to a
 nurse; `ClientAccess.hospitals` carries the limit (None: no limit by hospital).
+
+Ward staff are not supporters, and the categories are what a client shares with their
+supporter. One of them also works the other way (decision 0023): a client who shares their
+**stay and readmission status** lets the supporter and the ward know of each other, so ward
+staff see the matched supporter's name (to welcome them on the ward). Without it, ward staff
+see the program status ("Matched", "Active in community") but not who the supporter is.
 """
 
 from __future__ import annotations
@@ -28,7 +34,16 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from bridgeway.clients.models import HospitalStay
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from bridgeway.clients.models import (
+    CLOSED_STATUSES,
+    ConsentRecord,
+    Enrolment,
+    EnrolmentStatus,
+    HospitalStay,
+    Match,
+)
 from bridgeway.core.models import Role
 
 from .categories import Info
@@ -168,3 +183,32 @@ def open_stay(access: ClientAccess) -> HospitalStay | None:
     if StayFact.IN_HOSPITAL not in stay_facts(access):
         return None
     return next((s for s in stays_in_scope(access) if s.is_open), None)
+
+
+# The category that tells the ward who the supporter is (decision 0023).
+WARD_SEES_SUPPORTER_WITH = Info.STAY_STATUS.value
+
+
+def ward_sees_supporter(consent: ConsentRecord | None) -> bool:
+    """Whether ward staff may know who supports the client under this consent."""
+    return consent is not None and WARD_SEES_SUPPORTER_WITH in consent.shared_categories()
+
+
+def with_peer_support(stays: QuerySet[HospitalStay]) -> QuerySet[HospitalStay]:
+    """Annotate each stay with its client's open program status (`peer_status`) and, where
+    the client's consent in force lets the ward know, the supporter (`supporter_first`,
+    `supporter_last`): subqueries of the one list query, however many rows."""
+    open_enrolment = (Enrolment.objects.filter(client_id=OuterRef("client_id"))
+                      .exclude(status__in=CLOSED_STATUSES).order_by("-referred_on", "-pk"))
+    shares = (ConsentRecord.objects.filter(enrolment_id=OuterRef("enrolment_id"))
+              .order_by("-version").values(f"share_{WARD_SEES_SUPPORTER_WITH}")[:1])
+    told = (Match.objects.filter(client_id=OuterRef("client_id"), status=Match.Status.ACTIVE)
+            .annotate(told=Subquery(shares)).filter(told=True).order_by("-started_on"))
+    return stays.annotate(
+        peer_status=Subquery(open_enrolment.values("status")[:1]),
+        supporter_first=Subquery(told.values("supporter__user__first_name")[:1]),
+        supporter_last=Subquery(told.values("supporter__user__last_name")[:1]))
+
+
+def peer_status_label(status: str | None) -> str:
+    return str(EnrolmentStatus(status).label) if status else ""

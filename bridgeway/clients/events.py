@@ -63,3 +63,12 @@ class EnrolmentStatusChanged:
 class ConsentRecorded:
     actor: Actor
     consent: ConsentRecord
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    """The client withdrew consent to take part; their active match, if any, has just ended."""
+
+    actor: Actor
+    enrolment: Enrolment
+    ended_match: Match | None

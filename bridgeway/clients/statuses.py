@@ -1,10 +1,13 @@
-"""Which enrolments can be matched, and which match endings send the client back to the
-waitlist: defined once here, read by clients' services, the access layer's client record,
-matching's services and the matching pages."""
+"""Which enrolments can be matched, what a profile needs before the waitlist, and which
+match endings send the client back to the waitlist: defined once here, read by clients'
+services, the access layer's client record, matching's services and the matching pages."""
 
 from __future__ import annotations
 
-from .models import EnrolmentStatus, Match
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Client, EnrolmentStatus, Match
 
 # Waiting for a peer supporter: the statuses a match can be made from (by hand or by a run).
 MATCHABLE_STATUSES = frozenset({EnrolmentStatus.CONSENTED, EnrolmentStatus.WAITLISTED,
@@ -15,3 +18,14 @@ MATCHABLE_STATUSES = frozenset({EnrolmentStatus.CONSENTED, EnrolmentStatus.WAITL
 REMATCH_REASONS = (Match.EndReason.CLIENT_ASKED, Match.EndReason.SUPPORTER_ASKED,
                    Match.EndReason.NO_RAPPORT, Match.EndReason.SUPPORTER_LEFT,
                    Match.EndReason.SAFETY)
+
+
+def profile_gaps(client: Client) -> list[Promise]:
+    """What a profile lacks before the client waits for a supporter (empty: complete): the
+    languages a supporter must share and the home area the matching scores distance by."""
+    gaps: list[Promise] = []
+    if not client.languages.exists():
+        gaps.append(_("preferred languages"))
+    if not client.home_fsa:
+        gaps.append(_("home area"))
+    return gaps

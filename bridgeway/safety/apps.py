@@ -9,7 +9,8 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Safety net")
 
     def ready(self) -> None:
-        from bridgeway.safety.services import notices, wellbeing
+        from bridgeway.safety.services import notices, wellbeing, withdrawal
 
         notices.connect()  # the safety net reacts to stays and matches (clients.events)
         wellbeing.connect()  # ... and to supporters' check-ins and pauses (supporters.events)
+        withdrawal.connect()  # ... and to a client's withdrawal (clients.events)

@@ -45,6 +45,8 @@ EMAIL_SUBJECTS = {
     "discharged": gettext_lazy("A discharge notice"),
     "admitted": gettext_lazy("A hospital stay notice"),
     "incident": gettext_lazy("A safety incident was reported"),
+    "match_ended": gettext_lazy("One of your matches has ended"),
+    "consent_withdrawn": gettext_lazy("A client withdrew from peer support"),
     "match_new": gettext_lazy("You have a new match"),
 }
 DEFAULT_EMAIL_SUBJECT = gettext_lazy("Something new for you")

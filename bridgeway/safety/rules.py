@@ -37,6 +37,7 @@ class Rule(StrEnum):
     INCIDENT = "incident"
     TALK_REQUESTED = "talk_requested"
     BREAK_REQUESTED = "break_requested"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
 
 
 class Subject(StrEnum):
@@ -106,6 +107,11 @@ SPECS: dict[Rule, RuleSpec] = {
                                    OwnerRole.COORDINATOR, False,
                                    description="A peer supporter needs a break; new matches "
                                    "are paused."),
+    Rule.CONSENT_WITHDRAWN: RuleSpec(
+        Rule.CONSENT_WITHDRAWN, Subject.CLIENT, OwnerRole.COORDINATOR, False,
+        description="A client withdrew their consent to take part: their match ended at once; "
+        "the coordinator closes the loop (the supporter's debrief, the binder, a goodbye if "
+        "the client wants one)."),
 }
 SCANNED_RULES: tuple[Rule, ...] = tuple(r for r, s in SPECS.items() if s.scanned)
 

@@ -174,3 +174,40 @@ def test_alert_inbox(world, login):
         assert Alert.objects.count() == 11
 
     assert constant(login("coord_a"), reverse("safety:inbox"), add) <= 5
+
+
+def _more_inpatients(world) -> None:  # type: ignore[no-untyped-def]
+    """Ten more inpatients at Riverside: matched (each sharing stay status, so the supporter
+    is named), waitlisted, and not referred."""
+    world.supporter.max_active_clients = 30
+    world.supporter.save()
+    for k in range(10):
+        client = f.ClientFactory()
+        stay = f.StayFactory(client=client, ward=world.ward_a)
+        if k % 3 == 2:
+            continue
+        enrolment = f.EnrolmentFactory(client=client, site=world.site_a, stay=stay,
+                                       status="matched" if k % 3 == 0 else "waitlisted")
+        f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=world.coord_a)
+        if k % 3 == 0:
+            f.MatchFactory(enrolment=enrolment, supporter=world.supporter,
+                           created_by=world.coord_a)
+
+
+def test_ward_inpatients(world, login):
+    """The "Peer support" column (status and supporter) costs no query per row."""
+    assert constant(login("staff_a"), reverse("clients:ward_home"),
+                    lambda: _more_inpatients(world)) <= 15
+
+
+def test_manual_match_page(world, login):
+    def add() -> None:
+        for _ in range(10):
+            f.SupporterFactory(organisation=world.peer_org_a, sites=[world.site_a])
+
+    client = f.ClientFactory()
+    enrolment = f.EnrolmentFactory(client=client, site=world.site_a,
+                                   stay=f.StayFactory(client=client, ward=world.ward_a))
+    f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=world.coord_a)
+    url = reverse("clients:match_create", args=[client.public_id, enrolment.public_id])
+    assert constant(login("coord_a"), url, add) <= 20

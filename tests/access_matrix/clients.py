@@ -35,6 +35,16 @@ def _waitlisted_at_a(w: Any) -> None:
     w.extra = {"client": client, "enrolment": enrolment}
 
 
+def _consented_complete_at_a(w: Any) -> None:
+    client = f.ClientFactory(home_fsa="N6A")
+    client.languages.set([f.language("en", "English")])
+    stay = f.StayFactory(client=client, ward=w.ward_a)
+    enrolment = f.EnrolmentFactory(client=client, site=w.site_a, stay=stay, status="consented",
+                                   waitlisted_since=None)
+    f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=w.coord_a)
+    w.extra = {"client": client, "enrolment": enrolment}
+
+
 def _discharge_a(w: Any) -> None:
     w.client_a.stays.update(discharged_on=TODAY())
 
@@ -107,6 +117,12 @@ ROWS = [
     Row("clients:enrolment_status", "GET", _enrolment_a, expect=everyone(403, **SITE_STAFF)),
     Row("clients:enrolment_status", "POST", _enrolment_a,
         data={"to_status": "active", "reason": "Discharged home"},
+        expect=everyone(403, coord_a=302, lead_a=302, admin=302)),
+    Row("clients:enrolment_waitlist", "GET", _enrolment_a, expect=everyone(403, **SITE_STAFF)),
+    Row("clients:enrolment_waitlist", "POST", setup=_consented_complete_at_a,
+        kwargs=lambda w: {"public_id": w.extra["client"].public_id,
+                          "enrolment_id": w.extra["enrolment"].public_id},
+        note="consented client at A with a complete profile",
         expect=everyone(403, coord_a=302, lead_a=302, admin=302)),
     # Matches
     Row("clients:match_create", "GET", _enrolment_a,

@@ -216,7 +216,7 @@ def test_refer_again_with_an_open_referral_is_a_form_error(world, login):
     response = http.post(f"/clients/refer/?client={world.client_a.public_id}", {
         "site": world.site_a.pk, "ward": world.ward_a.pk, "admitted_on": stay.admitted_on})
     assert response.status_code == 200
-    assert "already has an open referral" in " ".join(response.context["form"].non_field_errors())
+    assert "already in the program" in " ".join(response.context["form"].non_field_errors())
     assert world.client_a.enrolments.count() == 1
 
 

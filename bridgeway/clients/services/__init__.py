@@ -8,12 +8,20 @@ One module per subject; callers import from the package.
 from __future__ import annotations
 
 from .clients import ClientDetails, client_refer, client_update
-from .enrolment import ENDS_MATCH, NEEDS_MATCH, TRANSITIONS, consent_record, enrolment_change_status
+from .enrolment import (
+    ENDS_MATCH,
+    NEEDS_MATCH,
+    TRANSITIONS,
+    consent_record,
+    enrolment_change_status,
+    enrolment_waitlist,
+)
 from .matches import match_create, match_end, supporter_free_capacity
 from .stays import stay_admit, stay_discharge, stay_set_expected_discharge
 
 __all__ = [
     "ENDS_MATCH", "NEEDS_MATCH", "TRANSITIONS", "ClientDetails", "client_refer", "client_update",
-    "consent_record", "enrolment_change_status", "match_create", "match_end", "stay_admit",
+    "consent_record", "enrolment_change_status", "enrolment_waitlist",
+    "match_create", "match_end", "stay_admit",
     "stay_discharge", "stay_set_expected_discharge", "supporter_free_capacity",
 ]

@@ -77,8 +77,10 @@ def client_refer(
         if details.health_card_number:
             health_card_set(actor=actor, client=client, value=details.health_card_number,
                             source="referral")
-    elif client.enrolments.filter(site=site).exclude(status__in=CLOSED_STATUSES).exists():
-        raise ValidationError(_("This client already has an open referral at this site."))
+    elif client.enrolments.exclude(status__in=CLOSED_STATUSES).exists():
+        # Referred again only when nothing is open (the client page offers it only then).
+        raise ValidationError(_("This client is already in the program; a new referral is "
+                                "possible once their enrolment has closed."))
     stay = client.stays.filter(hospital_id=site.hospital_id, discharged_on__isnull=True).first()
     if stay is None:
         stay = HospitalStay.objects.create(

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from bridgeway.core.actors import Actor
 from bridgeway.core.events import emit
 
-from ..events import ConsentRecorded
+from ..events import ConsentRecorded, ConsentWithdrawn
 from ..models import ConsentRecord, Enrolment, Match
+from ..statuses import profile_gaps
 from .common import S, change_status, end_match, write_audit
 
 # The program's path; a closed enrolment can always be re-opened ("you can always call us").
@@ -99,5 +100,30 @@ def consent_record(
                       ended_on=timezone.localdate())
         change_status(actor=actor, enrolment=enrolment, to_status=to_status,
                       reason=_("Consent to take part withdrawn"))
+        if to_status == S.WITHDRAWN:
+            # The safety net tells the supporter and gives the coordinator a task (one step).
+            emit(ConsentWithdrawn(actor=actor, enrolment=enrolment, ended_match=active))
     emit(ConsentRecorded(actor=actor, consent=consent))
     return consent
+
+
+@transaction.atomic
+def enrolment_waitlist(*, actor: Actor, enrolment: Enrolment) -> Enrolment:
+    """Consent to take part and a complete profile: the client waits for a peer supporter.
+
+    A confirmation, not a judgement: the reason is the event itself, nobody types one."""
+    enrolment = Enrolment.objects.select_for_update().select_related("client").get(
+        pk=enrolment.pk)
+    if enrolment.status != S.CONSENTED:
+        raise ValidationError(_("Only a client who has consented and waits for nothing else "
+                                "goes on the waitlist this way."))
+    consent = enrolment.consents.order_by("-version").first()
+    if consent is None or not consent.participation:
+        raise ValidationError(_("Record the client's consent to take part first."))
+    gaps = profile_gaps(enrolment.client)
+    if gaps:
+        raise ValidationError(_("Complete the client's profile first: %(missing)s.")
+                              % {"missing": ", ".join(str(g) for g in gaps)})
+    change_status(actor=actor, enrolment=enrolment, to_status=S.WAITLISTED,
+                  reason=_("Consent and profile complete"))
+    return enrolment

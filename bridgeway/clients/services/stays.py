@@ -14,9 +14,9 @@ from bridgeway.core.events import emit
 from bridgeway.core.models import Ward
 
 from ..events import ExpectedDischargeSet, StayAdmitted, StayDischarged
-from ..models import Client, HospitalStay
+from ..models import Client, Enrolment, EnrolmentStatus, HospitalStay, Match
 from ..validators import check_expected_discharge
-from .common import write_audit
+from .common import change_status, write_audit
 
 
 @transaction.atomic
@@ -64,5 +64,20 @@ def stay_discharge(*, actor: Actor, stay: HospitalStay, discharged_on: date,
     stay.save(update_fields=["discharged_on", "discharge_destination", "updated_at"])
     write_audit(actor, category="stay_status", action="discharge", client=stay.client,
                 detail=f"stay:{stay.public_id}")
+    _community_phase_begins(actor=actor, stay=stay)
     emit(StayDischarged(actor=actor, stay=stay))
     return stay
+
+
+def _community_phase_begins(*, actor: Actor, stay: HospitalStay) -> None:
+    """A matched client out of hospital is active in the community: the status follows the
+    discharge, whoever records it (ward page, this service from a feed or a command).
+    A client still in another hospital stays matched until that stay ends too."""
+    if HospitalStay.objects.filter(client_id=stay.client_id, discharged_on__isnull=True).exists():
+        return
+    matched = (Enrolment.objects.select_for_update(of=("self",)).select_related("client")
+               .filter(client_id=stay.client_id, status=EnrolmentStatus.MATCHED,
+                       matches__status=Match.Status.ACTIVE))
+    for enrolment in matched:
+        change_status(actor=actor, enrolment=enrolment, to_status=EnrolmentStatus.ACTIVE,
+                      reason=_("Discharged: support continues in the community"))

@@ -30,6 +30,7 @@ class RuleChoice(models.TextChoices):
     INCIDENT = r.Rule.INCIDENT.value, _("Safety incident")
     TALK_REQUESTED = r.Rule.TALK_REQUESTED.value, _("Peer supporter would like to talk")
     BREAK_REQUESTED = r.Rule.BREAK_REQUESTED.value, _("Peer supporter needs a break")
+    CONSENT_WITHDRAWN = r.Rule.CONSENT_WITHDRAWN.value, _("Client withdrew consent")
 
 
 class SeverityChoice(models.TextChoices):

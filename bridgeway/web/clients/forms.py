@@ -211,14 +211,21 @@ class ConsentForm(forms.Form):
     share = forms.MultipleChoiceField(
         label=_("The client shares with their peer supporter"), required=False,
         choices=[(c.value, CONSENT_LABELS[c]) for c in ConsentCategory],
-        widget=forms.CheckboxSelectMultiple)
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choosing “No” above stops all sharing: the boxes are unticked for you."))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("participation") and data.get("share"):
-            self.add_error("share", _("Nothing is shared without consent to take part."))
+        if data.get("participation") is False:
+            # Withdrawal in one step: nothing is shared without taking part, so "No" unticks
+            # every category itself instead of asking the person to do it by hand.
+            data["share"] = []
         return data
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation with nothing to type (the event is the reason)."""
 
 
 class StatusForm(forms.Form):

@@ -34,6 +34,8 @@ urlpatterns = [
          name="consent"),
     path("<uuid:public_id>/enrolments/<uuid:enrolment_id>/status/", enrolment.status,
          name="enrolment_status"),
+    path("<uuid:public_id>/enrolments/<uuid:enrolment_id>/waitlist/", enrolment.waitlist,
+         name="enrolment_waitlist"),
     path("<uuid:public_id>/enrolments/<uuid:enrolment_id>/match/", matches.create,
          name="match_create"),
     path("<uuid:public_id>/matches/<uuid:match_id>/end/", matches.end, name="match_end"),

@@ -17,6 +17,7 @@ from bridgeway.access import record
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import Action, ClientAccess, authorize, can, client_for_user
 from bridgeway.clients import services
+from bridgeway.clients.models import EnrolmentStatus
 from bridgeway.core.models import Role
 from bridgeway.web.clients import panels
 from bridgeway.web.clients.forms import DETAIL_FIELDS, PREFERENCE_FIELDS, ClientEditForm
@@ -38,7 +39,9 @@ def _actions(access: ClientAccess) -> dict[str, bool]:
         "edit": can(user, Action.EDIT_CLIENT, client_access=access),
         "stay": can(user, Action.RECORD_STAY, client_access=access),
         "match": can(user, Action.MATCH, client_access=access),
-        "refer": can(user, Action.REFER, client_access=access),
+        # Referred again only when nothing is open (the referral service refuses otherwise).
+        "refer": not any(e.is_open for e in access.facts.enrolments)
+        and can(user, Action.REFER, client_access=access),
         "merge": can(user, Action.MERGE_CLIENTS, client_access=access),
         "audit": access.role in {Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD}
         and can(user, Action.VIEW_AUDIT, client_access=access),
@@ -71,6 +74,8 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                                          site=site)
             view.may_match = view.matchable and can(user, Action.MATCH, client_access=access,
                                                     site=site)
+            view.may_waitlist = (view.status == EnrolmentStatus.CONSENTED
+                                 and view.may_change_status)
     return render(request, "clients/detail.html", {
         "record": content,
         "actions": _actions(access),

@@ -11,10 +11,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bridgeway.access.categories import Info
-from bridgeway.access.policy import Action, authorize, client_for_user, current_consent
+from bridgeway.access.policy import (
+    Action,
+    ClientAccess,
+    authorize,
+    can,
+    client_for_user,
+    current_consent,
+)
 from bridgeway.clients import services
-from bridgeway.clients.models import ConsentCategory
-from bridgeway.web.clients.forms import ConsentForm, StatusForm
+from bridgeway.clients.models import ConsentCategory, Enrolment, EnrolmentStatus
+from bridgeway.clients.statuses import profile_gaps
+from bridgeway.web.clients.forms import ConfirmForm, ConsentForm, StatusForm
 from bridgeway.web.common import apply_errors, enrolment_of, user_of
 
 
@@ -38,7 +46,7 @@ def consent(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID)
             apply_errors(form, exc)
         else:
             messages.success(request, _("Consent recorded. It applies from now."))
-            return redirect("clients:detail", public_id=access.client.public_id)
+            return _after_consent(request, access, enrolment)
     return render(request, "clients/consent.html", {
         "form": form, "client_name": str(access.client), "public_id": access.client.public_id,
         "enrolment": enrolment, "latest": latest,
@@ -67,4 +75,43 @@ def status(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID) 
     return render(request, "clients/status.html", {
         "form": form, "client_name": str(access.client), "public_id": access.client.public_id,
         "enrolment": enrolment,
+    })
+
+
+def _after_consent(request: HttpRequest, access: ClientAccess,
+                   enrolment: Enrolment) -> HttpResponse:
+    """Consent to take part with a complete profile: on to the waitlist's confirmation (for
+    whoever may change the enrolment); a profile with gaps: say which."""
+    enrolment.refresh_from_db(fields=["status"])
+    if enrolment.status == EnrolmentStatus.CONSENTED and can(
+            access.user, Action.CHANGE_ENROLMENT, client_access=access, site=enrolment.site):
+        gaps = profile_gaps(access.client)
+        if not gaps:
+            return redirect("clients:enrolment_waitlist", public_id=access.client.public_id,
+                            enrolment_id=enrolment.public_id)
+        messages.info(request, _("Before the waitlist, complete the profile: %(missing)s.")
+                      % {"missing": ", ".join(str(g) for g in gaps)})
+    return redirect("clients:detail", public_id=access.client.public_id)
+
+
+def waitlist(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID) -> HttpResponse:
+    """Put a consented client with a complete profile on the waitlist: one confirmation."""
+    user = user_of(request)
+    access = client_for_user(user, public_id, category=Info.ENROLMENT,
+                             detail="page:clients:enrolment_waitlist")
+    enrolment = enrolment_of(access, enrolment_id)
+    actor = authorize(user, Action.CHANGE_ENROLMENT, client_access=access, site=enrolment.site)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_waitlist(actor=actor, enrolment=enrolment)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is on the waitlist.")
+                             % {"name": access.client})
+            return redirect("clients:detail", public_id=access.client.public_id)
+    return render(request, "clients/waitlist.html", {
+        "form": form, "client_name": str(access.client), "public_id": access.client.public_id,
+        "enrolment": enrolment, "gaps": profile_gaps(access.client),
     })

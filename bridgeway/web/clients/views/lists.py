@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from bridgeway.access.policy import clients_for_user
+from bridgeway.access.reveals import peer_status_label, with_peer_support
 from bridgeway.clients.models import (
-    CLOSED_STATUSES,
     Enrolment,
     EnrolmentStatus,
     HospitalStay,
@@ -55,15 +55,18 @@ def free_supporters(site: ProgramSite) -> list[SupporterProfile]:
 
 
 def inpatients(user: User, hospital: Organisation) -> list[HospitalStay]:
-    """Open stays at the hospital, with whether the client already has an open referral."""
+    """Open stays at the hospital, each with the client's program status and, where the
+    client lets the ward know, their supporter's name (access.reveals.with_peer_support)."""
     scope = clients_for_user(user, Role.WARD_STAFF, Role.ADMINISTRATOR)
-    open_here = Q(client__enrolments__site__hospital=hospital) & ~Q(
-        client__enrolments__status__in=list(CLOSED_STATUSES))
-    return list(
+    stays = list(with_peer_support(
         hospital.stays.filter(discharged_on__isnull=True, client__in=scope)
-        .select_related("client", "ward")
-        .annotate(open_referrals=Count("client__enrolments", filter=open_here, distinct=True))
+        .select_related("client", "ward"))
         .order_by("ward__name", "expected_discharge_on", "client__family_name"))
+    for stay in stays:
+        stay.peer_status_label = peer_status_label(stay.peer_status)  # type: ignore[attr-defined]
+        stay.supporter_name = " ".join(  # type: ignore[attr-defined]
+            n for n in (stay.supporter_first, stay.supporter_last) if n)  # type: ignore[attr-defined]
+    return stays
 
 
 def aggregate_counts(sites: QuerySet[ProgramSite]) -> list[dict[str, Any]]:

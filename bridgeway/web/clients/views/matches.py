@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import Action, authorize, client_for_user
 from bridgeway.clients import services
+from bridgeway.matching.selectors.manual import manual_choice
 from bridgeway.matching.services import match_by_hand
-from bridgeway.supporters.models import SupporterProfile
-from bridgeway.supporters.selectors import supporters_for_site, trained_supporter_ids
+from bridgeway.supporters.selectors import supporters_for_site
 from bridgeway.web.clients.forms import MatchCreateForm, MatchEndForm
 from bridgeway.web.common import apply_errors, enrolment_of, match_of, user_of
 
@@ -27,10 +27,10 @@ def create(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID) 
                              detail="page:clients:match_create")
     enrolment = enrolment_of(access, enrolment_id)
     actor = authorize(user, Action.MATCH, client_access=access, site=enrolment.site)
+    # Offered, and each supporter left out with why (matching.selectors.manual).
+    choice = manual_choice(enrolment, timezone.localdate())
     supporters = supporters_for_site(enrolment.site).filter(  # type: ignore[misc]  # annotated
-        status=SupporterProfile.Status.ACTIVE, free_places__gt=0,
-        pk__in=trained_supporter_ids(enrolment.site, timezone.localdate())).order_by(
-        "-free_places", "user__first_name")
+        pk__in=[s.pk for s in choice.offered]).order_by("-free_places", "user__first_name")
     form = MatchCreateForm(request.POST or None, supporters=supporters)
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,7 +45,7 @@ def create(request: HttpRequest, public_id: uuid.UUID, enrolment_id: uuid.UUID) 
             return redirect("clients:detail", public_id=access.client.public_id)
     return render(request, "clients/match_create.html", {
         "form": form, "client_name": str(access.client), "public_id": access.client.public_id,
-        "enrolment": enrolment, "supporters": supporters,
+        "enrolment": enrolment, "supporters": choice.offered, "left_out": choice.left_out,
     })
 
 
