@@ -197,7 +197,7 @@ def _more_inpatients(world) -> None:  # type: ignore[no-untyped-def]
 def test_ward_inpatients(world, login):
     """The "Peer support" column (status and supporter) costs no query per row."""
     assert constant(login("staff_a"), reverse("clients:ward_home"),
-                    lambda: _more_inpatients(world)) <= 15
+                    lambda: _more_inpatients(world)) <= 6
 
 
 def test_manual_match_page(world, login):
