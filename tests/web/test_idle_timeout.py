@@ -3,6 +3,8 @@ a page does not write the session row on every request, and the expiry still mov
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,12 +21,12 @@ def _session_writes(http, path: str) -> int:  # type: ignore[no-untyped-def]
 
 def test_activity_renews_the_expiry_at_most_once_a_minute(world, login, monkeypatch, settings):
     settings.BRIDGEWAY_SESSION_RENEW_SECONDS = 60
-    clock = [1_000_000.0]
+    http = login("coord_a")  # the sign-in stamped the session (tests/conftest.py)
+    clock = [time.time() + 61]
     monkeypatch.setattr(sessions.time, "time", lambda: clock[0])
-    http = login("coord_a")
     page = f"/clients/{world.client_a.public_id}/"
     key = http.cookies[settings.SESSION_COOKIE_NAME].value
-    assert _session_writes(http, page) == 1  # the first page renews it
+    assert _session_writes(http, page) == 1  # a minute after the sign-in: renewed
     expiry = Session.objects.get(session_key=key).expire_date
     clock[0] += 59
     assert _session_writes(http, page) == 0
