@@ -63,10 +63,12 @@ test-postgres: $(BIN)/.installed
 	HYPOTHESIS_PROFILE=dev BRIDGEWAY_TESTS_DATABASE_ONLY=1 DJANGO_SETTINGS_MODULE=bridgeway.settings.test DATABASE_URL="$(TEST_DATABASE_URL)" \
 		$(BIN)/pytest -q -n 2 -m "not browser" --create-db
 
-# Playwright driving Debian's Chromium against a live server.
+# Playwright driving Debian's Chromium against a live server. Two processes: in one, the
+# server (Python) and the browser (axe, layout) mostly wait for each other, so a second one
+# fills the idle core; each has its own database, live server and browser.
 test-browser: $(BIN)/.installed
 	DJANGO_SETTINGS_MODULE=bridgeway.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=1 \
-		$(BIN)/pytest -q -m browser -p no:xdist
+		$(BIN)/pytest -q -m browser -n 2
 
 test: check-services lint typecheck security security-deps test-sqlite test-postgres test-browser
 

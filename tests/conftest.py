@@ -33,14 +33,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """With BRIDGEWAY_TESTS_DATABASE_ONLY=1 (the PostgreSQL pass of `make test`), keep only the
     tests that touch the database. The others never open a connection (pytest-django refuses
     them one), so they behave the same whatever DATABASE_URL says, and the SQLite pass has
-    already run them; running them twice only made CI slower."""
+    already run them; running them twice only made CI slower. Tests marked `one_pass` use the
+    database but prove something the database cannot change (the canary name's walk through
+    logs and e-mail subjects): they too run once, in the SQLite pass."""
     if os.environ.get("BRIDGEWAY_TESTS_DATABASE_ONLY") != "1":
         return
     keep, drop = [], []
     for item in items:
         uses_db = (item.get_closest_marker("django_db") is not None
                    or bool(_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))))
-        (keep if uses_db else drop).append(item)
+        once = item.get_closest_marker("one_pass") is not None
+        (keep if uses_db and not once else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

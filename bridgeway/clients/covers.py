@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from bridgeway.core.fields import EncryptedCharField
 from bridgeway.core.models import BaseModel
 from bridgeway.supporters.models import SupporterProfile
 
@@ -29,7 +30,7 @@ class Cover(BaseModel):
                                   related_name="covers", verbose_name=_("covering supporter"))
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to (included)"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedCharField(_("note"), max_length=300, blank=True)  # a handover note (0020)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     cancelled_at = models.DateTimeField(null=True, blank=True)

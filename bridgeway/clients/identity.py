@@ -7,6 +7,7 @@ Values are encrypted at rest and found by their blind index (bridgeway.core.cryp
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,8 +15,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bridgeway.audit.writer import record
-from bridgeway.core import crypto
+from bridgeway.core import crypto, encrypted_rows
 from bridgeway.core.actors import Actor
+from bridgeway.core.encrypted_rows import Progress
 from bridgeway.core.models import Organisation
 
 from .models import Client, ClientIdentifier, IdentifierKind
@@ -25,6 +27,14 @@ from .validators import (
     normalise_identifier,
     validate_health_card_number,
 )
+
+
+@dataclass(frozen=True)
+class Rotation:
+    identifiers: int  # identifiers re-encrypted and re-indexed
+    text_rows: int  # rows whose encrypted text was re-encrypted
+    unreadable: int  # encrypted values no configured key opens (left as they are)
+
 
 _IDENTIFIER = re.compile(r"^[A-Z0-9][A-Z0-9./_-]{0,39}$")
 
@@ -163,11 +173,13 @@ def _audit(actor: Actor, *, client: Client, identifier: ClientIdentifier, action
 
 
 @transaction.atomic
-def identifiers_rotate(*, actor: Actor, batch_size: int = 500) -> int:
-    """Re-encrypt and re-index every identifier made under an older key (after a new key was
-    added to BRIDGEWAY_FIELD_KEYS); returns how many rows changed. One audit event."""
+def field_keys_rotate(*, actor: Actor, progress: Progress | None = None,
+                      batch_size: int = 500) -> Rotation:
+    """Re-encrypt under the newest BRIDGEWAY_FIELD_KEYS key every identifier (and re-index it)
+    and every encrypted text column (decision 0020) made under an older key. One audit event
+    for the whole rotation; `progress(rows)` is called as rows are done."""
     epoch_prefix = f"{crypto.current_epoch()}:"
-    changed = 0
+    identifiers = 0
     stale = ClientIdentifier.objects.exclude(blind_index__startswith=epoch_prefix)
     for identifier in stale.iterator(chunk_size=batch_size):
         stored = crypto.decrypt(identifier.value_encrypted)
@@ -175,7 +187,19 @@ def identifiers_rotate(*, actor: Actor, batch_size: int = 500) -> int:
         identifier.value_encrypted = crypto.rotate(identifier.value_encrypted)
         identifier.blind_index = crypto.blind_index(index_input(identifier.kind, indexed))
         identifier.save(update_fields=["value_encrypted", "blind_index", "updated_at"])
-        changed += 1
+        identifiers += 1
+        if progress:
+            progress(1)
+    text = encrypted_rows.rotate_all(progress=progress)
+    done = Rotation(identifiers=identifiers, text_rows=text.changed, unreadable=text.unreadable)
     record(who=actor.who, category="identity", action="rotate_field_keys",
-           detail=f"rows:{changed} epoch:{crypto.current_epoch()}")
-    return changed
+           detail=f"identifiers:{done.identifiers} text_rows:{done.text_rows} "
+                  f"unreadable:{done.unreadable} epoch:{crypto.current_epoch()}")
+    return done
+
+
+def rotation_size() -> int:
+    """How many rows a rotation reads (for a progress bar)."""
+    epoch_prefix = f"{crypto.current_epoch()}:"
+    stale = ClientIdentifier.objects.exclude(blind_index__startswith=epoch_prefix).count()
+    return stale + encrypted_rows.row_count(encrypted_rows.encrypted_tables())

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.core.choices import Gender, Strength
+from bridgeway.core.fields import LONG_TEXT, EncryptedCharField, EncryptedTextField
 from bridgeway.core.models import (
     BaseModel,
     Interest,
@@ -94,8 +95,10 @@ class Client(BaseModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=250, blank=True)
-    background = models.TextField(_("background the client chooses to share"), blank=True)
-    safety_notes = models.TextField(_("safety notes"), blank=True)
+    # Free text about the client, encrypted at rest (decision 0020).
+    background = EncryptedTextField(_("background the client chooses to share"), blank=True,
+                                    max_length=LONG_TEXT)
+    safety_notes = EncryptedTextField(_("safety notes"), blank=True, max_length=LONG_TEXT)
     # Search columns (bridgeway/clients/search.py): the name unaccented and lower-case (a
     # trigram GIN index on PostgreSQL, migration 0003) and the phone's digits.
     search_name = DerivedField(max_length=201, source="name")
@@ -198,7 +201,7 @@ class Enrolment(BaseModel):
     referred_on = models.DateField(_("referred on"))
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="+")
-    referral_note = models.TextField(_("referral note"), blank=True)
+    referral_note = EncryptedTextField(_("referral note"), blank=True, max_length=LONG_TEXT)
     stay = models.ForeignKey(HospitalStay, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="enrolments", verbose_name=_("stay at referral"))
     waitlisted_since = models.DateTimeField(_("waitlisted since"), null=True, blank=True)
@@ -236,7 +239,7 @@ class EnrolmentStatusChange(models.Model):
     changed_at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+")
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = EncryptedCharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -266,7 +269,7 @@ class ConsentRecord(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField()
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedCharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-version"]
@@ -308,7 +311,7 @@ class Match(BaseModel):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices,
                                   blank=True)
-    end_note = models.CharField(_("end note"), max_length=300, blank=True)
+    end_note = EncryptedCharField(_("end note"), max_length=300, blank=True)
     do_not_rematch = models.BooleanField(_("do not match this pair again"), default=False)
     home_visits_allowed = models.BooleanField(_("home visits allowed (with a safety plan)"),
                                               default=False)

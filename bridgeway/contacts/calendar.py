@@ -56,5 +56,7 @@ def feed_ics(*, supporter: SupporterProfile, appointments: Sequence[Appointment]
         event.add("dtstart", group.starts_at)
         event.add("dtend", group.starts_at + timedelta(minutes=group.duration_minutes))
         event.add("summary", _("Group: %(topic)s") % {"topic": group.topic})
+        event.add("location", group.get_kind_display())
+        event.add("url", base_url + reverse("contacts:group", args=[group.public_id]))
         cal.add_component(event)
     return cal.to_ical()

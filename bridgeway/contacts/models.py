@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Client, Match
+from bridgeway.core.fields import NOTE, EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from bridgeway.core.models import BaseModel, ProgramSite
 from bridgeway.supporters.models import SupporterProfile
 
@@ -52,7 +53,11 @@ class Outcome(models.TextChoices):
 
 
 class GroupSession(BaseModel):
-    """An on-ward or community group; each client present gets one Contact (is_group=True)."""
+    """An on-ward or community group; each client present gets one Contact (is_group=True).
+
+    Scheduled first (weekly ones share a `series`), its attendance taken once it has started
+    (`attendance_taken_at`); a group recorded after the fact gets both at once (decision 0024).
+    """
 
     class Kind(models.TextChoices):
         ON_WARD = "on_ward", _("On-ward group")
@@ -67,9 +72,11 @@ class GroupSession(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CONTACT_MINUTES)])
     facilitators = models.ManyToManyField(SupporterProfile, related_name="group_sessions",
                                           verbose_name=_("facilitators"))
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True, max_length=NOTE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
+    series = models.UUIDField(null=True, blank=True, editable=False)
+    attendance_taken_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -103,7 +110,7 @@ class Contact(BaseModel):
     activities = models.JSONField(_("activities"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices,
                                default=Outcome.MET)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True, max_length=NOTE)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+")
     # The log form's one-time token: a second submit of the same form finds this contact
@@ -159,8 +166,8 @@ class ContactVersion(BaseModel):
     change = models.CharField(max_length=10, choices=Change.choices)
     # The replaced values: occurred_at (ISO), duration_minutes, mode, setting, activities,
     # outcome, note.
-    values = models.JSONField()
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    values = EncryptedJSONField()  # the note among them: encrypted like the contact's
+    reason = EncryptedCharField(_("reason"), max_length=300, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     # The correction form's one-time token (a second submit changes nothing).
@@ -211,7 +218,7 @@ class Appointment(BaseModel):
         _("the client agrees that the supporter accompanies them"), default=False)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices,
                                default=Outcome.PLANNED)
-    outcome_note = models.TextField(_("how it went"), blank=True)
+    outcome_note = EncryptedTextField(_("how it went"), blank=True, max_length=NOTE)
     contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -295,7 +302,7 @@ class GoalNote(BaseModel):
 
     goal = models.ForeignKey(RecoveryGoal, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
-    text = models.TextField(_("note"))
+    text = EncryptedTextField(_("note"), max_length=NOTE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

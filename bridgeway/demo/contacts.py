@@ -168,14 +168,14 @@ class Builder:
                     minutes = self.rng.choice([5, 10])
             if outcome == Outcome.NOT_REACHED:
                 mode, minutes = Mode.PHONE, 5
-            if outcome != Outcome.MET:
-                minutes = min(minutes, 15)
             last_mode = mode
+            met = outcome == Outcome.MET  # nobody met: no length, a missed call no place (0022)
             self.contacts.append(Contact(
                 public_id=new_uuid(self.ctx), client_id=match.client_id, match_id=match.pk,
                 supporter_id=match.supporter_id, site_id=match.site_id,
-                occurred_at=self._at(day, match.site_id), duration_minutes=minutes, mode=mode,
-                setting=setting, is_group=False,
+                occurred_at=self._at(day, match.site_id),
+                duration_minutes=minutes if met else None, mode=mode,
+                setting="" if outcome == Outcome.NOT_REACHED else setting, is_group=False,
                 activities=self._activities(setting) if outcome == Outcome.MET else [],
                 outcome=outcome,
                 note=self.rng.choice(NOTES) if outcome == Outcome.MET else "",

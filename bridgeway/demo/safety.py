@@ -150,6 +150,8 @@ def _incident_and_supervision(ctx: DemoContext, site: ProgramSite, sam: User) ->
         client=first.client if first is not None else None, supporter=jordan,
         kind="verbal_aggression",
         description="Another client shouted at me during the community meeting.",
+        # Someone else was involved: the report is kept at the site, not against the client.
+        involved="other", other_person="another client", place="community", severity="minor",
         occurred_at=dt.datetime.combine(today - dt.timedelta(days=2), dt.time(18, 30),
                                         tzinfo=TZ))
     incident_follow_up(actor=coordinator, incident=incident,

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Enrolment, Match
+from bridgeway.core.fields import EncryptedCharField
 from bridgeway.core.models import BaseModel, ProgramSite
 from bridgeway.supporters.models import SupporterProfile
 
@@ -138,7 +139,7 @@ class Proposal(BaseModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+", db_index=False)
-    decision_note = models.CharField(_("note"), max_length=300, blank=True)
+    decision_note = EncryptedCharField(_("note"), max_length=300, blank=True)
     match = models.ForeignKey(Match, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="proposals", db_index=False)
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.core.choices import Gender
+from bridgeway.core.fields import LONG_TEXT, SHORT_NOTE, EncryptedCharField, EncryptedTextField
 from bridgeway.core.models import (
     BaseModel,
     Interest,
@@ -104,7 +105,7 @@ class SupervisionSession(BaseModel):
                                related_name="+")
     supporters = models.ManyToManyField(SupporterProfile, related_name="supervision_sessions",
                                         verbose_name=_("peer supporters"))
-    notes = models.TextField(_("notes (private)"), blank=True, max_length=4000)
+    notes = EncryptedTextField(_("notes (private)"), blank=True, max_length=LONG_TEXT)
 
     class Meta:
         # The table it had in the safety app (decision 0012): moved without copying a row.
@@ -123,7 +124,7 @@ class CheckIn(BaseModel):
     supporter = models.ForeignKey(SupporterProfile, on_delete=models.CASCADE,
                                   related_name="check_ins")
     feeling = models.CharField(_("how are you doing?"), max_length=10, choices=Feeling.choices)
-    note = models.CharField(_("anything to add (optional)"), max_length=500, blank=True)
+    note = EncryptedCharField(_("anything to add (optional)"), max_length=SHORT_NOTE, blank=True)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")

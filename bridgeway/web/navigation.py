@@ -50,7 +50,7 @@ ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Supervision"), "safety:supervision",
             frozenset({Role.ADMINISTRATOR, Role.COORDINATOR}), 33),
     NavItem(_("Incidents"), "safety:incidents", SITE_STAFF | {Role.PEER_SUPPORTER}, 34),
-    NavItem(_("Record a group"), "contacts:group_new",
+    NavItem(_("Groups"), "contacts:groups",
             frozenset({Role.COORDINATOR, Role.PEER_SUPPORTER}), 40),
     NavItem(_("Calendar"), "contacts:calendar", frozenset({Role.PEER_SUPPORTER}), 45),
     NavItem(_("Evaluation"), "outcomes:dashboard", EVALUATION, 70),

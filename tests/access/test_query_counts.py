@@ -210,4 +210,4 @@ def test_manual_match_page(world, login):
                                    stay=f.StayFactory(client=client, ward=world.ward_a))
     f.ConsentFactory(enrolment=enrolment, version=1, recorded_by=world.coord_a)
     url = reverse("clients:match_create", args=[client.public_id, enrolment.public_id])
-    assert constant(login("coord_a"), url, add) <= 20
+    assert constant(login("coord_a"), url, add) <= 14

@@ -132,8 +132,10 @@ ROWS = [
     Row("contacts:group_new", "POST", data=_group_data,
         expect=everyone(403, coord_a=302, coord_b=404, supporter=302, other_supporter=200,
                         admin=302)),
+    # Supporters of the site see a group (only their own clients in it; decision 0024).
     Row("contacts:group", "GET", _group,
-        expect=everyone(403, coord_a=200, lead_a=200, supporter=200, admin=200)),
+        expect=everyone(403, coord_a=200, lead_a=200, supporter=200, other_supporter=200,
+                        admin=200)),
     Row("contacts:calendar", "GET", expect=SUPPORTERS_ONLY),
     Row("contacts:calendar", "POST", data={"op": "create"},
         expect=everyone(403, supporter=302, other_supporter=302)),

@@ -14,7 +14,7 @@ from bridgeway.clients.covers import Cover
 
 from . import Row, everyone
 from .clients import CLIENT_A_READERS
-from .contacts import READERS_A
+from .contacts import READERS_A, WRITERS_A_POST, _contact_data
 
 
 def _cover(start: int, end: int) -> Any:
@@ -61,4 +61,6 @@ ROWS = [
         expect=everyone(403, **CLIENT_A_READERS)),
     Row("contacts:client", "GET", _a, setup=_cover(-3, 3), note="during a cover",
         expect=everyone(403, **{**READERS_A, "other_supporter": 200})),
+    Row("contacts:log", "POST", _a, setup=_cover(-1, 1), data=_contact_data,
+        note="during a cover", expect=everyone(403, **{**WRITERS_A_POST, "other_supporter": 302})),
 ]

@@ -63,6 +63,12 @@ def test_backup_then_restore_into_an_empty_database_keeps_data_and_chain(tmp_pat
     out = _run("restore", str(target), "--yes")
     assert "Audit chain intact" in out, out
     assert Client.objects.count() == clients
+    # Encrypted free text (decision 0020) comes back encrypted, and reads (every method).
+    assert set(Client.objects.values_list("safety_notes", flat=True)) == {
+        f.ClientFactory.safety_notes}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT safety_notes FROM clients_client")
+        assert all(row[0].startswith("gAAAAA") for row in cursor.fetchall())
     # Every event of the backup is back; the restore itself is audited after it.
     assert AuditEvent.objects.count() == events + 1
     assert AuditEvent.objects.latest("seq").action == "restore"

@@ -55,8 +55,8 @@ def test_supporter_works_from_the_first_screen_of_a_phone(live_server, world, ph
     phone.check("input[name=setting][value=community]")
     phone.fill("input[name=duration_minutes]", "15")
     phone.check("input[name=activities][value=emotional_support]")
-    phone.get_by_role("button", name="Save contact").click()
-    phone.wait_for_load_state("networkidle")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Save contact").click()
     contact = Contact.objects.get()
     assert (contact.client, contact.duration_minutes) == (world.client_a, 15)
 

@@ -167,3 +167,20 @@ def test_a_bad_cover_form_is_a_field_error(world, login):
                                            "ends_on": days(1).isoformat()})
     assert response.status_code == 400
     assert not Cover.objects.exists()
+
+
+def test_the_covering_supporter_logs_contacts_as_themself_during_the_cover(world, login):
+    from bridgeway.contacts.models import Contact
+
+    cover = _direct(world, -1, 2)
+    http = login("other_supporter")
+    url = reverse("contacts:log", args=[world.client_a.public_id])
+    data = {"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "30", "mode": "phone", "setting": "community",
+            "outcome": "met", "activities": ["emotional_support"], "note": "Covering call."}
+    assert http.post(url, data).status_code == 302
+    contact = Contact.objects.get(note="Covering call.")
+    assert (contact.supporter, contact.match) == (world.other_supporter, world.match_a)
+    Cover.objects.filter(pk=cover.pk).update(ends_on=days(-1))
+    assert http.post(url, {**data, "note": "After the cover."}).status_code == 403
+    assert not Contact.objects.filter(note="After the cover.").exists()

@@ -128,7 +128,8 @@ def test_rotate_field_keys_re_encrypts_and_keeps_lookups(world) -> None:  # type
         assert list(identifiers_matching(VALID)) == [identifier]  # before rotation, too
         call_command("rotate_field_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123 — discard output
         assert not ClientIdentifier.objects.exclude(blind_index__startswith="2:").exists()
-        assert AuditEvent.objects.get(action="rotate_field_keys").detail == "rows:2 epoch:2"
+        assert AuditEvent.objects.get(action="rotate_field_keys").detail.startswith(
+            "identifiers:2 ")
     with override_settings(BRIDGEWAY_FIELD_KEYS={2: "n" * 40}):
         identifier.refresh_from_db()
         mrn.refresh_from_db()

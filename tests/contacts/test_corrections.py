@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +77,12 @@ def test_the_supporter_corrects_their_contact_and_the_earlier_version_is_kept(wo
     old = ContactVersion.objects.get(contact_public_id=contact.public_id)
     assert old.version == 1 and old.values["duration_minutes"] == 60
     assert old.values["note"] == "First note" and old.reason == "Wrong length"
+    with connection.cursor() as cursor:  # the kept note is encrypted like the contact's (0020)
+        cursor.execute("SELECT c.note, v.\"values\", v.reason FROM contacts_contact c, "
+                       "contacts_contactversion v WHERE c.id = %s AND v.id = %s",
+                       [contact.pk, old.pk])
+        raw = cursor.fetchone()
+    assert all(value.startswith("gAAAAA") for value in raw)  # tokens, not JSON or words
     assert AuditEvent.objects.filter(action="correct", category="contact_log",
                                      client_public_id=world.client_a.public_id,
                                      detail=f"contact:{contact.public_id}:v2").exists()

@@ -220,3 +220,18 @@ def test_the_matching_scenarios_hold_on_the_whole_program(program: DemoContext) 
     services.matching_run(actor=actor, site=site)
     maya = Proposal.objects.get(status="proposed", enrolment__client=program.data["maya"])
     assert maya.supporter.user.username == "alex"
+
+
+def test_every_encrypted_column_holds_tokens_and_the_pages_text_reads_back(
+        program: DemoContext) -> None:
+    """Decision 0020: the demo writes through services and bulk paths alike; no encrypted
+    column of the database holds plain text, and the text reads back through the models."""
+    from bridgeway.core.encrypted_rows import census, encrypted_tables
+
+    counts = {c.label: c for cols in encrypted_tables() for c in census(cols)}
+    assert sum(c.plain for c in counts.values()) == 0
+    filled = {label for label, c in counts.items() if c.current}
+    assert {"clients.Client.background", "clients.Client.safety_notes",
+            "contacts.Contact.note", "safety.BinderEntry.text"} <= filled
+    entry = BinderEntry.objects.exclude(text="").first()
+    assert entry is not None and not entry.text.startswith("gAAAAA")

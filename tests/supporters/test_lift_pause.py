@@ -38,6 +38,8 @@ def test_the_break_alert_links_to_the_supporter_and_to_lifting(world, login):
     alert = _break(world)
     note = Notification.objects.get(recipient=world.coord_a, kind="checkin_break")
     assert note.url == reverse("safety:alert", kwargs={"public_id": alert.public_id})
+    inbox = login("coord_a").get(reverse("safety:inbox")).content.decode()
+    assert reverse("supporters:detail", args=[world.supporter.public_id]) in inbox
     page = login("coord_a").get(note.url).content.decode()
     assert reverse("supporters:detail", args=[world.supporter.public_id]) in page
     assert reverse("supporters:lift_pause", args=[world.supporter.public_id]) in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from bridgeway.access.policy import clients_for_user, sites_for
@@ -49,3 +49,15 @@ def group_attendees(user: User, session: GroupSession) -> list:
     return list(clients_for_user(user).filter(
         pk__in=Contact.objects.filter(group_session=session).values("client_id"))
         .order_by("given_name", "family_name"))
+
+
+def groups_at(site: ProgramSite, *, now: datetime | None = None
+              ) -> tuple[list[GroupSession], list[GroupSession]]:
+    """The site's groups to come (soonest first) and past ones (latest first, the last 50),
+    each with its facilitators and `present` (how many attended). Five queries however many."""
+    now = now or timezone.now()
+    qs = (GroupSession.objects.filter(site=site).annotate(present=Count("contacts"))
+          .prefetch_related(Prefetch("facilitators", queryset=SupporterProfile.objects
+                                     .select_related("user").order_by("user__first_name"))))
+    return (list(qs.filter(starts_at__gte=now).order_by("starts_at")[:100]),
+            list(qs.filter(starts_at__lt=now).order_by("-starts_at")[:50]))

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bridgeway.clients.covers import Cover, in_force
 from bridgeway.clients.models import Client, Match
 from bridgeway.core.actors import Actor
 from bridgeway.core.models import ProgramSite
@@ -119,14 +120,21 @@ def _contact_log(*, actor: Actor, client: Client, details: ContactDetails, match
         match = active_match_for(client)
     elif match.client_id != client.pk or match.status != Match.Status.ACTIVE:
         raise ValidationError(_("This match is not active for this client."))
+    supporter = match.supporter if match else None
     if actor.role == "peer_supporter" and (match is None or match.supporter.user_id != actor.user.pk):
-        raise ValidationError(_("You can log contacts only for clients matched with you."))
+        # A colleague covering the match today logs as themself (decision 0024).
+        cover = (Cover.objects.filter(in_force(timezone.localdate()), match=match,
+                                      supporter__user=actor.user).select_related("supporter")
+                 .first() if match is not None else None)
+        if cover is None:
+            raise ValidationError(_("You can log contacts only for clients matched with you."))
+        supporter = cover.supporter
     site = match.site if match else client_site(client)
     if site is None:
         raise ValidationError(_("This client is not enrolled at a program site."))
     validate_contact(details, match=match)
     contact = Contact(
-        client=client, match=match, supporter=match.supporter if match else None, site=site,
+        client=client, match=match, supporter=supporter, site=site,
         occurred_at=details.occurred_at, duration_minutes=details.duration_minutes,
         mode=details.mode, setting=details.setting, is_group=False,
         activities=sorted(set(details.activities)), outcome=details.outcome,

@@ -80,7 +80,7 @@ def contact_correct(*, actor: Actor, contact: Contact, details: ContactDetails,
     """Replace a contact's answers; the replaced ones become a ContactVersion.
 
     A second submit of the same correction form (same `form_token`) changes nothing."""
-    contact = Contact.objects.select_for_update().select_related(
+    contact = Contact.objects.select_for_update(of=("self",)).select_related(
         "client", "match", "site").get(pk=contact.pk)
     if form_token is not None and ContactVersion.objects.filter(form_token=form_token).exists():
         return contact
@@ -106,7 +106,7 @@ def contact_correct(*, actor: Actor, contact: Contact, details: ContactDetails,
 @transaction.atomic
 def contact_delete(*, actor: Actor, contact: Contact, reason: str = "") -> ContactVersion:
     """Delete a contact (it no longer counts anywhere); its last values stay as a version."""
-    contact = Contact.objects.select_for_update().select_related("client", "site").get(
+    contact = Contact.objects.select_for_update(of=("self",)).select_related("client", "site").get(
         pk=contact.pk)
     _check(actor, contact)
     kept = _keep(actor, contact, change=ContactVersion.Change.DELETED, reason=reason)

@@ -28,8 +28,10 @@ from django.db.models import Model
 from bridgeway.interop.models import ImportKey
 
 BATCH = 5000
-PG_TYPES = {"text": "text", "date": "date", "int": "bigint", "bool": "boolean", "uuid": "uuid"}
-SQLITE_TYPES = {"text": "text", "date": "text", "int": "integer", "bool": "integer", "uuid": "text"}
+PG_TYPES = {"text": "text", "date": "date", "int": "bigint", "bool": "boolean", "uuid": "uuid",
+            "datetime": "timestamptz"}
+SQLITE_TYPES = {"text": "text", "date": "text", "int": "integer", "bool": "integer", "uuid": "text",
+                "datetime": "text"}
 KEYS = ImportKey._meta.db_table
 
 
@@ -117,7 +119,9 @@ def _sqlite(value: Any) -> Any:
     """Values as Django stores them on SQLite (dates as ISO text, UUIDs as 32 hex digits)."""
     if isinstance(value, uuid.UUID):
         return value.hex
-    if isinstance(value, date | datetime):
+    if isinstance(value, datetime):  # UTC, in the text form Django itself writes
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
         return value.isoformat()
     return value
 

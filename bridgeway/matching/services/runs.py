@@ -97,19 +97,24 @@ def _int_array(values: NDArray[Any]) -> str:
 Statement = tuple[str, list[Any]]
 
 
-def _execute_all(statements: list[Statement]) -> None:
-    """Run the statements in order. On PostgreSQL they are sent together in pipeline mode
-    (one round trip instead of one per statement; the server still runs them in order)."""
+def _execute_all(statements: list[Statement]) -> list[tuple[Any, ...]]:
+    """Run the statements in order and return the first one's rows. On PostgreSQL they are
+    sent together in pipeline mode (one round trip instead of one per statement; the server
+    still runs them in order)."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            for sql, params in statements:
+            first: list[tuple[Any, ...]] = []
+            for k, (sql, params) in enumerate(statements):
                 cursor.execute(sql, params)
-        return
+                if k == 0 and cursor.description:
+                    first = cursor.fetchall()
+        return first
     connection.ensure_connection()
     pg = connection.connection
-    with pg.pipeline(), pg.cursor() as cursor:
-        for sql, params in statements:
-            cursor.execute(sql, params)
+    with pg.pipeline(), pg.cursor() as head, pg.cursor() as cursor:
+        for k, (sql, params) in enumerate(statements):
+            (head if k == 0 else cursor).execute(sql, params)
+        return head.fetchall()
 
 
 # A run that stores proposals commits without waiting for its WAL flush (decision 0018):
@@ -127,65 +132,96 @@ def supersede_sql(enrolment_ids: NDArray[np.int64]) -> Statement:
              _int_array(enrolment_ids)])
 
 
-def proposals_sql(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64],
+def runs_sql(runs: list[MatchingRun]) -> Statement:
+    """The runs' rows (one per site), returning (id, site_id) in the order given."""
+    fields = [f for f in MatchingRun._meta.concrete_fields if not f.primary_key]
+    params: list[Any] = []
+    for run in runs:
+        params += [f.get_db_prep_save(f.pre_save(run, add=True), connection) for f in fields]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    columns = ", ".join(f.column or f.attname for f in fields)
+    return (f"INSERT INTO {MatchingRun._meta.db_table} ({columns}) "  # noqa: S608  # nosec B608 — names from the model; values are parameters
+            f"VALUES {', '.join([row] * len(runs))} RETURNING id, site_id", params)
+
+
+def _run_join(runs: list[MatchingRun]) -> tuple[str, list[Any]]:
+    """Each row's run: the one of this run's runs (by public id) at the row's site."""
+    return (f"JOIN {MatchingRun._meta.db_table} r ON r.public_id = ANY(%s::uuid[]) "
+            f"AND r.site_id = t.site_id", [[run.public_id for run in runs]])
+
+
+def proposals_sql(runs: list[MatchingRun], *, enrolment_ids: NDArray[np.int64],
                   supporter_ids: NDArray[np.int64], site_ids: NDArray[np.int64],
                   scores: NDArray[np.float64], points: NDArray[np.float64]) -> Statement:
     """Proposals in bulk on PostgreSQL: one INSERT ... SELECT over arrays (scores and points
     travel as integer hundredths; the database builds the points' JSON)."""
     now = timezone.now()
+    join, join_params = _run_join(runs)
     cents = np.rint(points * 100).astype(np.int64)
     names = [f"p{k}" for k in range(len(SOFT))]
     points_json = ", ".join(f"'{key}', t.{name}::float8 / 100" for key, name in
                             zip(SOFT, names, strict=True))
-    columns = ["run_id", "enrolment_id", "supporter_id", "site_id", "score", *names]
-    arrays = [run_ids, enrolment_ids, supporter_ids, site_ids,
+    columns = ["enrolment_id", "supporter_id", "site_id", "score", *names]
+    arrays = [enrolment_ids, supporter_ids, site_ids,
               np.rint(scores * 100).astype(np.int64), *cents.reshape(-1, len(SOFT)).T]
     table = Proposal._meta.db_table
     sql = (f"INSERT INTO {table} (public_id, created_at, updated_at, run_id, enrolment_id, "  # noqa: S608  # nosec B608 — names from the model; values are parameters
            f"supporter_id, site_id, score, contributions, reason, status, decision_note) "
-           f"SELECT gen_random_uuid(), %s, %s, t.run_id, t.enrolment_id, t.supporter_id, "
+           f"SELECT gen_random_uuid(), %s, %s, r.id, t.enrolment_id, t.supporter_id, "
            f"t.site_id, t.score::float8 / 100, jsonb_build_object({points_json}), '', %s, '' "
            f"FROM unnest({', '.join(['%s::bigint[]'] * len(arrays))}) "
-           f"AS t({', '.join(columns)})")
-    return sql, [now, now, Proposal.Status.PROPOSED, *[_int_array(np.asarray(a)) for a in arrays]]
+           f"AS t({', '.join(columns)}) {join}")
+    return sql, [now, now, Proposal.Status.PROPOSED, *[_int_array(np.asarray(a)) for a in arrays],
+                 *join_params]
 
 
-def unmatched_sql(*, run_ids: NDArray[np.int64], enrolment_ids: NDArray[np.int64],
-                  codes: list[str], reasons: list[str]) -> Statement:
+def unmatched_sql(runs: list[MatchingRun], *, site_ids: NDArray[np.int64],
+                  enrolment_ids: NDArray[np.int64], codes: list[str],
+                  reasons: list[str]) -> Statement:
     """Unmatched reports in bulk on PostgreSQL (one INSERT ... SELECT over arrays)."""
     table = UnmatchedReport._meta.db_table
+    join, join_params = _run_join(runs)
     return (f"INSERT INTO {table} (run_id, enrolment_id, code, reason) "  # noqa: S608  # nosec B608 — model table name; values are parameters
-            f"SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[])",
-            [_int_array(run_ids), _int_array(enrolment_ids), codes, reasons])
+            f"SELECT r.id, t.enrolment_id, t.code, t.reason FROM unnest(%s::bigint[], "
+            f"%s::bigint[], %s::text[], %s::text[]) AS t(site_id, enrolment_id, code, reason) "
+            f"{join}",
+            [_int_array(site_ids), _int_array(enrolment_ids), codes, reasons, *join_params])
 
 
-def write_run_rows(*, enrolment_ids: NDArray[np.int64], proposals: dict[str, Any],
-                   unmatched: dict[str, Any]) -> None:
-    """Supersede the open proposals of the run's enrolments, then insert its proposals and
-    unmatched reports: statements in one round trip on PostgreSQL (with the transaction's
-    asynchronous commit); bulk_create elsewhere."""
+def write_run_rows(*, runs: list[MatchingRun], enrolment_ids: NDArray[np.int64],
+                   proposals: dict[str, Any], unmatched: dict[str, Any]) -> None:
+    """Insert the runs (unsaved, one per site; their primary keys are set here), supersede
+    the open proposals of the run's enrolments, then insert its proposals and unmatched
+    reports (each joined to its site's run): one round trip on PostgreSQL, with the
+    transaction's asynchronous commit; bulk_create elsewhere."""
     if connection.vendor == "postgresql":
-        statements = [ASYNC_COMMIT, supersede_sql(enrolment_ids)]
+        statements = [runs_sql(runs), ASYNC_COMMIT, supersede_sql(enrolment_ids)]
         if proposals["enrolment_ids"].size:
-            statements.append(proposals_sql(**proposals))
+            statements.append(proposals_sql(runs, **proposals))
         if unmatched["codes"]:
-            statements.append(unmatched_sql(**unmatched))
-        _execute_all(statements)
+            statements.append(unmatched_sql(runs, **unmatched))
+        for run, (pk, _site_id) in zip(runs, _execute_all(statements), strict=True):
+            run.pk = pk
+            run._state.adding = False
+            run._state.db = connection.alias
         return
+    MatchingRun.objects.bulk_create(runs)
+    run_of = {r.site_id: r.pk for r in runs}
     Proposal.objects.filter(enrolment_id__in=enrolment_ids.tolist(),
                             status=Proposal.Status.PROPOSED).update(
         status=Proposal.Status.SUPERSEDED, decided_at=timezone.now())
     Proposal.objects.bulk_create([
-        Proposal(run_id=r, enrolment_id=e, supporter_id=s, site_id=site, score=score,
+        Proposal(run_id=run_of[site], enrolment_id=e, supporter_id=s, site_id=site, score=score,
                  contributions=dict(zip(SOFT, row, strict=True)))
-        for r, e, s, site, score, row in zip(
-            proposals["run_ids"].tolist(), proposals["enrolment_ids"].tolist(),
-            proposals["supporter_ids"].tolist(), proposals["site_ids"].tolist(),
-            proposals["scores"].tolist(), proposals["points"].tolist(), strict=True)],
+        for e, s, site, score, row in zip(
+            proposals["enrolment_ids"].tolist(), proposals["supporter_ids"].tolist(),
+            proposals["site_ids"].tolist(), proposals["scores"].tolist(),
+            proposals["points"].tolist(), strict=True)],
         batch_size=2000)
     UnmatchedReport.objects.bulk_create([
-        UnmatchedReport(run_id=r, enrolment_id=e, code=c, reason=text) for r, e, c, text in zip(
-            unmatched["run_ids"].tolist(), unmatched["enrolment_ids"].tolist(),
+        UnmatchedReport(run_id=run_of[site], enrolment_id=e, code=c, reason=text)
+        for site, e, c, text in zip(
+            unmatched["site_ids"].tolist(), unmatched["enrolment_ids"].tolist(),
             unmatched["codes"], unmatched["reasons"], strict=True)], batch_size=2000)
 
 
@@ -259,21 +295,18 @@ def run_sites(*, actor: Actor, sites: list[ProgramSite], enrolments: QuerySet[En
         for site_id, item in zip(u_sites.tolist(), unmatched, strict=True):
             unmatched_at[site_id].append(item)
         parameters = criteria.snapshot()
-        runs = MatchingRun.objects.bulk_create([MatchingRun(
+        runs = [MatchingRun(
             site=s, created_by=actor.user, parameters=parameters,
             single_enrolment=single_enrolment, dry_run=False,
             summary=summarise(clients_at[s.id], scores_at[s.id], result.allowed_pairs,
-                              unmatched_at[s.id])) for s in present])
-        run_of_site = np.zeros(int(max(s.id for s in present)) + 1, dtype=np.int64)
-        for r in runs:
-            run_of_site[r.site_id] = r.pk
+                              unmatched_at[s.id])) for s in present]
         write_run_rows(
-            enrolment_ids=cols.enrolment_id,
-            proposals={"run_ids": run_of_site[site_ids], "enrolment_ids": cols.enrolment_id[rows],
+            runs=runs, enrolment_ids=cols.enrolment_id,
+            proposals={"enrolment_ids": cols.enrolment_id[rows],
                        "supporter_ids": cols.supporter_id[sc.pairs.supporter[result.chosen]],
                        "site_ids": site_ids, "scores": scores,
                        "points": result.proposal_points()},
-            unmatched={"run_ids": run_of_site[u_sites], "enrolment_ids": cols.enrolment_id[u_rows],
+            unmatched={"site_ids": u_sites, "enrolment_ids": cols.enrolment_id[u_rows],
                        "codes": [c for _k, c, _r in unmatched],
                        "reasons": [r for _k, _c, r in unmatched]})
         timings["write"] = time.perf_counter() - t2

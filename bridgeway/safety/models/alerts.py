@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Client
+from bridgeway.core.fields import SHORT_NOTE, EncryptedCharField, EncryptedTextField
 from bridgeway.core.models import BaseModel, ProgramSite
 from bridgeway.supporters.models import SupporterProfile
 
@@ -116,7 +117,7 @@ class Alert(BaseModel):
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
-    resolution_note = models.CharField(_("note"), max_length=500, blank=True)
+    resolution_note = EncryptedCharField(_("note"), max_length=SHORT_NOTE, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -148,7 +149,7 @@ class AlertLog(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               blank=True, related_name="+")
     action = models.CharField(max_length=20)
-    note = models.CharField(max_length=500, blank=True)
+    note = EncryptedCharField(max_length=SHORT_NOTE, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -194,7 +195,7 @@ class Notification(models.Model):
     kind = models.CharField(max_length=30)
     # Titles and bodies carry at most a client's first name and last initial.
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = EncryptedTextField(blank=True)  # may quote an alert's note
     url = models.CharField(max_length=300, blank=True)
     alert = models.ForeignKey(Alert, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="notifications")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Client, Enrolment, HospitalStay
+from bridgeway.core.fields import NOTE, EncryptedCharField, EncryptedTextField
 from bridgeway.core.models import BaseModel
 
 from .alerts import Alert
@@ -51,7 +52,7 @@ class BinderEntry(BaseModel):
                                related_name="+")
     author_role = models.CharField(_("role"), max_length=20)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    text = models.TextField(_("entry"), max_length=2000)
+    text = EncryptedTextField(_("entry"), max_length=NOTE)
     staff_only = models.BooleanField(
         _("not for the peer supporter"), default=False,
         help_text=_("Only ward staff, bridging staff and coordinators will see it."))
@@ -112,7 +113,7 @@ class OutreachCase(BaseModel):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                   related_name="+")
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    outcome_note = models.CharField(_("note"), max_length=300, blank=True)
+    outcome_note = EncryptedCharField(_("note"), max_length=300, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -137,7 +138,7 @@ class OutreachStep(models.Model):
     taken_on = models.DateField(_("date"))
     method = models.CharField(_("what was tried"), max_length=20, choices=Method.choices)
     reached = models.BooleanField(_("reached the client"), default=False)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedCharField(_("note"), max_length=300, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                            related_name="+")
 

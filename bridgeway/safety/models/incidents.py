@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bridgeway.clients.models import Client
+from bridgeway.core.fields import NOTE, EncryptedTextField
 from bridgeway.core.models import BaseModel, ProgramSite
 from bridgeway.supporters.models import SupervisionSession, SupporterProfile
 
@@ -60,8 +61,8 @@ class Incident(BaseModel):
                                     related_name="+")
     kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("when"))
-    description = models.TextField(_("what happened, in a few words"), blank=True,
-                                   max_length=2000)
+    description = EncryptedTextField(_("what happened, in a few words"), blank=True,
+                                     max_length=NOTE)
     involved = models.CharField(_("who was involved"), max_length=10, choices=Involved.choices,
                                 default=Involved.CLIENT)
     other_person = models.CharField(_("who else (a role, not a name)"), max_length=200,
@@ -71,7 +72,7 @@ class Incident(BaseModel):
                                 default=Severity.SERIOUS)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    follow_up = models.TextField(_("follow-up"), blank=True, max_length=2000)
+    follow_up = EncryptedTextField(_("follow-up"), blank=True, max_length=NOTE)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                   blank=True, related_name="+")

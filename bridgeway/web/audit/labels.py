@@ -13,7 +13,7 @@ from bridgeway.core.models import Role
 CATEGORIES: dict[str, Any] = {str(v): label for v, label in Info.choices} | {
     "accounts": _("Accounts"), "roles": _("Roles"), "reference": _("Reference data"),
     "records": _("Records"), "outcomes": _("Evaluation"), "evaluation": _("Evaluation"),
-    "calendar_feed": _("Calendar feed"), "demo_data": _("Demo data"), "import": _("Import"),
+    "calendar_feed": _("Calendar feed"), "group": _("Group sessions"), "demo_data": _("Demo data"), "import": _("Import"),
     "matching_criteria": _("Matching criteria"), "supervision": _("Supervision"),
     "supporter_profile": _("Peer supporter profile"), "wellbeing": _("Well-being check-ins"),
 }
@@ -63,6 +63,7 @@ ACTIONS: dict[str, Promise] = {
     "record": _("Recorded"),
     "correct": _("Corrected"),
     "undo": _("Undid"),
+    "schedule": _("Scheduled a group"),
     "incident_withdraw": _("Withdrew an incident report"),
     "approve_proposal": _("Approved a match proposal"),
     "reject_proposal": _("Turned down a match proposal"),

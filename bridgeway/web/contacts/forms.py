@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -131,6 +132,58 @@ class GroupForm(forms.Form):
         self.fields["facilitators"].queryset = facilitators  # type: ignore[attr-defined]
         self.fields["facilitators"].label_from_instance = (  # type: ignore[attr-defined]
             lambda s: s.user.get_full_name() or s.user.username)
+        cast(forms.ChoiceField, self.fields["attendees"]).choices = attendee_choices
+
+    def apply_service_error(self, exc: ValidationError) -> None:
+        apply_errors(self, exc)
+
+
+class GroupScheduleForm(forms.Form):
+    """A group to come, once or weekly (decision 0024)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=GroupSession.Kind.choices,
+                             widget=forms.RadioSelect)
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    starts_at = bounds.DateTimeField(kind="appointment", label=_("Starts at"),
+                                     widget=DateTimeInput(),
+                                     input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
+    duration_minutes = _duration_field()
+    weeks = forms.IntegerField(label=_("Every week, for how many weeks"), min_value=1,
+                               max_value=26, initial=1,
+                               help_text=_("1 for a single session."))
+    facilitators = forms.ModelMultipleChoiceField(
+        label=_("Facilitators"), queryset=SupporterProfile.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False, max_length=2000)
+
+    def __init__(self, *args: Any, facilitators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitators"].queryset = facilitators  # type: ignore[attr-defined]
+        self.fields["facilitators"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda s: s.user.get_full_name() or s.user.username)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_at") and data.get("weeks"):
+            last = data["starts_at"] + timedelta(weeks=data["weeks"] - 1)
+            try:  # the last session, too, is within the bounds of a planned date
+                bounds.check_date(last.date(), "appointment")
+            except ValidationError as exc:
+                self.add_error("weeks", exc)
+        return data
+
+    def apply_service_error(self, exc: ValidationError) -> None:
+        apply_errors(self, exc)
+
+
+class GroupAttendanceForm(forms.Form):
+    attendees = forms.MultipleChoiceField(label=_("Clients present"), choices=[],
+                                          widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, attendee_choices: list[tuple[str, str]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["attendees"]).choices = attendee_choices
 
     def apply_service_error(self, exc: ValidationError) -> None:

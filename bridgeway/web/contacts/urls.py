@@ -19,8 +19,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<uuid:public_id>/goals/", goals.client_goals, name="goals"),
     path("appointments/<uuid:public_id>/", appointments.appointment_detail, name="appointment"),
     path("goals/<uuid:public_id>/", goals.goal_detail, name="goal"),
+    path("groups/", groups.group_list, name="groups"),
+    path("groups/schedule/", groups.group_schedule_new, name="group_schedule"),
     path("groups/new/", groups.group_new, name="group_new"),
     path("groups/<uuid:public_id>/", groups.group_detail, name="group"),
+    path("groups/<uuid:public_id>/attendance/", groups.group_attendance,
+         name="group_attendance"),
     path("calendar/", calendar.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -12,7 +12,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
 from bridgeway.core.actors import Actor
-from bridgeway.core.models import Organisation, ProgramSite, TrainingModule, Ward
+from bridgeway.core.models import (
+    Interest,
+    Language,
+    Organisation,
+    ProgramSite,
+    TrainingModule,
+    Ward,
+)
+from bridgeway.interop.models import ImportKey
+from bridgeway.supporters.models import SupporterProfile
 
 from ..rows import Column, Row, RowError, Translator
 from ..staging import KEYS, Counts, Stage, key_join
@@ -48,6 +57,13 @@ class Context:
     peer_orgs: dict[str, int] = field(default_factory=dict)
     modules: dict[str, int] = field(default_factory=dict)
     module_days: dict[int, int | None] = field(default_factory=dict)
+    # Peer supporters by this source's key, then by username (keys first: a file that names
+    # supporters by the source's own numbers means those).
+    supporters: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
+    interests: dict[str, int] = field(default_factory=dict)
+    # The sites each peer organisation serves (a supporter serves only those).
+    served: dict[int, set[int]] = field(default_factory=dict)
     t: Translator = field(default_factory=Translator)
 
     @classmethod
@@ -62,6 +78,15 @@ class Context:
         for module in TrainingModule.objects.all():
             ctx.modules[module.code.lower()] = module.id
             ctx.module_days[module.id] = module.valid_for_days
+        ctx.languages = {code.lower(): pk for pk, code in Language.objects.values_list("pk", "code")}
+        ctx.interests = {slug.lower(): pk for pk, slug in Interest.objects.values_list("pk", "slug")}
+        for org_id, site_id in ProgramSite.peer_organisations.through.objects.values_list(
+                "organisation_id", "programsite_id"):
+            ctx.served.setdefault(org_id, set()).add(site_id)
+        ctx.supporters = {username.lower(): pk for pk, username in
+                          SupporterProfile.objects.values_list("pk", "user__username")}
+        ctx.supporters.update((key.lower(), pk) for key, pk in ImportKey.objects.filter(
+            kind="supporters", source=source).values_list("key", "object_id"))
         return ctx
 
 
