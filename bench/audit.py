@@ -127,10 +127,10 @@ def fetch(url: str, cookie: str) -> float:
     request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310  # loopback only
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310  # loopback only
-        body, status = response.read(), response.status
+        body, status, landed = response.read(), response.status, response.geturl()
     # The client's given name is on their page whatever the layout (bench/audit_data.py).
     if status != 200 or b"Given" not in body:
-        raise RuntimeError(f"{url}: {status}")
+        raise RuntimeError(f"{url}: {status} at {landed}")
     return time.perf_counter() - started
 
 
