@@ -10,6 +10,7 @@ staff_a (nurse, hospital A), staff_b (hospital B), evaluator, admin, and privacy
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -155,9 +156,12 @@ def mark_two_factor_verified(http: HttpClient, user: User) -> None:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_static.models import StaticDevice
 
+    from bridgeway.web.sessions import RENEWED_AT
+
     device, _ = StaticDevice.objects.get_or_create(user=user, name="tests", confirmed=True)
     session = http.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[RENEWED_AT] = int(time.time())  # as the sign-in's own response stamps it
     session.save()
 
 

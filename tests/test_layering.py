@@ -3,7 +3,9 @@
 - Imports run down the layers, never up: doors (web, api, interop, management commands,
   tasks) > outcomes > safety > matching, contacts > access > clients, supporters > core,
   audit. Each failure names the file and line.
-- No module-level import cycle among Bridgeway's modules.
+- No import cycle among Bridgeway's modules: every import counts, those under
+  `if TYPE_CHECKING:` and inside functions too, and `from pkg import sub` imports `pkg` (its
+  `__init__` runs first) as well as `pkg.sub` (as /work/shared/tools/layering.py counts them).
 - No module in bridgeway/ (migrations aside) passes 400 lines.
 - Views never query client models directly (STYLE.md rule 3); pure cores import no Django.
 """
@@ -70,8 +72,8 @@ class Import:
 def imports_of(path: Path) -> Iterator[Import]:
     module = module_name(path)
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    # Only statements directly in the module body run at import time (an import under
-    # `if TYPE_CHECKING:` or inside a function counts for direction, not for cycles).
+    # Statements directly in the module body run at import time; the others (under
+    # `if TYPE_CHECKING:`, inside a function) are marked, and count for cycles all the same.
     top_level = {id(n) for n in tree.body}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -85,11 +87,13 @@ def imports_of(path: Path) -> Iterator[Import]:
                     package = package[:-1]
                 package = package[: len(package) - (node.level - 1)]
                 base = ".".join(package + ([node.module] if node.module else []))
+            # `from pkg import sub` runs pkg/__init__.py, then imports the submodule if any.
+            if base != module:
+                yield Import(path, node.lineno, base, id(node) in top_level)
             for alias in node.names:
-                # `from pkg import sub` imports the submodule when there is one
                 candidate = f"{base}.{alias.name}"
-                target = candidate if _exists(candidate) else base
-                yield Import(path, node.lineno, target, id(node) in top_level)
+                if _exists(candidate):
+                    yield Import(path, node.lineno, candidate, id(node) in top_level)
 
 
 def _exists(module: str) -> bool:
@@ -119,12 +123,14 @@ def upward_imports() -> list[str]:
 
 
 def import_cycles() -> list[list[str]]:
-    """Strongly connected components of the module-level import graph (Tarjan)."""
+    """Strongly connected components of the import graph (Tarjan), every import counted: a
+    cycle under `if TYPE_CHECKING:` or through a function's import is still two modules that
+    cannot be read, typed or moved one without the other."""
     modules = {module_name(p): p for p in source_files()}
     graph: dict[str, set[str]] = {m: set() for m in modules}
     for name, path in modules.items():
         for imp in imports_of(path):
-            if imp.module_level and imp.target in modules and imp.target != name:
+            if imp.target in modules and imp.target != name:
                 graph[name].add(imp.target)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -185,7 +191,7 @@ def test_imports_run_down_the_layers() -> None:
     assert not problems, "Imports against DESIGN.md's order:\n" + "\n".join(problems)
 
 
-def test_no_module_level_import_cycle() -> None:
+def test_no_import_cycle() -> None:
     cycles = import_cycles()
     assert not cycles, "Import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
@@ -237,17 +243,43 @@ def test_the_checker_finds_a_same_layer_import_the_wrong_way() -> None:
     assert any("supporters/_layering_probe.py:1" in p and "same layer" in p for p in problems)
 
 
-def test_the_checker_finds_a_cycle() -> None:
-    first = PACKAGE / "core" / "_cycle_a.py"
-    second = PACKAGE / "core" / "_cycle_b.py"
-    first.write_text("from bridgeway.core import _cycle_b\n")
-    second.write_text("from bridgeway.core import _cycle_a\n")
+def _cycles_with(probes: dict[str, str]) -> list[list[str]]:
+    """import_cycles() with probe files (path under bridgeway/core: source) in the tree."""
+    written: list[Path] = []
     try:
-        cycles = import_cycles()
+        for relative, source in probes.items():
+            path = PACKAGE / "core" / relative
+            if not path.parent.exists():
+                path.parent.mkdir()
+                written.append(path.parent)
+            path.write_text(source)
+            written.append(path)
+        return import_cycles()
     finally:
-        first.unlink()
-        second.unlink()
+        for path in reversed(written):
+            path.rmdir() if path.is_dir() else path.unlink()
+
+
+def test_the_checker_finds_a_cycle() -> None:
+    cycles = _cycles_with({"_cycle_a.py": "from bridgeway.core import _cycle_b\n",
+                           "_cycle_b.py": "from bridgeway.core import _cycle_a\n"})
     assert ["bridgeway.core._cycle_a", "bridgeway.core._cycle_b"] in cycles
+
+
+def test_the_checker_finds_a_cycle_under_type_checking() -> None:
+    cycles = _cycles_with({
+        "_cycle_a.py": "from bridgeway.core import _cycle_b\n",
+        "_cycle_b.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+                       "    from ._cycle_a import Thing\n"})
+    assert ["bridgeway.core._cycle_a", "bridgeway.core._cycle_b"] in cycles
+
+
+def test_the_checker_finds_a_cycle_through_a_package() -> None:
+    """`from . import sibling` in a module its package's __init__ imports: pkg -> pkg.a -> pkg."""
+    cycles = _cycles_with({"_cycle_pkg/__init__.py": "from .a import A\n",
+                           "_cycle_pkg/a.py": "from . import b\n\nA = b.B\n",
+                           "_cycle_pkg/b.py": "B = 1\n"})
+    assert ["bridgeway.core._cycle_pkg", "bridgeway.core._cycle_pkg.a"] in cycles
 
 
 # --- views read through the access layer; pure cores stay pure ---------------------------------

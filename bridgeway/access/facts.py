@@ -8,14 +8,28 @@ and the client record reuses the same lists for its stays and enrolments section
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any, TypeVar, cast
 
 from bridgeway.clients.models import Client, Enrolment, HospitalStay
+
+T = TypeVar("T")
 
 
 class ClientFacts:
     def __init__(self, client: Client) -> None:
         self.client = client
+        self._reads: dict[str, Any] = {}
+
+    def remember(self, key: str, read: Callable[[], T]) -> T:
+        """`read()` once per request: the page and its panels share what it returns."""
+        if key not in self._reads:
+            self._reads[key] = read()
+        return cast(T, self._reads[key])
+
+    def has_read(self, key: str) -> bool:
+        return key in self._reads
 
     @cached_property
     def enrolments(self) -> list[Enrolment]:

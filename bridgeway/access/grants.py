@@ -21,19 +21,29 @@ ROLE_ORDER = [Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD, Role.WARD_ST
               Role.PEER_SUPPORTER, Role.EVALUATOR, Role.PRIVACY_OFFICER]
 
 
+GRANT_RELATED = ("site", "organisation", "site__hospital")
+
+
+def active_grants() -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(active=True).select_related(*GRANT_RELATED)
+
+
+def remember_grants(user: User, grants: list[RoleAssignment]) -> None:
+    """Cache `grants` (the user's active role assignments) for the request."""
+    user._bridgeway_grants = sorted(  # type: ignore[attr-defined]  # per-request cache
+        grants, key=lambda g: ROLE_ORDER.index(Role(g.role)))
+
+
 def grants_for(user: User) -> list[RoleAssignment]:
-    """The user's active role assignments, cached on the user object for the request."""
+    """The user's active role assignments, cached on the user object for the request (read
+    with the user at sign-in time by bridgeway.access.backends)."""
     cached: list[RoleAssignment] | None = getattr(user, "_bridgeway_grants", None)
     if cached is None:
         if not user.is_authenticated or not user.is_active:
-            cached = []
+            remember_grants(user, [])
         else:
-            cached = sorted(
-                RoleAssignment.objects.filter(user=user, active=True).select_related(
-                    "site", "organisation", "site__hospital"),
-                key=lambda g: ROLE_ORDER.index(Role(g.role)),
-            )
-        user._bridgeway_grants = cached  # type: ignore[attr-defined]  # per-request cache
+            remember_grants(user, list(active_grants().filter(user=user)))
+        cached = user._bridgeway_grants  # type: ignore[attr-defined]  # set just above
     return cached
 
 

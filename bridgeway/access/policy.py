@@ -16,9 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
+from django.utils import timezone
 
 from bridgeway.audit.models import AuditEvent
 from bridgeway.audit.writer import record
+from bridgeway.clients.covers import next_cover_fields
 from bridgeway.clients.merge import survivor_of
 from bridgeway.clients.models import Client, ConsentRecord, Enrolment, Match
 from bridgeway.core.actors import Actor
@@ -183,7 +185,9 @@ def _decide_one(user: User, grant: RoleAssignment, client: Client,
         # Their own match first; else a colleague's they cover today, seen exactly as the
         # colleague sees it: the same enrolment, so the same consent (decision 0024).
         match = (supporter_matches(user).filter(client=client)
-                 .select_related("enrolment", "site", "supporter")
+                 .select_related("enrolment__site", "site", "supporter__user")
+                 # the page shows the match itself (access.record): its cover comes with it
+                 .annotate(**next_cover_fields(timezone.localdate()))
                  .order_by(F("cover_until").asc(nulls_first=True), "-started_on").first())
         if match is not None:
             consent = current_consent(match.enrolment)

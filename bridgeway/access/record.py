@@ -6,11 +6,13 @@ so a template cannot show it by mistake.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Value, prefetch_related_objects
+from django.db.models import DateTimeField, Prefetch, UUIDField, Value, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from bridgeway.access.categories import Info
@@ -24,6 +26,7 @@ from bridgeway.access.reveals import (
 )
 from bridgeway.clients.covers import next_cover_fields
 from bridgeway.clients.models import (
+    ClientIdentifier,
     ConsentRecord,
     Enrolment,
     EnrolmentStatusChange,
@@ -134,14 +137,14 @@ def build(access: ClientAccess) -> ClientRecord:
         record.age = client.age_on(timezone.localdate())
         record.gender = client.get_gender_display()
         record.pronouns = client.pronouns or None
-    if access.sees(Info.HEALTH_CARD):
-        record.identifiers = identifiers(access)
-        record.health_card_number = next(
-            (i.value for i in record.identifiers if i.kind == IdentifierKind.HEALTH_CARD), "")
     if access.sees(Info.PROFILE):
         record.languages, record.interests = _languages_and_interests(access)
         record.home_fsa = client.home_fsa or ""
         record.preferences = _preferences(access)
+    if access.sees(Info.HEALTH_CARD):
+        record.identifiers = identifiers(access)
+        record.health_card_number = next(
+            (i.value for i in record.identifiers if i.kind == IdentifierKind.HEALTH_CARD), "")
     if access.sees(Info.CONTACT_DETAILS):
         record.phone = client.phone
         record.email = client.email
@@ -156,62 +159,110 @@ def build(access: ClientAccess) -> ClientRecord:
     if access.sees(Info.ENROLMENT):
         record.enrolments = _enrolments(access)
     if access.sees(Info.MATCH):
-        matches = sorted((m for e in _with_related(access) for m in e.matches.all()),
-                         key=lambda m: (m.started_on, m.pk), reverse=True)
         if access.role == Role.PEER_SUPPORTER:
             # A supporter sees their own match, never who else supported the client.
-            matches = [m for m in matches if access.match and m.pk == access.match.pk]
-        elif access.role == Role.WARD_STAFF:
-            # Who the supporter is, only where the client's consent lets the ward know
-            # (access.reveals, decision 0023); the status still says "Matched".
-            told = {e.pk for e in _with_related(access) if ward_sees_supporter(
-                max(e.consents.all(), key=lambda c: c.version, default=None))}
-            record.supporter_withheld = any(m.enrolment_id not in told for m in matches)
-            matches = [m for m in matches if m.enrolment_id in told]
-        record.matches = matches
+            record.matches = [access.match] if access.match is not None else []
+        else:
+            matches = sorted((m for e in _with_related(access) for m in e.matches.all()),
+                             key=lambda m: (m.started_on, m.pk), reverse=True)
+            if access.role == Role.WARD_STAFF:
+                # Who the supporter is, only where the client's consent lets the ward know
+                # (access.reveals, decision 0023); the status still says "Matched".
+                told = {e.pk for e in _with_related(access) if ward_sees_supporter(
+                    max(e.consents.all(), key=lambda c: c.version, default=None))}
+                record.supporter_withheld = any(m.enrolment_id not in told for m in matches)
+                matches = [m for m in matches if m.enrolment_id in told]
+            record.matches = matches
     return record
 
 
 def identifiers(access: ClientAccess) -> list[IdentifierView]:
-    """The client's identifiers, decrypted; only for a user who sees the health card."""
-    from django.utils.translation import gettext as _
+    """The client's identifiers, decrypted; only for a user who sees the health card.
 
+    Read once per request: the page and its identifiers panel share the list."""
     if not access.sees(Info.HEALTH_CARD):
         return []
-    out: list[IdentifierView] = []
-    for identifier in access.client.identifiers.select_related("hospital"):
+    return access.facts.remember("identifiers", lambda: _read_identifiers(access))
+
+
+def _read_identifiers(access: ClientAccess) -> list[IdentifierView]:
+    rows = access.client.identifiers.order_by().values_list(*IDENTIFIER_COLUMNS)
+    return _identifier_views(rows)
+
+
+# One row shape for the client's identifiers, languages and interests (see below).
+IDENTIFIER_COLUMNS = ("kind", "label", "source", "public_id", "value_encrypted",
+                      "hospital__name", "created_at")
+
+
+def _identifier_views(rows: Iterable[tuple[Any, ...]]) -> list[IdentifierView]:
+    """Views of identifier rows (IDENTIFIER_COLUMNS), decrypted, in the model's order."""
+    from django.utils.translation import gettext as _
+
+    out: list[tuple[Any, IdentifierView]] = []
+    for kind, label, source, public_id, encrypted, hospital, created_at in rows:
+        identifier = ClientIdentifier(kind=kind, value_encrypted=encrypted)
         try:
             value = identifier.value
         except InvalidToken:  # its key was removed before rotation: say so, do not fail
             value = _("(unreadable: encrypted under a key no longer configured)")
-        out.append(IdentifierView(
-            public_id=str(identifier.public_id), kind=identifier.kind,
-            kind_label=identifier.get_kind_display(), value=value,
-            hospital=identifier.hospital.name if identifier.hospital else "",
-            label=identifier.label, source=identifier.source))
-    return out
+        out.append(((kind, created_at), IdentifierView(
+            public_id=str(public_id), kind=kind, kind_label=identifier.get_kind_display(),
+            value=value, hospital=hospital or "", label=label, source=source)))
+    return [view for _key, view in sorted(out, key=lambda pair: pair[0])]
 
 
 def _with_related(access: ClientAccess) -> list[Enrolment]:
-    """The client's enrolments (read once by the access decision) with their history,
-    consents and matches: three queries however many there are."""
+    """The enrolments this reader sees, with what the page shows of them: at most three
+    queries however many there are, and only those the reader's categories need.
+
+    A peer supporter sees the enrolment of their own match, which the access decision read
+    with its consents; the staff's status history, consents and matches are prefetched."""
+    if access.role == Role.PEER_SUPPORTER:
+        return [access.match.enrolment] if access.match is not None else []
+    return access.facts.remember("enrolments", lambda: _prefetched(access))
+
+
+def _prefetched(access: ClientAccess) -> list[Enrolment]:
     enrolments = access.facts.enrolments
-    prefetch_related_objects(
-        enrolments,
-        Prefetch("history", queryset=EnrolmentStatusChange.objects.select_related("actor")),
-        Prefetch("consents", queryset=ConsentRecord.objects.select_related("recorded_by")),
-        Prefetch("matches", queryset=Match.objects.select_related("supporter__user", "site")
-                 .annotate(**next_cover_fields(timezone.localdate()))))
+    lookups: list[Prefetch[Any]] = []
+    if access.sees(Info.REFERRAL):
+        lookups.append(Prefetch("history",
+                                queryset=EnrolmentStatusChange.objects.select_related("actor")))
+    if access.sees(Info.CONSENT):
+        lookups.append(Prefetch("consents",
+                                queryset=ConsentRecord.objects.select_related("recorded_by")))
+    if access.sees(Info.MATCH) or access.sees(Info.REFERRAL):
+        lookups.append(Prefetch("matches",
+                                queryset=Match.objects.select_related("supporter__user", "site")
+                                .annotate(**next_cover_fields(timezone.localdate()))))
+    prefetch_related_objects(enrolments, *lookups)
     return enrolments
 
 
 def _languages_and_interests(access: ClientAccess) -> tuple[list[str], list[str]]:
-    """Both lists in one query (a UNION), each in the reader's language, sorted."""
+    """Both lists, each in the reader's language and sorted, in one query (a UNION); for a
+    reader of the health card the client's identifiers come in the same query (remembered
+    for the page)."""
     client = access.client
-    rows = client.languages.order_by().values_list(Value("l"), "name", "name_fr").union(
-        client.interests.order_by().values_list(Value("i"), "name", "name_fr"), all=True)
-    languages = sorted(in_language(name, fr) for kind, name, fr in rows if kind == "l")
-    interests = sorted(in_language(name, fr) for kind, name, fr in rows if kind == "i")
+
+    def names(tag: str) -> list[Any]:
+        # Typed NULLs: PostgreSQL resolves the first UNION's untyped NULLs to text.
+        return [Value(tag), "name", "name_fr", Value(""), Cast(Value(None), UUIDField()),
+                Value(""), Value(""), Cast(Value(None), DateTimeField())]
+
+    query = client.languages.order_by().values_list(*names("l")).union(
+        client.interests.order_by().values_list(*names("i")), all=True)
+    with_identifiers = access.sees(Info.HEALTH_CARD) and not access.facts.has_read("identifiers")
+    if with_identifiers:
+        query = query.union(client.identifiers.order_by().values_list(
+            Value("x"), *IDENTIFIER_COLUMNS), all=True)
+    rows = list(query)
+    if with_identifiers:
+        found = _identifier_views(row[1:] for row in rows if row[0] == "x")
+        access.facts.remember("identifiers", lambda: found)
+    languages = sorted(in_language(row[1], row[2]) for row in rows if row[0] == "l")
+    interests = sorted(in_language(row[1], row[2]) for row in rows if row[0] == "i")
     return languages, interests
 
 
@@ -235,8 +286,6 @@ def _preferences(access: ClientAccess) -> list[tuple[str, str, str]]:
 def _enrolments(access: ClientAccess) -> list[EnrolmentView]:
     staff = access.sees(Info.REFERRAL)
     enrolments = _with_related(access)
-    if access.role == Role.PEER_SUPPORTER and access.match is not None:
-        enrolments = [e for e in enrolments if e.pk == access.match.enrolment_id]
     out = []
     for enrolment in enrolments:
         view = EnrolmentView(

@@ -1,41 +1,74 @@
-"""Explicit hooks for changes that higher layers react to (e.g. discharge notices).
+"""What the clients app announces to the layers above it (bridgeway.core.events, decision 0019).
 
-The clients app sits low in the layers and must not import safety or contacts, yet a
-discharge date set by ward staff has to reach the matched supporter in the same
-transaction. Higher apps register a handler here at start-up (in their AppConfig.ready);
-services call `emit` after their write. Unlike Django signals, only services emit, so a
-write made anywhere else cannot silently skip the reaction.
+Each event is a frozen dataclass naming what changed; the safety net subscribes to the stay
+events (discharge notices) and to MatchAnnounced, which matching emits once it has told the
+supporter (decision 0025). Services emit them after their write, inside their transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bridgeway.core.actors import Actor
 
+    from .models import ConsentRecord, Enrolment, HospitalStay, Match
+
 
 @dataclass(frozen=True)
-class Event:
-    name: str  # "stay_admitted", "expected_discharge_set", "stay_discharged",
-    # "match_announced" (emitted by matching once it has told the supporter, decision 0025),
-    # "match_ended", "enrolment_status_changed", "consent_recorded"
+class StayAdmitted:
     actor: Actor
-    obj: Any
-    previous: Any = None
+    stay: HospitalStay
 
 
-Handler = Callable[[Event], None]
-_handlers: dict[str, list[Handler]] = {}
+@dataclass(frozen=True)
+class ExpectedDischargeSet:
+    """The expected discharge date changed (set, moved or cleared)."""
+
+    actor: Actor
+    stay: HospitalStay
+    previous: date | None
 
 
-def subscribe(name: str, handler: Handler) -> None:
-    if handler not in _handlers.setdefault(name, []):
-        _handlers[name].append(handler)
+@dataclass(frozen=True)
+class StayDischarged:
+    actor: Actor
+    stay: HospitalStay
 
 
-def emit(event: Event) -> None:
-    for handler in _handlers.get(event.name, []):
-        handler(event)
+@dataclass(frozen=True)
+class MatchAnnounced:
+    """A new match, once matching has told the supporter (emitted by matching)."""
+
+    actor: Actor
+    match: Match
+
+
+@dataclass(frozen=True)
+class MatchEnded:
+    actor: Actor
+    match: Match
+
+
+@dataclass(frozen=True)
+class EnrolmentStatusChanged:
+    actor: Actor
+    enrolment: Enrolment
+    previous: str  # the status before the change
+
+
+@dataclass(frozen=True)
+class ConsentRecorded:
+    actor: Actor
+    consent: ConsentRecord
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    """The client withdrew consent to take part; their active match, if any, has just ended."""
+
+    actor: Actor
+    enrolment: Enrolment
+    ended_match: Match | None

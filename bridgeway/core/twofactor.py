@@ -28,6 +28,8 @@ CATEGORY = "sign_in"
 RECOVERY_CODES = 10
 TOTP_NAME = "authenticator"
 RECOVERY_NAME = "recovery codes"
+# The kinds of device a person may hold (bridgeway.core.backends reads them with the user).
+DEVICE_MODELS = (TOTPDevice, StaticDevice)
 
 
 def has_device(user: User) -> bool:

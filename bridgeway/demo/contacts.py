@@ -245,6 +245,9 @@ class Builder:
                         topic=self.rng.choice(TOPICS_WARD if kind == "on_ward" else TOPICS_COMMUNITY),
                         starts_at=self._at(day, site.pk, 13, 15), duration_minutes=self.rng.choice([60, 90]),
                         created_by_id=created_by_id)
+                    # Attendance taken when the group ended (decision 0024).
+                    session.attendance_taken_at = session.starts_at + timedelta(
+                        minutes=session.duration_minutes)
                     sessions.append((session, facilitators, present))
         GroupSession.objects.bulk_create([s for s, _, _ in sessions], batch_size=BATCH)
         through = GroupSession.facilitators.through

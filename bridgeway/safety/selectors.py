@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.db.models import (
     Case,
+    Count,
+    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -19,7 +24,7 @@ from django.http import Http404
 from bridgeway.access import reveals
 from bridgeway.access.categories import Info
 from bridgeway.access.policy import ClientAccess, grants_for, has_role, site_ids_for, sites_for
-from bridgeway.clients.models import ConsentRecord, Enrolment, HospitalStay, Match
+from bridgeway.clients.models import Client, ConsentRecord, Enrolment, HospitalStay, Match
 from bridgeway.core.models import ProgramSite, Role, User
 from bridgeway.safety import rules as r
 from bridgeway.safety.models import (
@@ -241,3 +246,69 @@ def incident_for(user: User, public_id: uuid.UUID | str) -> Incident:
 
 def grants_summary(user: User) -> set[str]:
     return {g.role for g in grants_for(user)}
+
+
+# --- the client page's safety panel in one read ---------------------------------------------
+
+@dataclass(frozen=True)
+class ChecklistDates:
+    met_on_ward_on: date | None
+    community_plan_agreed_on: date | None
+    first_meeting_on: date | None
+
+
+@dataclass(frozen=True)
+class CareSummary:
+    """What the safety panel says of the binder, checklist, bridging and outreach."""
+
+    binder_entries: int  # entries this reader may see, counted up to BINDER_RECENT
+    in_charge: str  # the binder's named owner, "" when nobody is named
+    checklist: ChecklistDates | None  # for the stay the reader may know of
+    bridging_open: bool | None  # the latest bridging: still open, ended, or None (never)
+    bridging_staff: str
+    outreach_open: bool
+
+
+BINDER_RECENT = 5
+
+
+PERSON = ("first_name", "last_name", "username")
+
+
+def _display(row: dict[str, Any], prefix: str) -> str:
+    first, last, username = (row[prefix + k] for k in PERSON)
+    return f"{first or ''} {last or ''}".strip() or (username or "")
+
+
+def care_summary(access: ClientAccess, stay: HospitalStay | None) -> CareSummary:
+    """The binder count and owner, the checklist of `stay`, the latest bridging and whether
+    outreach is open: one query (subqueries on the client's row), whatever the history."""
+    latest = Bridging.objects.filter(client=OuterRef("pk")).order_by("-started_on", "-id")
+    fields: dict[str, Any] = {
+        "care_outreach": Exists(OutreachCase.objects.filter(client=OuterRef("pk"),
+                                                            closed_at__isnull=True)),
+        "care_bridging": Subquery(latest.values("pk")[:1]),
+        "care_bridging_ended": Subquery(latest.values("established_on")[:1]),
+        **{f"care_staff_{k}": Subquery(latest.values(f"staff__{k}")[:1]) for k in PERSON},
+        "care_binder": Value(0),
+    }
+    if access.sees(Info.BINDER):
+        recent = binder_entries(access).order_by("-created_at").values("pk")[:BINDER_RECENT]
+        fields["care_binder"] = Subquery(BinderEntry.objects.filter(pk__in=recent).order_by()
+                                         .values("client").annotate(n=Count("pk")).values("n"))
+    dates = ("met_on_ward_on", "community_plan_agreed_on", "first_meeting_on")
+    if stay is not None:
+        checklist = DischargeChecklist.objects.filter(stay_id=stay.pk)
+        fields["care_checklist"] = Subquery(checklist.values("pk")[:1])
+        fields.update({f"care_{k}": Subquery(checklist.values(k)[:1]) for k in dates})
+    owner = tuple(f"binder__in_charge__{k}" for k in PERSON)
+    row = (Client.objects.filter(pk=access.client.pk).annotate(**fields)
+           .values(*fields, *owner).get())
+    return CareSummary(
+        binder_entries=row["care_binder"] or 0,
+        in_charge=_display(row, "binder__in_charge__"),
+        checklist=(ChecklistDates(*(row[f"care_{k}"] for k in dates))
+                   if row.get("care_checklist") else None),
+        bridging_open=(row["care_bridging_ended"] is None) if row["care_bridging"] else None,
+        bridging_staff=_display(row, "care_staff_"),
+        outreach_open=bool(row["care_outreach"]))

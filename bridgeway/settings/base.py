@@ -65,12 +65,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Renews the idle timeout at most once a minute (not an UPDATE on every page).
+    "bridgeway.web.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Marks the session's user as verified by a second factor (user.is_verified()).
-    "django_otp.middleware.OTPMiddleware",
+    # Marks the session's user as verified by a second factor (user.is_verified()), as
+    # django-otp's OTPMiddleware does, from devices read with the user (access/backends.py).
+    "bridgeway.web.accounts.middleware.SecondFactorMiddleware",
     # no-store on every signed-in response; Permissions-Policy (bridgeway/web/headers.py).
     "bridgeway.web.headers.PrivateResponseHeaders",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -90,7 +93,8 @@ MIDDLEWARE = [
 # checked; ModelBackend checks the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading with the user their grants and confirmed second-factor devices.
+    "bridgeway.access.backends.SignInBackend",
 ]
 
 ROOT_URLCONF = "bridgeway.urls"
@@ -182,10 +186,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Idle timeout: the cookie's age is renewed on every request, so it expires after
-# BRIDGEWAY_IDLE_MINUTES without activity (default 15, a common PHIPA-minded choice).
+# Idle timeout: the session's expiry is renewed by activity, at most once every
+# BRIDGEWAY_SESSION_RENEW_SECONDS (bridgeway/web/sessions.py), so it expires between
+# BRIDGEWAY_IDLE_MINUTES minus that and BRIDGEWAY_IDLE_MINUTES without activity (default 15,
+# a common PHIPA-minded choice).
 SESSION_COOKIE_AGE = env_int("BRIDGEWAY_IDLE_MINUTES", 15) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+BRIDGEWAY_SESSION_RENEW_SECONDS = env_int("BRIDGEWAY_SESSION_RENEW_SECONDS", 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

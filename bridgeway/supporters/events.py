@@ -1,17 +1,15 @@
-"""Explicit hooks for a supporter's wellbeing, which the safety net (a higher layer) reacts to.
+"""What the supporters app announces about a supporter's wellbeing to the safety net above
+it (bridgeway.core.events, decisions 0004 and 0019).
 
-Supporters sit low in the layers and must not import safety, yet "I need a break" has to open
-an alert for the coordinator in the same transaction as the check-in. As in
-bridgeway.clients.events (decision 0004): the safety app subscribes in its AppConfig.ready;
-only the services here emit, after their write, so no write can skip the reaction. Each event
-is a typed payload; handlers subscribe to its class.
+"I need a break" has to open an alert for the coordinator in the same transaction as the
+check-in: the safety app subscribes to these classes in its AppConfig.ready, and only the
+services here emit them, after their write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bridgeway.core.actors import Actor
@@ -44,17 +42,3 @@ class PauseLifted:
     actor: Actor
     supporter: SupporterProfile
     note: str
-
-
-E = TypeVar("E")
-_handlers: dict[type, list[Callable[[Any], None]]] = {}
-
-
-def subscribe(event_type: type[E], handler: Callable[[E], None]) -> None:
-    if handler not in _handlers.setdefault(event_type, []):
-        _handlers[event_type].append(handler)
-
-
-def emit(event: object) -> None:
-    for handler in _handlers.get(type(event), []):
-        handler(event)

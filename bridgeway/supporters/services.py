@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from bridgeway.audit.writer import record
 from bridgeway.core import services as accounts
 from bridgeway.core.actors import Actor
+from bridgeway.core.events import emit
 from bridgeway.core.models import (
     Interest,
     Language,
@@ -88,7 +89,7 @@ def supporter_set_status(*, actor: Actor, supporter: SupporterProfile, status: s
     if lifting:
         # Whichever door lifts the pause (the alert, the profile, the check-ins page, the edit
         # form), the break alert resolves and the break check-ins count as followed up.
-        events.emit(events.PauseLifted(actor=actor, supporter=supporter, note=reason.strip()))
+        emit(events.PauseLifted(actor=actor, supporter=supporter, note=reason.strip()))
         CheckIn.objects.filter(supporter=supporter, feeling=CheckIn.Feeling.BREAK,
                                handled_at__isnull=True).update(handled_at=timezone.now(),
                                                                handled_by=actor.user)
@@ -218,7 +219,7 @@ def checkin_record(*, actor: Actor, supporter: SupporterProfile, feeling: str,
         supporter_set_status(actor=actor, supporter=supporter,
                              status=SupporterProfile.Status.PAUSED,
                              reason=_("Asked for a break"))
-    events.emit(events.CheckInRecorded(actor=actor, checkin=checkin, site_ids=site_ids))
+    emit(events.CheckInRecorded(actor=actor, checkin=checkin, site_ids=site_ids))
     return checkin
 
 
@@ -232,7 +233,7 @@ def checkin_handle(*, actor: Actor, checkin: CheckIn, note: str = "") -> CheckIn
     checkin.save(update_fields=["handled_at", "handled_by", "updated_at"])
     record(who=actor.who, category="wellbeing", action="checkin_handled",
            detail=f"supporter:{checkin.supporter.public_id}")
-    events.emit(events.CheckInHandled(actor=actor, checkin=checkin, note=note))
+    emit(events.CheckInHandled(actor=actor, checkin=checkin, note=note))
     return checkin
 
 

@@ -130,3 +130,39 @@ def test_recovery_codes_renewed_replace_the_old_ones(world):
     assert twofactor.verify_any(user=world.staff_a, token=old[0]) is None
     assert twofactor.verify_any(user=world.staff_a, token=new[0]) is not None
     assert twofactor.verify_any(user=world.staff_a, token=new[0]) is None  # used once
+
+
+def _verified_with_totp(username: str) -> tuple[HttpClient, TOTPDevice]:
+    http = _sign_in(username)
+    http.get("/accounts/two-factor/setup/")
+    device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+    assert http.post("/accounts/two-factor/setup/", {"token": _code(device)}).status_code == 200
+    assert http.get("/administration/").status_code == 200
+    return http, device
+
+
+def test_the_second_factor_costs_no_query_of_its_own(world):
+    """The session's device is read with the user (access/backends.py): no device query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http, _ = _verified_with_totp("admin_user")
+    with CaptureQueriesContext(connection) as ctx:
+        assert http.get("/administration/").status_code == 200
+    device_reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "otp_')]
+    assert not device_reads
+
+
+@pytest.mark.parametrize("how", ["removed", "unconfirmed", "another_users"])
+def test_a_session_stops_being_verified_when_its_device_goes(world, how):
+    http, device = _verified_with_totp("admin_user")
+    if how == "removed":
+        device.delete()
+    elif how == "unconfirmed":
+        device.confirmed = False
+        device.save()
+    else:
+        device.user = world.coord_a
+        device.save()
+    response = http.get("/administration/")
+    assert response.status_code == 302 and "/accounts/two-factor/" in response.url

@@ -11,6 +11,10 @@ from hypothesis import strategies as st
 from bridgeway.matching.engine import ClientIn, Criteria, SupporterIn, run
 from bridgeway.matching.explain import reason, unmatched_reason, why_not
 
+# At module level: importing a module of @given tests inside a running @given test trips
+# Hypothesis's nested-given check (the decorators run at import), when this test runs first.
+from tests.matching.test_engine import random_instance
+
 CR = Criteria()
 DANIEL = ClientIn(key="daniel", site="riv", site_name="Riverside TDM", age=46, gender="man",
                   languages=frozenset({"English"}),
@@ -86,7 +90,6 @@ def test_bulk_reasons_equal_single_pair_reasons(seed: int) -> None:
 
     from bridgeway.matching import engine
     from bridgeway.matching.explain import reasons_for_pairs
-    from tests.matching.test_engine import random_instance
 
     rng = random.Random(seed)
     clients, supporters = random_instance(rng, rng.randint(1, 8), rng.randint(1, 4))

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from bridgeway.audit.writer import record
 from bridgeway.core.actors import Actor
+from bridgeway.core.events import emit
 
-from ..events import Event, emit
+from ..events import EnrolmentStatusChanged, MatchEnded
 from ..models import Client, Enrolment, EnrolmentStatus, EnrolmentStatusChange, Match
 
 S = EnrolmentStatus
@@ -39,7 +40,7 @@ def change_status(*, actor: Actor, enrolment: Enrolment, to_status: str, reason:
     if audit:
         write_audit(actor, category="enrolment", action="status", client=enrolment.client,
                     detail=f"{previous}->{to_status}")
-    emit(Event("enrolment_status_changed", actor, enrolment, previous))
+    emit(EnrolmentStatusChanged(actor=actor, enrolment=enrolment, previous=previous))
 
 
 
@@ -54,5 +55,5 @@ def end_match(*, actor: Actor, match: Match, reason: str, note: str, do_not_rema
                               "updated_at"])
     write_audit(actor, category="match", action="end", client=match.client,
                 detail=f"match:{match.public_id}:{reason}")
-    emit(Event("match_ended", actor, match))
+    emit(MatchEnded(actor=actor, match=match))
     return match

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bridgeway.core.actors import Actor
+from bridgeway.core.events import emit
 
-from ..events import Event, emit
+from ..events import ConsentRecorded, ConsentWithdrawn
 from ..models import ConsentRecord, Enrolment, Match
 from ..statuses import profile_gaps
 from .common import S, change_status, end_match, write_audit
@@ -101,8 +102,8 @@ def consent_record(
                       reason=_("Consent to take part withdrawn"))
         if to_status == S.WITHDRAWN:
             # The safety net tells the supporter and gives the coordinator a task (one step).
-            emit(Event("consent_withdrawn", actor, enrolment, active))
-    emit(Event("consent_recorded", actor, consent))
+            emit(ConsentWithdrawn(actor=actor, enrolment=enrolment, ended_match=active))
+    emit(ConsentRecorded(actor=actor, consent=consent))
     return consent
 
 

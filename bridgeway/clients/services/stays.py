@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bridgeway.core.actors import Actor
+from bridgeway.core.events import emit
 from bridgeway.core.models import Ward
 
-from ..events import Event, emit
+from ..events import ExpectedDischargeSet, StayAdmitted, StayDischarged
 from ..models import Client, Enrolment, EnrolmentStatus, HospitalStay, Match
 from ..validators import check_expected_discharge
 from .common import change_status, write_audit
@@ -29,7 +30,7 @@ def stay_admit(*, actor: Actor, client: Client, ward: Ward, admitted_on: date,
                                        expected_discharge_on=expected_discharge_on)
     write_audit(actor, category="stay_status", action="admit", client=client,
                 detail=f"stay:{stay.public_id}")
-    emit(Event("stay_admitted", actor, stay))
+    emit(StayAdmitted(actor=actor, stay=stay))
     return stay
 
 
@@ -45,7 +46,7 @@ def stay_set_expected_discharge(*, actor: Actor, stay: HospitalStay,
     write_audit(actor, category="discharge_date", action="update", client=stay.client,
                 detail=f"stay:{stay.public_id}")
     if previous != expected_discharge_on:
-        emit(Event("expected_discharge_set", actor, stay, previous))
+        emit(ExpectedDischargeSet(actor=actor, stay=stay, previous=previous))
     return stay
 
 
@@ -64,7 +65,7 @@ def stay_discharge(*, actor: Actor, stay: HospitalStay, discharged_on: date,
     write_audit(actor, category="stay_status", action="discharge", client=stay.client,
                 detail=f"stay:{stay.public_id}")
     _community_phase_begins(actor=actor, stay=stay)
-    emit(Event("stay_discharged", actor, stay))
+    emit(StayDischarged(actor=actor, stay=stay))
     return stay
 
 

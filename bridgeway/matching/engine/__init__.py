@@ -17,16 +17,8 @@
 from __future__ import annotations
 
 from .bits import bits_from_pairs
-from .inputs import (
-    KNOWN_GENDERS,
-    ClientColumns,
-    ClientIn,
-    Pool,
-    SupporterColumns,
-    SupporterIn,
-    encode,
-)
-from .pairs import Pairs, candidate_pairs, capacities, distances_km, first_failure, pairs_of
+from .inputs import KNOWN_GENDERS, encode
+from .pairs import candidate_pairs, capacities, distances_km, first_failure, pairs_of
 from .result import (
     OUTCOMPETED,
     Proposed,
@@ -42,6 +34,7 @@ from .rules import HARD, HARD_LABELS, OK, Criteria
 from .scoring import Scored, points_by_criterion, score_pool, total_points
 from .soft import DEFAULT_WEIGHTS, SOFT, SOFT_CRITERIA, SOFT_LABELS, SoftCriterion
 from .solve import SCALE, Solution, integer_scores, solve
+from .types import ClientColumns, ClientIn, Pairs, Pool, SupporterColumns, SupporterIn
 
 __all__ = [
     "DEFAULT_WEIGHTS", "HARD", "HARD_LABELS", "KNOWN_GENDERS", "OK", "OUTCOMPETED", "SCALE",

@@ -6,27 +6,11 @@ between their home areas. Pairs are always in canonical order (by client, then s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .bits import F64, I64, B, has_bit, shared_count
-from .inputs import Pool
 from .rules import HARD, OK, Criteria
-
-
-@dataclass
-class Pairs:
-    client: I64  # index into pool.clients
-    supporter: I64  # index into pool.supporters
-    km: F64  # distance between home-area centroids, NaN when either is unknown
-
-    def __len__(self) -> int:
-        return int(self.client.size)
-
-    def take(self, which: I64 | B) -> Pairs:
-        """The pairs selected by an index array or a mask (order kept)."""
-        return Pairs(self.client[which], self.supporter[which], self.km[which])
+from .types import Pairs, Pool
 
 
 def pairs_of(pool: Pool, client: I64, supporter: I64) -> Pairs:

@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 
 from .bits import F64, I64, names_of
-from .inputs import ClientIn, Pool, SupporterIn, encode
+from .inputs import encode
 from .pairs import capacities, first_failure, pairs_of
 from .rules import HARD, OK, Criteria
 from .scoring import Scored, points_by_criterion, score_pool
 from .soft import SOFT
 from .solve import integer_scores, solve
+from .types import ClientIn, Pool, SupporterIn
 
 OUTCOMPETED = "outcompeted"
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .bits import F64, I64
-from .inputs import Pool
-from .pairs import Pairs, candidate_pairs, first_failure
+from .pairs import candidate_pairs, first_failure
 from .rules import OK, Criteria
 from .soft import SOFT_CRITERIA
+from .types import Pairs, Pool
 
 
 def points_by_criterion(pool: Pool, pairs: Pairs, criteria: Criteria) -> F64:

@@ -11,20 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .bits import F64, has_bit, names_of, shared_count
+from .types import Pairs, Pool
+from .types import Spans as Criteria  # rules.Criteria, as far as a criterion reads it
 from .words import Tr, gettext_noop, join_words
 
-if TYPE_CHECKING:
-    from .inputs import Pool
-    from .pairs import Pairs
-    from .rules import Criteria
-
-Points = Callable[["Pool", "Pairs", "Criteria"], F64]
-Phrases = Callable[["Pool", "Pairs", "Criteria", Tr], list[list[str]]]
+Points = Callable[[Pool, Pairs, Criteria], F64]
+Phrases = Callable[[Pool, Pairs, Criteria, Tr], list[list[str]]]
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from bridgeway.audit.writer import record
 from bridgeway.clients import services as client_services
-from bridgeway.clients.events import Event, emit
+from bridgeway.clients.events import MatchAnnounced
 from bridgeway.clients.models import Enrolment, Match
 from bridgeway.clients.statuses import REMATCH_REASONS
 from bridgeway.core.actors import Actor
+from bridgeway.core.events import emit
 from bridgeway.supporters.models import SupporterProfile
 
 from .. import engine, explain
@@ -51,10 +52,10 @@ def _pair_explained(proposal: Proposal, supporter: SupporterProfile) -> tuple[di
 
 def _tell_and_supersede(actor: Actor, match: Match, *, keep: Proposal | None = None) -> int:
     """After a match is created: the supporter's "new match" notice (and, through the
-    "match_announced" event, an entry in their inbox), and the client's other open proposals
+    MatchAnnounced event, an entry in their inbox), and the client's other open proposals
     superseded. Returns how many were superseded."""
     MatchNotice.objects.create(supporter=match.supporter, match=match)
-    emit(Event("match_announced", actor, match))
+    emit(MatchAnnounced(actor=actor, match=match))
     others = Proposal.objects.filter(enrolment_id=match.enrolment_id,
                                      status=Proposal.Status.PROPOSED)
     if keep is not None:

@@ -9,8 +9,14 @@ from django.utils.translation import gettext as _
 
 from bridgeway.access.policy import current_consent
 from bridgeway.audit.writer import record
-from bridgeway.clients.events import Event, subscribe
+from bridgeway.clients.events import (
+    ExpectedDischargeSet,
+    MatchAnnounced,
+    StayAdmitted,
+    StayDischarged,
+)
 from bridgeway.clients.models import Enrolment, HospitalStay, Match
+from bridgeway.core.events import subscribe
 from bridgeway.core.models import User
 
 from ..notify import notify
@@ -34,8 +40,9 @@ def _notice_recipients(stay: HospitalStay, needs_consent: str) -> tuple[list[Use
     return supporters, coordinators_of(site_ids), matches
 
 
-def _send_notice(event: Event, *, kind: str, consent: str, title: str, body: str) -> None:
-    stay: HospitalStay = event.obj
+def _send_notice(event: StayAdmitted | ExpectedDischargeSet | StayDischarged, *, kind: str,
+                 consent: str, title: str, body: str) -> None:
+    stay = event.stay
     supporters, coordinators, _matches = _notice_recipients(stay, consent)
     url = reverse("safety:client", kwargs={"public_id": stay.client.public_id})
     notify(recipients=supporters + coordinators, kind=kind, title=title, body=body, url=url)
@@ -44,8 +51,8 @@ def _send_notice(event: Event, *, kind: str, consent: str, title: str, body: str
            detail=f"{kind} supporters:{len(supporters)} coordinators:{len(coordinators)}")
 
 
-def on_expected_discharge_set(event: Event) -> None:
-    stay: HospitalStay = event.obj
+def on_expected_discharge_set(event: ExpectedDischargeSet) -> None:
+    stay = event.stay
     name = stay.client.first_name_initial
     if stay.expected_discharge_on is None:
         title = _("Expected discharge date cleared for %(name)s") % {"name": name}
@@ -59,17 +66,17 @@ def on_expected_discharge_set(event: Event) -> None:
                  body=body)
 
 
-def on_stay_discharged(event: Event) -> None:
-    stay: HospitalStay = event.obj
+def on_stay_discharged(event: StayDischarged) -> None:
+    stay = event.stay
     title = _("%(name)s has been discharged") % {"name": stay.client.first_name_initial}
     body = _("Discharged on %(date)s. Plan the first community meeting.") % {
         "date": stay.discharged_on}
     _send_notice(event, kind="discharged", consent="discharge_date", title=title, body=body)
 
 
-def on_stay_admitted(event: Event) -> None:
+def on_stay_admitted(event: StayAdmitted) -> None:
     """A matched client is back in hospital: the supporter only if stay status is shared."""
-    stay: HospitalStay = event.obj
+    stay = event.stay
     if not Match.objects.filter(client_id=stay.client_id, status=Match.Status.ACTIVE).exists():
         return
     title = _("%(name)s is in hospital") % {"name": stay.client.first_name_initial}
@@ -77,10 +84,10 @@ def on_stay_admitted(event: Event) -> None:
     _send_notice(event, kind="admitted", consent="stay_status", title=title, body=body)
 
 
-def on_match_announced(event: Event) -> None:
+def on_match_announced(event: MatchAnnounced) -> None:
     """A new match reaches the supporter's inbox, linking to the client's page. Matching's
     decision event already records that the supporter was told (no second audit event)."""
-    match: Match = event.obj
+    match = event.match
     title = _("New match: %(name)s") % {"name": match.client.first_name_initial}
     body = _("You are now %(name)s's peer supporter. Plan your first meeting.") % {
         "name": match.client.first_name_initial}
@@ -90,8 +97,8 @@ def on_match_announced(event: Event) -> None:
 
 
 def connect() -> None:
-    subscribe("match_announced", on_match_announced)
-    subscribe("expected_discharge_set", on_expected_discharge_set)
-    subscribe("stay_discharged", on_stay_discharged)
-    subscribe("stay_admitted", on_stay_admitted)
+    subscribe(MatchAnnounced, on_match_announced)
+    subscribe(ExpectedDischargeSet, on_expected_discharge_set)
+    subscribe(StayDischarged, on_stay_discharged)
+    subscribe(StayAdmitted, on_stay_admitted)
 

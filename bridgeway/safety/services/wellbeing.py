@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bridgeway.core.events import subscribe
 from bridgeway.core.models import ProgramSite
 from bridgeway.supporters import events
 from bridgeway.supporters.models import CheckIn
@@ -60,6 +61,6 @@ def on_pause_lifted(event: events.PauseLifted) -> None:
 
 
 def connect() -> None:
-    events.subscribe(events.CheckInRecorded, on_checkin_recorded)
-    events.subscribe(events.CheckInHandled, on_checkin_handled)
-    events.subscribe(events.PauseLifted, on_pause_lifted)
+    subscribe(events.CheckInRecorded, on_checkin_recorded)
+    subscribe(events.CheckInHandled, on_checkin_handled)
+    subscribe(events.PauseLifted, on_pause_lifted)

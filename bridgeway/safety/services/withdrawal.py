@@ -13,17 +13,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bridgeway.audit.writer import record
-from bridgeway.clients.events import Event, subscribe
-from bridgeway.clients.models import Enrolment, Match
+from bridgeway.clients.events import ConsentWithdrawn
+from bridgeway.core.events import subscribe
 
 from .. import rules as r
 from ..notify import notify
 from .alerts import coordinators_of, raise_alert
 
 
-def on_consent_withdrawn(event: Event) -> None:
-    enrolment: Enrolment = event.obj
-    ended: Match | None = event.previous
+def on_consent_withdrawn(event: ConsentWithdrawn) -> None:
+    enrolment = event.enrolment
+    ended = event.ended_match
     client = enrolment.client
     name = client.first_name_initial
     supporters = []
@@ -51,4 +51,4 @@ def on_consent_withdrawn(event: Event) -> None:
 
 
 def connect() -> None:
-    subscribe("consent_withdrawn", on_consent_withdrawn)
+    subscribe(ConsentWithdrawn, on_consent_withdrawn)

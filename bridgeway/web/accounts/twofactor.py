@@ -53,7 +53,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 def setup(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    if twofactor.has_device(user) and not user.is_verified():  # type: ignore[attr-defined]  # OTPMiddleware
+    if twofactor.has_device(user) and not user.is_verified():  # type: ignore[attr-defined]  # SecondFactorMiddleware
         return redirect("otp_verify")  # replacing a device needs the current one first
     device = twofactor.totp_start(user=user)
     form = TokenForm(request.POST or None)
@@ -98,7 +98,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    if not (twofactor.has_device(user) and user.is_verified()):  # type: ignore[attr-defined]  # OTPMiddleware
+    if not (twofactor.has_device(user) and user.is_verified()):  # type: ignore[attr-defined]  # SecondFactorMiddleware
         messages.error(request, _("Set up two-step verification first."))
         return redirect("account_security")
     codes = twofactor.recovery_codes_renew(user=user)

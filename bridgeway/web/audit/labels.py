@@ -58,6 +58,7 @@ ACTIONS: dict[str, Promise] = {
     "update_identifier": _("Changed an identifier"),
     "remove_identifier": _("Removed an identifier"),
     "rotate_field_keys": _("Re-encrypted identifiers under a new key"),
+    "encryption_report": _("Checked which columns are encrypted"),
     "merge": _("Merged records"),
     "merge_clients": _("Merged records"),
     "record": _("Recorded"),

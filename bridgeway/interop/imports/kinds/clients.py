@@ -24,8 +24,12 @@ from bridgeway.core.text import digits_only, normalise_name
 
 from ..rows import Column, Row, RowError
 from ..staging import KEYS, Counts, Stage, Target, key_join, merge
-from . import identifiers
 from .base import KEY, Context, Duplicate, Kind, duplicate_keys
+from .identifiers import CARD, IDS, MRN, STAGED
+from .identifiers import check as check_identifiers
+from .identifiers import link as link_identifiers
+from .identifiers import parse as parse_identifiers
+from .identifiers import write as write_identifiers
 
 GENDERS = {**{g.value: g.value for g in Gender}, "f": "woman", "m": "man", "femme": "woman",
            "homme": "man", "w": "woman", "x": "non_binary", "non-binary": "non_binary",
@@ -72,7 +76,7 @@ def parse(row: Row, ctx: Context) -> tuple[Any, ...] | None:
     # The search columns a save would derive (clients.models.DerivedField), computed here
     # because the bulk path does not call save().
     return (given, family, born, card, gender, fsa, phone, normalise_name(given, family),
-            digits_only(phone), *identifiers.parse(row, ctx, card))
+            digits_only(phone), *parse_identifiers(row, ctx, card))
 
 
 def check(stage: Stage, ctx: Context) -> list[RowError]:
@@ -87,7 +91,7 @@ def check(stage: Stage, ctx: Context) -> list[RowError]:
                         % {"line": first}) for line, card, first in rows]
     # A known key given someone else's card or MRN: identifiers.check (by blind index; the
     # client row holds no health card since clients migration 0004).
-    return errors + identifiers.check(stage, ctx)
+    return errors + check_identifiers(stage, ctx)
 
 
 TARGET = Target(model=Client, kind="clients", fields={
@@ -98,9 +102,9 @@ TARGET = Target(model=Client, kind="clients", fields={
 
 
 def write(stage: Stage, ctx: Context) -> Counts:
-    identifiers.link(stage, ctx)
+    link_identifiers(stage, ctx)
     counts = merge(stage, TARGET, source=ctx.source, now=ctx.now)
-    identifiers.write(stage, ctx)
+    write_identifiers(stage, ctx)
     return counts
 
 
@@ -114,8 +118,8 @@ def duplicates(stage: Stage, ctx: Context) -> list[Duplicate]:
         "AND (LOWER(c.family_name) = LOWER(s.family_name) "
         "OR LOWER(c.given_name) = LOWER(s.given_name)) "
         f"LEFT JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "
-        f"WHERE k.id IS NULL AND (s.card = '' OR NOT EXISTS (SELECT 1 FROM {identifiers.IDS} i "
-        f"WHERE i.client_id = c.id AND i.kind = '{identifiers.CARD}' "
+        f"WHERE k.id IS NULL AND (s.card = '' OR NOT EXISTS (SELECT 1 FROM {IDS} i "
+        f"WHERE i.client_id = c.id AND i.kind = '{CARD}' "
         "AND i.blind_index = s.card_index)) "
         "ORDER BY s.line LIMIT 1000", [ctx.source])
     reason = ctx.t(gettext_noop("Same date of birth and a similar name."))
@@ -123,9 +127,9 @@ def duplicates(stage: Stage, ctx: Context) -> list[Duplicate]:
                               "that client."))
     rows = [(*r, reason) for r in rows] + [(*r, same) for r in stage.query(
         f"SELECT DISTINCT s.line, s.key, s.given_name, s.family_name, s.date_of_birth, "  # noqa: S608  # nosec B608 — table names from the models
-        f"c.public_id, c.given_name, c.family_name FROM {{stage}} s JOIN {identifiers.IDS} i "
-        f"ON (i.kind = '{identifiers.CARD}' AND i.blind_index = s.card_index) OR "
-        f"(i.kind = '{identifiers.MRN}' AND i.hospital_id = s.mrn_hospital_id "
+        f"c.public_id, c.given_name, c.family_name FROM {{stage}} s JOIN {IDS} i "
+        f"ON (i.kind = '{CARD}' AND i.blind_index = s.card_index) OR "
+        f"(i.kind = '{MRN}' AND i.hospital_id = s.mrn_hospital_id "
         "AND i.blind_index = s.mrn_index) "
         f"JOIN {CLIENTS} c ON c.id = i.client_id "
         f"LEFT JOIN {KEYS} k ON {key_join('k', 'clients', 's.key')} "
@@ -149,5 +153,5 @@ KIND = Kind(
     name="clients", label=gettext_lazy("Clients with identifiers"), columns=COLUMNS,
     staging=(("given_name", "text"), ("family_name", "text"), ("date_of_birth", "date"),
              ("card", "text"), ("gender", "text"), ("home_fsa", "text"), ("phone", "text"),
-             ("search_name", "text"), ("phone_digits", "text"), *identifiers.STAGED),
+             ("search_name", "text"), ("phone_digits", "text"), *STAGED),
     parse=parse, check=check, write=write, duplicates=duplicates)

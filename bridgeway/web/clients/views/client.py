@@ -39,9 +39,10 @@ def _actions(access: ClientAccess) -> dict[str, bool]:
         "edit": can(user, Action.EDIT_CLIENT, client_access=access),
         "stay": can(user, Action.RECORD_STAY, client_access=access),
         "match": can(user, Action.MATCH, client_access=access),
-        # Referred again only when nothing is open (the referral service refuses otherwise).
-        "refer": not any(e.is_open for e in access.facts.enrolments)
-        and can(user, Action.REFER, client_access=access),
+        # Referred again only when nothing is open (the referral service refuses otherwise);
+        # the rule first, so a reader who may not refer costs no read of the enrolments.
+        "refer": can(user, Action.REFER, client_access=access)
+        and not any(e.is_open for e in access.facts.enrolments),
         "merge": can(user, Action.MERGE_CLIENTS, client_access=access),
         "audit": access.role in {Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD}
         and can(user, Action.VIEW_AUDIT, client_access=access),

@@ -43,6 +43,11 @@ def _client_page(request: HttpRequest, access: ClientAccess, status: int = 200,
 
     user = access.user
     ctx = panel_context(access, request)
+    stay = ctx["stay"]
+    checklist = selectors.checklist_for(stay)
+    ctx.update({"binder_in_charge": selectors.binder_in_charge(access),
+                "checklist": checklist, "bridging": selectors.bridgings(access).first(),
+                "outreach": selectors.outreach(access)})
     people = selectors.binder_people(access)
     enrolments = selectors.enrolments_of(access)
     coordinating = access.role in {Role.COORDINATOR, Role.SITE_LEAD, Role.ADMINISTRATOR}
@@ -52,10 +57,9 @@ def _client_page(request: HttpRequest, access: ClientAccess, status: int = 200,
         "binder_form": forms.get("binder_form") or BinderEntryForm(),
         "in_charge_form": forms.get("in_charge_form") or InChargeForm(people=people),
         "checklist_form": forms.get("checklist_form") or ChecklistForm(initial={
-            "met_on_ward_on": getattr(ctx["checklist"], "met_on_ward_on", None),
-            "community_plan_agreed_on": getattr(ctx["checklist"], "community_plan_agreed_on",
-                                                None),
-            "first_meeting_on": getattr(ctx["checklist"], "first_meeting_on", None)}),
+            "met_on_ward_on": getattr(checklist, "met_on_ward_on", None),
+            "community_plan_agreed_on": getattr(checklist, "community_plan_agreed_on", None),
+            "first_meeting_on": getattr(checklist, "first_meeting_on", None)}),
         "met_on_ward_logged": bool(ctx["stay"]) and selectors.met_on_ward_during(ctx["stay"]),
         "bridging_start_form": forms.get("bridging_start_form") or BridgingStartForm(
             people=people),
