@@ -3,7 +3,8 @@
 Site A (hospital A, peer organisation A) and site B (hospital B). `client_a` is referred at
 site A, staying on ward A, and matched with `supporter` (the matched supporter). Personas:
 coord_a, coord_b, lead_a, supporter (matched), other_supporter (site A, unmatched),
-staff_a (nurse, hospital A), staff_b (hospital B), evaluator, admin.
+staff_a (nurse, hospital A), staff_b (hospital B), evaluator, admin, and privacy_officer
+(hospital A's privacy officer: reads access histories, never a record).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class World:
     match_a: Match
     client_b: Client
     enrolment_b: Enrolment
+    privacy_officer: User
 
     def persona(self, name: str) -> User:
         if name in {"supporter", "other_supporter"}:
@@ -118,6 +120,9 @@ def world(db: None) -> World:
     f.grant(evaluator, Role.EVALUATOR)
     admin = f.UserFactory(username="admin_user")
     f.grant(admin, Role.ADMINISTRATOR)
+    privacy_officer = f.UserFactory(username="privacy_officer", first_name="Claire",
+                                    last_name="Officer")
+    f.grant(privacy_officer, Role.PRIVACY_OFFICER, organisation=hospital_a)
 
     supporter = f.SupporterFactory(user=f.UserFactory(username="jordan", first_name="Jordan",
                                                       last_name="Peer"),
@@ -138,11 +143,11 @@ def world(db: None) -> World:
     f.ConsentFactory(enrolment=enrolment_b, version=1, recorded_by=coord_b)
     return World(site_a, site_b, hospital_a, hospital_b, peer_org_a, ward_a, ward_b, coord_a,
                  coord_b, lead_a, staff_a, staff_b, evaluator, admin, supporter, other_supporter,
-                 client_a, enrolment_a, match_a, client_b, enrolment_b)
+                 client_a, enrolment_a, match_a, client_b, enrolment_b, privacy_officer)
 
 
 PERSONAS = ["coord_a", "coord_b", "lead_a", "supporter", "other_supporter", "staff_a", "staff_b",
-            "evaluator", "admin"]
+            "evaluator", "admin", "privacy_officer"]
 
 
 def mark_two_factor_verified(http: HttpClient, user: User) -> None:

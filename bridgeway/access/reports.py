@@ -4,7 +4,8 @@
   enrolled at (through `policy.client_for_user`, as before); and a privacy officer of an
   organisation that holds the client's information — the hospital where they stayed or whose
   program enrolled them, or the peer organisation whose supporter is or was matched with them.
-  The privacy officer reads the access history only, never the record itself.
+  The privacy officer reads the access history only, never the record itself. A client's
+  history includes the events recorded under the ids of the records merged into it.
 - What a user accessed: administrators, for anyone; a site lead, for their own site's staff
   (its coordinators and site leads, the peer supporters serving it, ward staff of its
   hospital); a privacy officer, for the staff of their organisation.
@@ -15,12 +16,13 @@ Every decision writes one audit event (allowed or denied), like every read of th
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Q
 from django.http import Http404
 
-from bridgeway.clients.models import Client, Enrolment, HospitalStay, Match
+from bridgeway.clients.models import Client, ClientMerge, Enrolment, HospitalStay, Match
 from bridgeway.core.models import Organisation, Role, RoleAssignment, User
 from bridgeway.supporters.models import SupporterProfile
 
@@ -33,9 +35,37 @@ REPORT_DETAIL_CLIENT = "page:audit:client_log"
 
 
 @dataclass(frozen=True)
+class MergedRecord:
+    """A duplicate record merged into the client: its id and when it was merged."""
+
+    public_id: uuid.UUID
+    merged_at: datetime
+
+
+@dataclass(frozen=True)
 class ClientReport:
     client: Client
     role: str
+    merged: tuple[MergedRecord, ...] = field(default=())
+
+    @property
+    def public_ids(self) -> tuple[uuid.UUID, ...]:
+        """The ids whose events make up this client's access history."""
+        return (self.client.public_id, *(m.public_id for m in self.merged))
+
+
+def _merged_records(client: Client) -> tuple[MergedRecord, ...]:
+    """Every record merged into `client`, directly or through a record merged into it."""
+    found: list[MergedRecord] = []
+    survivors = [client.pk]
+    seen = {client.pk}
+    while survivors:
+        merges = list(ClientMerge.objects.filter(survivor_id__in=survivors)
+                      .select_related("merged").order_by("merged_at"))
+        survivors = [m.merged_id for m in merges if m.merged_id not in seen]
+        seen.update(survivors)
+        found.extend(MergedRecord(m.merged.public_id, m.merged_at) for m in merges)
+    return tuple(sorted(found, key=lambda m: m.merged_at))
 
 
 def _officer_orgs(user: User) -> set[int]:
@@ -58,7 +88,7 @@ def client_report_for_user(user: User, public_id: uuid.UUID) -> ClientReport:
         access = client_for_user(user, public_id, category=Info.AUDIT,
                                  action=Action.VIEW_AUDIT.value, detail=REPORT_DETAIL_CLIENT)
         if access.role in (Role.ADMINISTRATOR, Role.COORDINATOR, Role.SITE_LEAD):
-            return ClientReport(access.client, access.role)
+            return ClientReport(access.client, access.role, _merged_records(access.client))
         # Allowed through another role (e.g. ward staff): not a reader of access history.
         raise _deny(user, public_id)
     orgs = _officer_orgs(user)
@@ -72,7 +102,7 @@ def client_report_for_user(user: User, public_id: uuid.UUID) -> ClientReport:
     audit_view(user, category=Info.AUDIT, action=Action.VIEW_AUDIT.value,
                role=Role.PRIVACY_OFFICER, client_public_id=client.public_id,
                detail=REPORT_DETAIL_CLIENT)
-    return ClientReport(client, Role.PRIVACY_OFFICER)
+    return ClientReport(client, Role.PRIVACY_OFFICER, _merged_records(client))
 
 
 def _staff_q_for_site_lead(user: User) -> Q:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -42,11 +43,12 @@ def filtered(events: QuerySet[AuditEvent], f: EventFilter) -> QuerySet[AuditEven
     return events.order_by("-seq")
 
 
-def events_about_client(public_id: uuid.UUID, f: EventFilter) -> QuerySet[AuditEvent]:
-    """Every event about one client, including list pages that showed them."""
-    listed = AuditSubject.objects.filter(client_public_id=public_id).values("event_id")
-    return filtered(AuditEvent.objects.filter(Q(client_public_id=public_id) | Q(pk__in=listed)),
-                    f)
+def events_about_client(public_ids: Iterable[uuid.UUID], f: EventFilter) -> QuerySet[AuditEvent]:
+    """Every event about one client, including list pages that showed them. `public_ids` are
+    the client's id and the ids of the records merged into it, whose history is theirs too."""
+    ids = list(public_ids)
+    listed = AuditSubject.objects.filter(client_public_id__in=ids).values("event_id")
+    return filtered(AuditEvent.objects.filter(Q(client_public_id__in=ids) | Q(pk__in=listed)), f)
 
 
 def events_by_user(public_id: uuid.UUID, f: EventFilter) -> QuerySet[AuditEvent]:

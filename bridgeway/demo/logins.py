@@ -14,6 +14,8 @@ DEMO_LOGINS: tuple[tuple[str, str, str], ...] = (
     ("Peer supporter", "alex", "French-speaking supporter with two free places"),
     ("Site lead", "morgan", "Riverside site: enrolments, outcomes"),
     ("Evaluator", "lee", "Aggregates only: the evaluation dashboard"),
+    ("Privacy officer", "noor",
+     "Riverside Hospital: who accessed Daniel's record, what Priya accessed (CSV export)"),
     ("Administrator", "admin", "Organisations, accounts, audit; Django admin at /admin/"),
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from tests.conftest import World
 
 PERSONAS: tuple[str, ...] = ("coord_a", "coord_b", "lead_a", "supporter", "other_supporter",
-                             "staff_a", "staff_b", "evaluator", "admin")
+                             "staff_a", "staff_b", "evaluator", "admin", "privacy_officer")
 ALLOWED_STATUSES = frozenset({200, 204, 302, 400, 403, 404, 405})
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 

@@ -37,9 +37,11 @@ def _duplicate(w: Any) -> dict[str, Any]:
 
 
 ROWS = [
-    Row("clients:search", "GET", data={"q": "tremblay"}, expect=everyone(200, evaluator=403)),
-    Row("clients:search", "GET", data={"q": ""}, expect=everyone(200, evaluator=403),
-        note="empty"),
+    # A privacy officer reads access histories, never a record: no client search.
+    Row("clients:search", "GET", data={"q": "tremblay"},
+        expect=everyone(200, evaluator=403, privacy_officer=403)),
+    Row("clients:search", "GET", data={"q": ""},
+        expect=everyone(200, evaluator=403, privacy_officer=403), note="empty"),
     Row("clients:merge", "GET", _a, expect=everyone(403, admin=200)),
     Row("clients:merge", "POST", _duplicate, setup=_with_duplicate,
         data=lambda w: {"survivor": str(w.client_a.public_id), "reason": "Same person"},

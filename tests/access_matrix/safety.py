@@ -83,7 +83,7 @@ THRESHOLDS = {name: str(getattr(r.DEFAULTS, name)) for name in r.Thresholds.name
 
 ROWS = [
     Row("safety:inbox", "GET", None,
-        everyone(200, staff_a=403, staff_b=403, evaluator=403)),
+        everyone(200, staff_a=403, staff_b=403, evaluator=403, privacy_officer=403)),
     Row("safety:alert", "GET", _alert, everyone(404, **COORDINATORS_A, supporter=200),
         setup=_client_alert, note="alert about client_a"),
     Row("safety:alert", "POST", _alert,

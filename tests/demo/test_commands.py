@@ -48,7 +48,7 @@ def test_demo_logins_prints_one_login_per_role() -> None:
     out = StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
-    for username in ("sam", "priya", "jordan", "alex", "morgan", "lee", "admin"):
+    for username in ("sam", "priya", "jordan", "alex", "morgan", "lee", "noor", "admin"):
         assert username in text
     assert DEMO_PASSWORD in text
 

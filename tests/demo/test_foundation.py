@@ -63,7 +63,7 @@ def test_program_has_the_papers_shape(demo: DemoContext) -> None:
     for key in ("sites", "supporters", "clients", "enrolments", "stays", "matches"):
         assert demo.data[key], key
     assert set(demo.data["personas"]) == {"coordinator", "site_lead", "supporter", "ward_staff",
-                                          "evaluator", "admin"}
+                                          "evaluator", "admin", "privacy_officer"}
     assert all(u.check_password(DEMO_PASSWORD) for u in demo.data["personas"].values())
     # Every home area of a client or supporter has a (synthetic) centroid for distances.
     fsas = set(PostalArea.objects.values_list("fsa", flat=True))
@@ -204,6 +204,7 @@ def test_scenario_people(demo: DemoContext) -> None:
     assert personas["coordinator"].username == "sam"
     assert personas["ward_staff"].username == "priya"
     assert personas["evaluator"].username == "lee"
+    assert personas["privacy_officer"].username == "noor"
     riverside = ProgramSite.objects.get(code="riverside")
     assert riverside.hospital.name == "Riverside Hospital"
     assert personas["coordinator"].role_assignments.get().site == riverside

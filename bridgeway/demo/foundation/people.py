@@ -113,7 +113,10 @@ class PeopleMixin(BuilderBase):
         self._grant(site_evaluator, Role.EVALUATOR, site=self.sites["limestone"])
         admin = self._user("admin", "Avery", "Admin", is_staff=True, is_superuser=True)
         self._grant(admin, Role.ADMINISTRATOR)
-        self.personas.update(evaluator=lee, admin=admin)
+        # Riverside Hospital's privacy officer: reads access histories, never a record.
+        officer = self._user("noor", "Noor", "Haddad")
+        self._grant(officer, Role.PRIVACY_OFFICER, organisation=self.hospitals["riverside"])
+        self.personas.update(evaluator=lee, admin=admin, privacy_officer=officer)
 
     def supporters(self) -> None:
         rng, today = self.rng, self.today

@@ -25,6 +25,8 @@ def role_home_url(user: User) -> str | None:
             return reverse("clients:mine")
         if grant.role == Role.EVALUATOR:
             return reverse("clients:evaluation")
+        if grant.role == Role.PRIVACY_OFFICER:
+            return reverse("audit:people")
     return None
 
 

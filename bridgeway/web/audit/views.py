@@ -113,7 +113,7 @@ def client_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Every event about one client, including list pages that showed them."""
     report = client_report_for_user(user_of(request), public_id)
     form = ReportFilterForm(request.GET or None)
-    events = events_about_client(public_id, _filter_of(form))
+    events = events_about_client(report.public_ids, _filter_of(form))
     if request.GET.get("format") == "csv":
         return _csv(events, f"access-history-client-{timezone.localdate()}.csv",
                     with_client=False)
@@ -122,6 +122,7 @@ def client_log(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "audit/client_log.html", {
         "client_name": str(report.client) if show_record else "",
         "show_record": show_record, "public_id": report.client.public_id,
+        "merged": report.merged,
         "page": _page(request, events), "form": form, "query": _query_without_page(request)})
 
 
