@@ -118,3 +118,27 @@ class DateTimeField(forms.DateTimeField):
             check_date(timezone.localtime(result).date() if timezone.is_aware(result)
                        else result.date(), self.kind)
         return result
+
+
+# The largest key a database integer column holds (PostgreSQL bigint; SQLite's INTEGER).
+_MAX_KEY = 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's multiple choice of rows, refusing a key no integer column can hold before it
+    reaches the database: Django's own field passes 99999999999999999999999999 to the query,
+    where SQLite overflows and PostgreSQL refuses the parameter, a 500 instead of a field error."""
+
+    # django-stubs leave out this method of Django's field; it is what clean() calls.
+    def _check_values(self, value: Any) -> Any:
+        key, model = self.to_field_name or "pk", getattr(self.queryset, "model", None)
+        field = None if model is None else (
+            model._meta.pk if key == "pk" else model._meta.get_field(key))
+        if field is not None and field.get_internal_type() in {"AutoField", "BigAutoField", "IntegerField",
+                                         "BigIntegerField", "SmallAutoField"}:
+            for item in value:
+                text = str(item).strip()
+                if text.lstrip("-").isdigit() and not 0 < int(text) <= _MAX_KEY:
+                    raise ValidationError(self.error_messages["invalid_choice"],
+                                          code="invalid_choice", params={"value": item})
+        return super()._check_values(value)  # type: ignore[misc]  # missing from django-stubs

@@ -94,10 +94,10 @@ class ClientDetailsFields(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
-    languages = forms.ModelMultipleChoiceField(label=_("Preferred languages"), required=False,
+    languages = bounds.ModelMultipleChoiceField(label=_("Preferred languages"), required=False,
                                                queryset=Language.objects.all(),
                                                widget=forms.CheckboxSelectMultiple)
-    interests = forms.ModelMultipleChoiceField(label=_("Interests"), required=False,
+    interests = bounds.ModelMultipleChoiceField(label=_("Interests"), required=False,
                                                queryset=Interest.objects.all(),
                                                widget=forms.CheckboxSelectMultiple)
 

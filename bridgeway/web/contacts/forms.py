@@ -118,7 +118,7 @@ class GroupForm(forms.Form):
     starts_at = bounds.DateTimeField(kind="event", label=_("Started at"), widget=DateTimeInput(),
                                     input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"])
     duration_minutes = _duration_field()
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = bounds.ModelMultipleChoiceField(
         label=_("Facilitators"), queryset=SupporterProfile.objects.none(),
         widget=forms.CheckboxSelectMultiple)
     attendees = forms.MultipleChoiceField(label=_("Clients present"), choices=[],
@@ -151,7 +151,7 @@ class GroupScheduleForm(forms.Form):
     weeks = forms.IntegerField(label=_("Every week, for how many weeks"), min_value=1,
                                max_value=26, initial=1,
                                help_text=_("1 for a single session."))
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = bounds.ModelMultipleChoiceField(
         label=_("Facilitators"), queryset=SupporterProfile.objects.none(),
         widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),

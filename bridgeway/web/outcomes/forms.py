@@ -67,7 +67,7 @@ class CoverageForm(forms.Form):
     """Where one source's data are complete, for one or more hospitals."""
 
     source = forms.ChoiceField(label=_("Data source"), choices=DataSource.choices)
-    hospitals = forms.ModelMultipleChoiceField(label=_("Hospitals"),
+    hospitals = bounds.ModelMultipleChoiceField(label=_("Hospitals"),
                                                queryset=Organisation.objects.none())
     period_start = bounds.DateField(kind="plan", label=_("Records from"),
                                    widget=forms.DateInput(attrs={"type": "date"}))

@@ -158,7 +158,7 @@ class SupervisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionSession.Kind.choices)
     held_on = bounds.DateField(kind="event", label=_("Held on"), widget=DATE, initial=timezone.localdate)
     supporters: forms.ModelMultipleChoiceField[SupporterProfile] = (
-        forms.ModelMultipleChoiceField(label=_("Peer supporters"),
+        bounds.ModelMultipleChoiceField(label=_("Peer supporters"),
                                        queryset=SupporterProfile.objects.none(),
                                        widget=forms.CheckboxSelectMultiple))
     incident: forms.ModelChoiceField[Incident] = forms.ModelChoiceField(

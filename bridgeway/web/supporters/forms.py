@@ -44,13 +44,13 @@ class SupporterForm(forms.Form):
     date_of_birth = bounds.DateField(kind="birth", label=_("Date of birth"), required=False, widget=DateInput())
     home_fsa = forms.CharField(label=_("Home area (first 3 characters of postal code)"),
                                max_length=3, required=False)
-    languages = forms.ModelMultipleChoiceField(label=_("Languages"), required=False,
+    languages = bounds.ModelMultipleChoiceField(label=_("Languages"), required=False,
                                                queryset=Language.objects.all(),
                                                widget=forms.CheckboxSelectMultiple)
-    interests = forms.ModelMultipleChoiceField(label=_("Interests"), required=False,
+    interests = bounds.ModelMultipleChoiceField(label=_("Interests"), required=False,
                                                queryset=Interest.objects.all(),
                                                widget=forms.CheckboxSelectMultiple)
-    sites = forms.ModelMultipleChoiceField(label=_("Sites served"),
+    sites = bounds.ModelMultipleChoiceField(label=_("Sites served"),
                                            queryset=ProgramSite.objects.none(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
     status = forms.ChoiceField(label=_("Status"), choices=SupporterProfile.Status.choices)
