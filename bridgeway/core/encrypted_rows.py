@@ -79,7 +79,7 @@ def rewrite(cols: Columns, change: Callable[[str], str], *, conn: BaseDatabaseWr
     conn = conn or default_connection
     qn = conn.ops.quote_name
     assignments = ", ".join(f"{qn(c)} = %s" for c in cols.columns)
-    update = f"UPDATE {qn(cols.table)} SET {assignments} WHERE {qn(cols.pk)} = %s"  # noqa: S608  # nosec B608 — as above
+    update = f"UPDATE {qn(cols.table)} SET {assignments} WHERE {qn(cols.pk)} = %s"  # noqa: S608  # nosec B608 — table and column names come from the models, values are parameters
     changed = 0
     for rows in _batches(conn, cols, batch):
         updates = []

@@ -66,7 +66,8 @@ def _values(contact: Contact) -> dict[str, object]:
 
 def _keep(actor: Actor, contact: Contact, *, change: str, reason: str,
           form_token: uuid.UUID | None = None) -> ContactVersion:
-    assert actor.user is not None  # noqa: S101 — checked by the callers' may_correct
+    if actor.user is None:  # the callers' may_correct already refuses: never reached
+        raise PermissionDenied(_("A correction is made by a person."))
     return ContactVersion.objects.create(
         contact=contact if change == ContactVersion.Change.EDITED else None,
         contact_public_id=contact.public_id, client=contact.client, site=contact.site,

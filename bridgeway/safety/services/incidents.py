@@ -106,7 +106,8 @@ def incident_withdraw(*, actor: Actor, incident: Incident) -> Incident:
         alert_resolve(actor=actor, alert=alert, note=_("Withdrawn by the person who reported it"))
     audit(actor, "incident_withdraw", client=incident.client,
           detail=f"incident:{incident.public_id}")
-    assert actor.user is not None  # noqa: S101 — may_withdraw needs a person
+    if actor.user is None:  # may_withdraw already refuses: never reached
+        raise PermissionDenied(_("An incident is withdrawn by the person who reported it."))
     reporter = actor.user.get_full_name() or actor.user.username
     notify(recipients=coordinators_of([incident.site_id]), kind="incident",
            title=_("Incident report withdrawn by %(who)s") % {"who": reporter},
